@@ -1,0 +1,50 @@
+# Two commands: `make synth` (both halves on the embedded default parameters) and `make test`.
+# Everything either needs is installed here, so both work on a fresh machine with only
+# Python, Node.js and the package registries.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+CHECKOV_VENV := .venv-checkov
+# cdk.json's `python app.py` and cdk8s.yaml's `python main.py` must find the project's venv.
+export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
+export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
+
+.PHONY: synth test setup lint bench clean
+
+$(VENV)/.installed: setup.py pyproject.toml requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e . -r requirements-dev.txt
+	touch $@
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+synth: setup
+	rm -rf cdk.out
+	cdk synth --quiet
+	@echo "AWS half:     cdk.out/$$($(VENV)/bin/python -c 'from ecr_cluster_access import load_parameters as l; print(l().stack_name)').template.json  (deploy: npx cdk deploy)"
+
+test: setup $(CHECKOV_VENV)/.installed
+	$(VENV)/bin/python -m pytest -n 2
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+bench: setup
+	$(VENV)/bin/python bench/bench_synth.py
+
+clean:
+	rm -rf cdk.out dist build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""The CDK app (``cdk synth`` / ``cdk deploy``): load the parameters, build the stack, synthesize.
+
+The parameters are validated before aws-cdk-lib is imported: a bad value prints one line per
+problem and exits 2, and no template is written.
+"""
+
+from ecr_cluster_access.params import load_parameters_or_exit
+
+
+def main() -> None:
+    """Synthesize the stack for the parameters in cdk.json (or $ECR_CLUSTER_ACCESS_CONFIG)."""
+    params = load_parameters_or_exit()
+
+    import aws_cdk as cdk
+
+    from ecr_cluster_access.stack import EcrClusterAccessStack
+
+    app = cdk.App()
+    EcrClusterAccessStack(app, params=params)
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

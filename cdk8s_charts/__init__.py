@@ -1,0 +1,1 @@
+"""cdk8s charts for the cluster half of ecr-cluster-access."""

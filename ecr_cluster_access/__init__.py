@@ -1,0 +1,52 @@
+"""Private Amazon ECR repositories and the cluster's ``ecr-config`` Secret from one parameters object.
+
+The parameters model and the pure policy functions import without ``aws_cdk`` or ``cdk8s``.
+:class:`EcrClusterAccess` and :class:`EcrClusterAccessStack` need aws-cdk-lib and are imported
+on first use, so ``import ecr_cluster_access`` never starts the jsii runtime.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .params import (
+    CONFIG_ENV,
+    CONTEXT_KEY,
+    Lifecycle,
+    ParameterError,
+    Parameters,
+    load_parameters,
+    load_parameters_or_exit,
+)
+from .policy import AUTHORIZATION_TOKEN_ACTION, PUSH_PULL_ACTIONS
+
+if TYPE_CHECKING:
+    from .construct import EcrClusterAccess
+    from .stack import EcrClusterAccessStack
+
+__all__ = [
+    "AUTHORIZATION_TOKEN_ACTION",
+    "CONFIG_ENV",
+    "CONTEXT_KEY",
+    "PUSH_PULL_ACTIONS",
+    "EcrClusterAccess",
+    "EcrClusterAccessStack",
+    "Lifecycle",
+    "ParameterError",
+    "Parameters",
+    "__version__",
+    "load_parameters",
+    "load_parameters_or_exit",
+]
+
+_LAZY = {"EcrClusterAccess": ".construct", "EcrClusterAccessStack": ".stack"}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the aws-cdk-lib classes only when they are first used."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,97 @@
+"""The ``ecr-cluster-access`` command: what the CDK and cdk8s CLIs cannot do.
+
+Every command reads the parameters through :func:`~ecr_cluster_access.params.load_parameters`,
+the loader both halves use (``cdk.json``'s context, or ``$ECR_CLUSTER_ACCESS_CONFIG``).
+Exit status: 0 on success, 2 on usage or parameter problems (one line each on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from . import policy
+from ._version import __version__
+from .params import CONFIG_ENV, ParameterError, Parameters, exit_on_error, load_parameters
+
+PROG = "ecr-cluster-access"
+
+
+def _load(args: argparse.Namespace) -> Parameters:
+    environ = dict(os.environ)
+    if args.config:
+        environ[CONFIG_ENV] = args.config
+    try:
+        return load_parameters(args.project_dir, environ)
+    except ParameterError as error:
+        exit_on_error(error, PROG)
+
+
+def _print_json(document: object) -> None:
+    print(json.dumps(document, indent=2))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate the parameters and print a one-line summary."""
+    params = _load(args)
+    print(
+        f"ok: {len(params.repositories)} repositories in {params.account}/{params.region}, "
+        f"{len(params.worker_role_arns)} worker roles, Secret {params.namespace}/{params.secret_name}"
+    )
+    return 0
+
+
+def cmd_identity_policy(args: argparse.Namespace) -> int:
+    """Print the identity policy a cross-account worker role's own account must attach."""
+    params = _load(args)
+    _print_json(policy.push_pull_identity_document(params.repository_arns))
+    return 0
+
+
+def cmd_repository_policy(args: argparse.Namespace) -> int:
+    """Print the repository policy every repository carries."""
+    _print_json(_load(args).repository_policy)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``ecr-cluster-access`` command."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Check and print what ecr-cluster-access derives from its parameters.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config", metavar="FILE",
+        help=f"parameters file (JSON or YAML); default ${CONFIG_ENV}, else cdk.json's context",
+    )
+    common.add_argument(
+        "--project-dir", metavar="DIR", default=".",
+        help="directory holding cdk.json (default: the current directory)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, func, help_ in (
+        ("validate", cmd_validate, "validate the parameters"),
+        ("repository-policy", cmd_repository_policy,
+         "print the repository policy every repository carries"),
+        ("identity-policy", cmd_identity_policy,
+         "print the identity policy a cross-account worker role's account must attach"),
+    ):
+        command = sub.add_parser(name, parents=[common], help=help_, description=func.__doc__)
+        command.set_defaults(func=func)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    status: int = args.func(args)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,691 @@
+"""The parameters model: the one source the AWS half and the cluster half both read.
+
+Plain Python on purpose: importing this module never starts the jsii runtime, so the cdk8s
+half does not pay for aws-cdk-lib, and a bad value is reported before either is imported.
+
+Files use camelCase keys (``workerRoleArns``); Python uses snake_case (``worker_role_arns``).
+Every problem is collected and raised once as :class:`ParameterError`, one line per problem,
+each naming the field (in its file spelling), quoting the bad value and saying what is accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import policy
+
+#: The key of ``cdk.json``'s ``context`` that holds the embedded default parameters.
+CONTEXT_KEY = "ecr-cluster-access"
+#: Set to a JSON or YAML file with the same keys to replace that block for both halves.
+CONFIG_ENV = "ECR_CLUSTER_ACCESS_CONFIG"
+
+#: CloudFormation holds at most 500 resources in a stack; ten are kept for the stack's own
+#: resources (identity policies, CDK metadata), one resource is one repository.
+MAX_STACK_RESOURCES = 500
+RESERVED_STACK_RESOURCES = 10
+MAX_REPOSITORIES_PER_STACK = MAX_STACK_RESOURCES - RESERVED_STACK_RESOURCES
+#: CloudFormation accepts a template of at most 1 MB through S3; estimates stay below this.
+MAX_TEMPLATE_BYTES = 1_000_000
+#: ECR tag-mutability exclusion filters: 1 to 5 of them.
+MAX_EXCLUSION_FILTERS = 5
+#: AWS resource tags: at most 50 per resource.
+MAX_TAGS = 50
+
+_REPOSITORY_NAME = re.compile(r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+_ACCOUNT = re.compile(r"^\d{12}$")
+_REGION = re.compile(r"^(?:[a-z]{2}|us-gov)-[a-z]+-\d{1,2}$")
+_IAM_ARN = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):"
+    r"(?P<kind>role|user|group)/(?P<path>(?:[\w+=,.@-]+/)*)(?P<name>[\w+=,.@-]{1,64})$",
+    re.ASCII,
+)
+_KMS_KEY_ARN = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"key/[A-Za-z0-9-]{1,128}$"
+)
+_DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
+_EXCLUSION_FILTER = re.compile(r"^[0-9a-zA-Z._*-]{1,128}$")
+_MAX_COUNT = 2**31 - 1
+
+
+class ParameterError(ValueError):
+    """Raised when parameters are invalid; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """ECR lifecycle rules; both unset (the default) means no lifecycle policy, nothing expires."""
+
+    #: Expire untagged images this many days after they were pushed. Default: never.
+    untagged_expire_days: int | None = None
+    #: Keep only this many most recent images, whatever their tags. Default: keep all.
+    keep_last_images: int | None = None
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Everything both halves need: the AWS repositories and the cluster's ``ecr-config`` Secret.
+
+    Constructing one validates every value and raises :class:`ParameterError` listing all
+    problems. Lists become tuples, so a ``Parameters`` is immutable once made.
+    """
+
+    #: The AWS account (12 digits, as a string) that owns the repositories.
+    account: str
+    #: The region of the repositories, such as ``us-east-1``; ``cn-*`` regions use ``aws-cn``.
+    region: str
+    #: One or more ECR repository names, each created with the guide's policy.
+    repositories: Sequence[str]
+    #: One or more IAM role ARNs of the cluster's workers (the guide's ``<k8s_worker_iam_role>``).
+    worker_role_arns: Sequence[str]
+    #: Name of the cluster Secret holding the docker ``config.json``. Default ``ecr-config``.
+    secret_name: str = "ecr-config"
+    #: Namespace of that Secret. Default ``default``.
+    namespace: str = "default"
+    #: CloudFormation stack name used by ``app.py``. Default ``EcrClusterAccess``.
+    stack_name: str = "EcrClusterAccess"
+    #: IAM role, user or group ARNs in ``account`` given a developer push/pull managed policy.
+    #: Default: none, and then no developer policy is created.
+    developer_principal_arns: Sequence[str] = ()
+    #: ``MUTABLE`` (default) or ``IMMUTABLE`` image tags.
+    image_tag_mutability: str = "MUTABLE"
+    #: Up to five tag wildcards that take the opposite mutability. Default: none.
+    image_tag_mutability_exclusion_filters: Sequence[str] = ()
+    #: Scan each image on push. Default ``True``.
+    scan_on_push: bool = True
+    #: Lifecycle rules. Default: none, nothing expires.
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    #: ``AES256`` (default, ECR's own server-side encryption) or ``KMS``.
+    encryption: str = "AES256"
+    #: With ``KMS``: a customer managed key ARN in ``region``. Default: the AWS managed key.
+    kms_key_arn: str | None = None
+    #: Resource tags put on every repository. Default: none.
+    tags: Mapping[str, str] = field(default_factory=dict)
+    #: ``retain`` (default): repositories and images survive removal from the stack and stack
+    #: deletion. ``destroy``: CloudFormation deletes them (and fails on a non-empty repository
+    #: unless ``empty_on_delete``).
+    removal_policy: str = "retain"
+    #: With ``destroy`` only: delete the images too. Default ``False``.
+    empty_on_delete: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("repositories", "worker_role_arns", "developer_principal_arns",
+                     "image_tag_mutability_exclusion_filters"):
+            value = getattr(self, name)
+            if isinstance(value, list):
+                object.__setattr__(self, name, tuple(value))
+        if isinstance(self.tags, Mapping):
+            object.__setattr__(self, "tags", dict(sorted(self.tags.items())))
+        problems = validate({f.name: getattr(self, f.name) for f in fields(self)})
+        if problems:
+            raise ParameterError(problems)
+
+    @property
+    def partition(self) -> str:
+        """The AWS partition of :attr:`region`."""
+        return policy.partition_for_region(self.region)
+
+    @property
+    def registry_host(self) -> str:
+        """``<account>.dkr.ecr.<region>.amazonaws.com`` (``.com.cn`` in China)."""
+        return policy.registry_host(self.account, self.region)
+
+    @property
+    def registry_hosts(self) -> tuple[str, ...]:
+        """Every registry host the cluster's ``config.json`` must map to ``ecr-login``."""
+        return (self.registry_host,)
+
+    @property
+    def repository_principal_arns(self) -> tuple[str, ...]:
+        """The principals the repository policy grants, sorted."""
+        return tuple(sorted(set(self.worker_role_arns)))
+
+    @property
+    def repository_policy(self) -> dict[str, Any]:
+        """The repository policy every repository carries (the guide's, for all worker roles)."""
+        return policy.repository_policy_document(self.repository_principal_arns)
+
+    @property
+    def lifecycle_policy(self) -> dict[str, Any] | None:
+        """The ECR lifecycle policy, or ``None`` when no lifecycle rule is set."""
+        return policy.lifecycle_policy_document(
+            self.lifecycle.untagged_expire_days, self.lifecycle.keep_last_images
+        )
+
+    @property
+    def effective_tag_mutability(self) -> str:
+        """The ECR ``ImageTagMutability`` value, ``*_WITH_EXCLUSION`` when filters are set."""
+        if self.image_tag_mutability_exclusion_filters:
+            return f"{self.image_tag_mutability}_WITH_EXCLUSION"
+        return self.image_tag_mutability
+
+    @property
+    def same_account_worker_role_arns(self) -> tuple[str, ...]:
+        """Worker roles in :attr:`account`: the stack grants them the authorization token."""
+        return tuple(a for a in self.worker_role_arns if policy.account_of_arn(a) == self.account)
+
+    @property
+    def cross_account_worker_role_arns(self) -> tuple[str, ...]:
+        """Worker roles in other accounts: those accounts must grant them on their side."""
+        return tuple(a for a in self.worker_role_arns if policy.account_of_arn(a) != self.account)
+
+    @property
+    def repository_arns(self) -> tuple[str, ...]:
+        """The ARN of every repository, in parameter order."""
+        return tuple(policy.repository_arn(self.account, self.region, n) for n in self.repositories)
+
+    @property
+    def repository_uris(self) -> tuple[str, ...]:
+        """``<registry host>/<name>`` of every repository, in parameter order."""
+        return tuple(f"{self.registry_host}/{n}" for n in self.repositories)
+
+    @property
+    def docker_config_json(self) -> bytes:
+        """The exact ``config.json`` bytes the ``ecr-config`` Secret carries."""
+        return policy.docker_config_json(self.registry_hosts)
+
+    def to_mapping(self) -> dict[str, Any]:
+        """Return the parameters as a file would spell them (camelCase keys, JSON types)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, Lifecycle):
+                value = {
+                    k: v
+                    for k, v in (
+                        ("untaggedExpireDays", value.untagged_expire_days),
+                        ("keepLastImages", value.keep_last_images),
+                    )
+                    if v is not None
+                }
+            elif isinstance(value, Mapping):
+                value = dict(value)
+            out[_CAMEL[f.name]] = value
+        return out
+
+    @classmethod
+    def from_mapping(cls, raw: object) -> Parameters:
+        """Build parameters from a camelCase mapping (a ``cdk.json`` block or a config file).
+
+        Unknown keys, missing keys, wrong types and bad values are all reported together.
+        """
+        if not isinstance(raw, Mapping):
+            raise ParameterError(
+                [f"parameters: {_show(raw)} is not a mapping: expected an object of "
+                 f"{', '.join(_CAMEL.values())}"]
+            )
+        problems: list[str] = []
+        values: dict[str, Any] = {}
+        for key, value in raw.items():
+            name = _SNAKE.get(key)
+            if name is None:
+                problems.append(
+                    f"{key}: unknown key: accepted keys are {', '.join(_CAMEL.values())}"
+                )
+                continue
+            if name == "lifecycle":
+                value = _lifecycle_from_mapping(value, problems)
+                if value is None:
+                    continue
+            values[name] = value
+        for name in _REQUIRED:
+            if name not in values:
+                problems.append(f"{_CAMEL[name]}: missing: {_REQUIRED[name]}")
+        problems.extend(validate(values))
+        if problems:
+            raise ParameterError(problems)
+        return cls(**values)
+
+
+def _lifecycle_from_mapping(value: object, problems: list[str]) -> Lifecycle | None:
+    if value is None:
+        return Lifecycle()
+    if not isinstance(value, Mapping):
+        problems.append(
+            f"lifecycle: {_show(value)} is not an object: expected "
+            "{\"untaggedExpireDays\": N, \"keepLastImages\": N}, either optional"
+        )
+        return None
+    known = {"untaggedExpireDays": "untagged_expire_days", "keepLastImages": "keep_last_images"}
+    kwargs: dict[str, Any] = {}
+    for key, item in value.items():
+        if key not in known:
+            problems.append(
+                f"lifecycle.{key}: unknown key: accepted keys are untaggedExpireDays, keepLastImages"
+            )
+        else:
+            kwargs[known[key]] = item
+    return Lifecycle(**kwargs)
+
+
+_CAMEL: dict[str, str] = {
+    "account": "account",
+    "region": "region",
+    "repositories": "repositories",
+    "worker_role_arns": "workerRoleArns",
+    "secret_name": "secretName",
+    "namespace": "namespace",
+    "stack_name": "stackName",
+    "developer_principal_arns": "developerPrincipalArns",
+    "image_tag_mutability": "imageTagMutability",
+    "image_tag_mutability_exclusion_filters": "imageTagMutabilityExclusionFilters",
+    "scan_on_push": "scanOnPush",
+    "lifecycle": "lifecycle",
+    "encryption": "encryption",
+    "kms_key_arn": "kmsKeyArn",
+    "tags": "tags",
+    "removal_policy": "removalPolicy",
+    "empty_on_delete": "emptyOnDelete",
+}
+_SNAKE = {camel: snake for snake, camel in _CAMEL.items()}
+_REQUIRED = {
+    "account": "the 12-digit AWS account that owns the repositories",
+    "region": "the AWS region of the repositories, such as us-east-1",
+    "repositories": "a list of one or more ECR repository names",
+    "worker_role_arns": "a list of one or more IAM role ARNs of the cluster's workers",
+}
+
+
+def _show(value: object) -> str:
+    """Quote a bad value for an error line, shortened so the line stays one line."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation: pure functions over a dict of snake_case values; each returns problem lines.
+# ---------------------------------------------------------------------------------------------
+
+def validate(values: Mapping[str, Any]) -> list[str]:
+    """Return every problem with ``values`` (snake_case names), one line each; [] when valid.
+
+    Only the keys present are checked, so a caller can report missing keys separately.
+    """
+    problems: list[str] = []
+    for name, check in _CHECKS.items():
+        if name in values:
+            check(values[name], values, problems)
+    if not problems and all(name in values for name in _REQUIRED):
+        _check_capacity(values, problems)
+    return problems
+
+
+def _check_account(value: Any, _: Mapping[str, Any], problems: list[str]) -> None:
+    if not isinstance(value, str) or not _ACCOUNT.match(value):
+        hint = " (write it as a quoted string)" if isinstance(value, int) else ""
+        problems.append(f"account: {_show(value)} is not an AWS account ID: use 12 digits{hint}")
+
+
+def _check_region(value: Any, _: Mapping[str, Any], problems: list[str]) -> None:
+    if not isinstance(value, str) or not _REGION.match(value):
+        problems.append(
+            f"region: {_show(value)} is not an AWS region: use a name such as us-east-1, "
+            "eu-west-2, cn-north-1 or us-gov-west-1"
+        )
+
+
+def _string_list(field_name: str, value: Any, problems: list[str], *,
+                 required: bool) -> list[tuple[int, str]]:
+    """Check ``value`` is a list of distinct strings; return (index, string) of the good ones."""
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        problems.append(f"{field_name}: {_show(value)} is not a list: expected a list of strings")
+        return []
+    if required and not value:
+        problems.append(f"{field_name}: [] is empty: give at least one")
+    good: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            problems.append(f"{field_name}[{i}]: {_show(item)} is not a string")
+        elif item in seen:
+            problems.append(f"{field_name}[{i}]: {_show(item)} is a duplicate: list each once")
+        else:
+            seen.add(item)
+            good.append((i, item))
+    return good
+
+
+def _check_repositories(value: Any, _: Mapping[str, Any], problems: list[str]) -> None:
+    items = _string_list("repositories", value, problems, required=True)
+    for i, name in items:
+        if not (2 <= len(name) <= 256 and _REPOSITORY_NAME.match(name)):
+            problems.append(
+                f"repositories[{i}]: {_show(name)} is not a valid ECR repository name: use 2-256 "
+                "lowercase letters and digits, separated by single . _ - or /"
+            )
+    if len(items) > MAX_REPOSITORIES_PER_STACK:
+        problems.append(
+            f"repositories: {len(items)} repositories do not fit in one CloudFormation stack: "
+            f"give at most {MAX_REPOSITORIES_PER_STACK} (500 resources, 10 kept for the stack)"
+        )
+
+
+def _iam_arn_problem(field_name: str, arn: str, kinds: tuple[str, ...],
+                     values: Mapping[str, Any]) -> str | None:
+    match = _IAM_ARN.match(arn)
+    shape = " or ".join(f"arn:<partition>:iam::<12-digit account>:{k}/<name>" for k in kinds)
+    if not match or match["kind"] not in kinds:
+        return f"{field_name}: {_show(arn)} is not an IAM {'/'.join(kinds)} ARN: use {shape}"
+    region = values.get("region")
+    if isinstance(region, str) and _REGION.match(region):
+        expected = policy.partition_for_region(region)
+        if match["partition"] != expected:
+            return (
+                f"{field_name}: {_show(arn)} is in partition {match['partition']!r} but region "
+                f"{region!r} is in {expected!r}: use arn:{expected}:iam::..."
+            )
+    return None
+
+
+def _check_worker_role_arns(value: Any, values: Mapping[str, Any], problems: list[str]) -> None:
+    for i, arn in _string_list("workerRoleArns", value, problems, required=True):
+        problem = _iam_arn_problem(f"workerRoleArns[{i}]", arn, ("role",), values)
+        if problem:
+            problems.append(problem)
+
+
+def _check_developer_principal_arns(value: Any, values: Mapping[str, Any],
+                                    problems: list[str]) -> None:
+    account = values.get("account")
+    for i, arn in _string_list("developerPrincipalArns", value, problems, required=False):
+        problem = _iam_arn_problem(
+            f"developerPrincipalArns[{i}]", arn, ("role", "user", "group"), values
+        )
+        if problem:
+            problems.append(problem)
+        elif isinstance(account, str) and policy.account_of_arn(arn) != account:
+            problems.append(
+                f"developerPrincipalArns[{i}]: {_show(arn)} is in account "
+                f"{policy.account_of_arn(arn)}, not {account}: an identity policy can only be "
+                "attached in its own account; list principals of this account"
+            )
+
+
+def _check_dns(field_name: str, label: bool) -> Callable[[Any, Mapping[str, Any], list[str]], None]:
+    limit, pattern = (63, _DNS1123_LABEL) if label else (253, _DNS1123_SUBDOMAIN)
+    kind = "DNS-1123 label" if label else "DNS-1123 subdomain"
+    allowed = "lowercase letters, digits and '-'" + ("" if label else " and '.'")
+
+    def check(value: Any, _: Mapping[str, Any], problems: list[str]) -> None:
+        if not isinstance(value, str) or len(value) > limit or not pattern.match(value):
+            problems.append(
+                f"{field_name}: {_show(value)} is not a {kind}: use at most {limit} {allowed}, "
+                "starting and ending with a letter or digit"
+            )
+
+    return check
+
+
+def _check_stack_name(value: Any, _: Mapping[str, Any], problems: list[str]) -> None:
+    if not isinstance(value, str) or not _STACK_NAME.match(value):
+        problems.append(
+            f"stackName: {_show(value)} is not a CloudFormation stack name: use 1-128 letters, "
+            "digits and '-', starting with a letter"
+        )
+
+
+def _check_choice(field_name: str, choices: tuple[str, ...]
+                  ) -> Callable[[Any, Mapping[str, Any], list[str]], None]:
+    def check(value: Any, _: Mapping[str, Any], problems: list[str]) -> None:
+        if value not in choices:
+            problems.append(
+                f"{field_name}: {_show(value)} is not accepted: use one of {', '.join(choices)}"
+            )
+
+    return check
+
+
+def _check_bool(field_name: str) -> Callable[[Any, Mapping[str, Any], list[str]], None]:
+    def check(value: Any, _: Mapping[str, Any], problems: list[str]) -> None:
+        if not isinstance(value, bool):
+            problems.append(f"{field_name}: {_show(value)} is not a boolean: use true or false")
+
+    return check
+
+
+def _check_exclusion_filters(value: Any, _: Mapping[str, Any], problems: list[str]) -> None:
+    items = _string_list("imageTagMutabilityExclusionFilters", value, problems, required=False)
+    for i, item in items:
+        if not _EXCLUSION_FILTER.match(item):
+            problems.append(
+                f"imageTagMutabilityExclusionFilters[{i}]: {_show(item)} is not a tag filter: "
+                "use 1-128 letters, digits and . _ - with * as a wildcard"
+            )
+    if len(items) > MAX_EXCLUSION_FILTERS:
+        problems.append(
+            f"imageTagMutabilityExclusionFilters: {len(items)} filters given: ECR accepts at most "
+            f"{MAX_EXCLUSION_FILTERS}"
+        )
+
+
+def _check_lifecycle(value: Any, _: Mapping[str, Any], problems: list[str]) -> None:
+    if not isinstance(value, Lifecycle):
+        problems.append(
+            f"lifecycle: {_show(value)} is not a Lifecycle: use Lifecycle(untagged_expire_days=..., "
+            "keep_last_images=...)"
+        )
+        return
+    for key, number in (("untaggedExpireDays", value.untagged_expire_days),
+                        ("keepLastImages", value.keep_last_images)):
+        if number is not None and (
+            isinstance(number, bool) or not isinstance(number, int)
+            or not 1 <= number <= _MAX_COUNT
+        ):
+            problems.append(
+                f"lifecycle.{key}: {_show(number)} is not accepted: use a whole number from 1 "
+                f"to {_MAX_COUNT}, or leave it out"
+            )
+
+
+def _check_kms_key_arn(value: Any, values: Mapping[str, Any], problems: list[str]) -> None:
+    if value is None:
+        return
+    encryption = values.get("encryption", "AES256")
+    match = _KMS_KEY_ARN.match(value) if isinstance(value, str) else None
+    if not match:
+        problems.append(
+            f"kmsKeyArn: {_show(value)} is not a KMS key ARN: use "
+            "arn:<partition>:kms:<region>:<account>:key/<key id>"
+        )
+    elif encryption != "KMS":
+        problems.append(
+            f"kmsKeyArn: {_show(value)} is set but encryption is {_show(encryption)}: "
+            "set encryption to KMS, or remove kmsKeyArn"
+        )
+    elif values.get("region") is not None and match["region"] != values["region"]:
+        problems.append(
+            f"kmsKeyArn: {_show(value)} is in region {match['region']!r}: ECR needs a key in the "
+            f"repositories' region {values['region']!r}"
+        )
+
+
+def _check_tags(value: Any, _: Mapping[str, Any], problems: list[str]) -> None:
+    if not isinstance(value, Mapping):
+        problems.append(f"tags: {_show(value)} is not an object: use {{\"key\": \"value\"}}")
+        return
+    if len(value) > MAX_TAGS:
+        problems.append(f"tags: {len(value)} tags given: AWS accepts at most {MAX_TAGS}")
+    for key, item in value.items():
+        if not isinstance(key, str) or not 1 <= len(key) <= 128 or key.lower().startswith("aws:"):
+            problems.append(
+                f"tags: key {_show(key)} is not accepted: use 1-128 characters, not starting "
+                "with 'aws:'"
+            )
+        if not isinstance(item, str) or len(item) > 256:
+            problems.append(
+                f"tags.{key}: {_show(item)} is not accepted: use a string of at most 256 characters"
+            )
+
+
+def _check_empty_on_delete(value: Any, values: Mapping[str, Any], problems: list[str]) -> None:
+    if not isinstance(value, bool):
+        problems.append(f"emptyOnDelete: {_show(value)} is not a boolean: use true or false")
+    elif value and values.get("removal_policy", "retain") != "destroy":
+        problems.append(
+            "emptyOnDelete: True deletes images but removalPolicy is "
+            f"{_show(values.get('removal_policy', 'retain'))}: set removalPolicy to destroy "
+            "to opt in to deleting repositories, or drop emptyOnDelete"
+        )
+
+
+_CHECKS: dict[str, Callable[[Any, Mapping[str, Any], list[str]], None]] = {
+    "account": _check_account,
+    "region": _check_region,
+    "repositories": _check_repositories,
+    "worker_role_arns": _check_worker_role_arns,
+    "secret_name": _check_dns("secretName", label=False),
+    "namespace": _check_dns("namespace", label=True),
+    "stack_name": _check_stack_name,
+    "developer_principal_arns": _check_developer_principal_arns,
+    "image_tag_mutability": _check_choice("imageTagMutability", ("MUTABLE", "IMMUTABLE")),
+    "image_tag_mutability_exclusion_filters": _check_exclusion_filters,
+    "scan_on_push": _check_bool("scanOnPush"),
+    "lifecycle": _check_lifecycle,
+    "encryption": _check_choice("encryption", ("AES256", "KMS")),
+    "kms_key_arn": _check_kms_key_arn,
+    "tags": _check_tags,
+    "removal_policy": _check_choice("removalPolicy", ("retain", "destroy")),
+    "empty_on_delete": _check_empty_on_delete,
+}
+
+
+def estimated_template_bytes(values: Mapping[str, Any]) -> int:
+    """Return an upper estimate of the synthesized template's size in bytes.
+
+    Each repository resource carries its own copy of the repository policy and lifecycle
+    policy, so those dominate. The constants are measured on synthesized templates with a
+    margin; a test checks the estimate stays above the real size.
+    """
+    repository_policy = policy.repository_policy_document(values.get("worker_role_arns", ()))
+    lifecycle = values.get("lifecycle") or Lifecycle()
+    lifecycle_doc = policy.lifecycle_policy_document(
+        lifecycle.untagged_expire_days, lifecycle.keep_last_images
+    )
+    tags = values.get("tags") or {}
+    per_repository = (
+        1_000
+        + int(1.3 * len(json.dumps(repository_policy, indent=2)))
+        + (int(1.6 * len(json.dumps(lifecycle_doc))) + 100 if lifecycle_doc else 0)
+        + sum(len(k) + len(v) + 60 for k, v in tags.items())
+    )
+    names = values.get("repositories", ())
+    developer = len(names) * 120 if values.get("developer_principal_arns") else 0
+    return 20_000 + developer + sum(per_repository + 4 * len(n) for n in names)
+
+
+def _check_capacity(values: Mapping[str, Any], problems: list[str]) -> None:
+    """Checks that need several valid fields: policy sizes and the template size."""
+    if "worker_role_arns" in values:
+        text = policy.policy_text(policy.repository_policy_document(values["worker_role_arns"]))
+        if len(text) > policy.MAX_REPOSITORY_POLICY_CHARS:
+            problems.append(
+                f"workerRoleArns: the repository policy for {len(values['worker_role_arns'])} roles "
+                f"is {len(text)} characters, over ECR's {policy.MAX_REPOSITORY_POLICY_CHARS}: "
+                "give fewer roles"
+            )
+    if values.get("developer_principal_arns") and "repositories" in values:
+        arns = [policy.repository_arn(values["account"], values["region"], n)
+                for n in values["repositories"]]
+        text = policy.policy_text(policy.push_pull_identity_document(arns))
+        if len(text) > policy.MAX_MANAGED_POLICY_CHARS:
+            problems.append(
+                f"developerPrincipalArns: the developer policy for {len(arns)} repositories is "
+                f"{len(text)} characters, over IAM's {policy.MAX_MANAGED_POLICY_CHARS} for a "
+                "managed policy: give fewer repositories or grant developers separately"
+            )
+    if "repositories" in values:
+        size = estimated_template_bytes(values)
+        if size > MAX_TEMPLATE_BYTES:
+            problems.append(
+                f"repositories: {len(values['repositories'])} repositories make a template of "
+                f"about {size} bytes, over CloudFormation's 1 MB: give fewer repositories or "
+                "fewer worker roles per stack"
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading: one function for app.py, the cdk8s app and the command line.
+# ---------------------------------------------------------------------------------------------
+
+def load_parameters(project_dir: str | os.PathLike[str] | None = None,
+                    environ: Mapping[str, str] | None = None) -> Parameters:
+    """Load and validate the parameters both halves use.
+
+    If ``$ECR_CLUSTER_ACCESS_CONFIG`` names a JSON or YAML file, that file's object is used.
+    Otherwise the ``ecr-cluster-access`` block of ``cdk.json``'s ``context`` in
+    ``project_dir`` (default: the current directory) is used. Raises :class:`ParameterError`.
+    """
+    env = os.environ if environ is None else environ
+    config = env.get(CONFIG_ENV)
+    if config:
+        path = Path(config)
+        raw = _read_file(path, CONFIG_ENV)
+        source = str(path)
+    else:
+        path = Path(project_dir or ".") / "cdk.json"
+        document = _read_file(path, "cdk.json")
+        context = document.get("context") if isinstance(document, Mapping) else None
+        if not isinstance(context, Mapping) or CONTEXT_KEY not in context:
+            raise ParameterError(
+                [f"{path}: no context.{CONTEXT_KEY!r} block: add one, or set {CONFIG_ENV} "
+                 "to a parameters file"]
+            )
+        raw = context[CONTEXT_KEY]
+        source = f"{path} context.{CONTEXT_KEY}"
+    try:
+        return Parameters.from_mapping(raw)
+    except ParameterError as error:
+        raise ParameterError([f"{source}: {p}" for p in error.problems]) from None
+
+
+def _read_file(path: Path, what: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ParameterError([f"{what}: cannot read {str(path)!r}: {error.strerror}"]) from None
+    if path.suffix in (".yaml", ".yml"):
+        import yaml  # only paid for when a YAML file is used
+
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            raise ParameterError([f"{path}: not valid YAML{where}: {error}".splitlines()[0]]) \
+                from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ParameterError(
+            [f"{path}: not valid JSON at line {error.lineno} column {error.colno}: {error.msg}"]
+        ) from None
+
+
+def exit_on_error(error: ParameterError, prog: str = "ecr-cluster-access") -> NoReturn:
+    """Print each problem as one line on stderr and exit with status 2."""
+    for problem in error.problems:
+        print(f"{prog}: error: {problem}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def load_parameters_or_exit(project_dir: str | os.PathLike[str] | None = None) -> Parameters:
+    """:func:`load_parameters`, but print the problems and exit 2 instead of raising."""
+    try:
+        return load_parameters(project_dir)
+    except ParameterError as error:
+        exit_on_error(error)

@@ -1,0 +1,185 @@
+"""Pure functions that render what both halves, the live check and the tests share.
+
+Nothing here imports ``aws_cdk`` or ``cdk8s``: the CDK construct, the cdk8s chart, the
+``check`` command and the tests all call these functions, so there is one rendering of the
+repository policy, the lifecycle policy, the registry host and the docker ``config.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+#: The seven actions the guide's repository policy grants the worker role, sorted.
+PUSH_PULL_ACTIONS: tuple[str, ...] = (
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:CompleteLayerUpload",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:InitiateLayerUpload",
+    "ecr:PutImage",
+    "ecr:UploadLayerPart",
+)
+
+#: Cannot be scoped to a repository nor granted by a repository policy: it goes on an
+#: identity policy with ``Resource: "*"`` (ECR user guide, "Private repository policies").
+AUTHORIZATION_TOKEN_ACTION = "ecr:GetAuthorizationToken"
+
+POLICY_VERSION = "2012-10-17"
+REPOSITORY_POLICY_SID = "AllowPushPull"
+AUTHORIZATION_TOKEN_SID = "AllowEcrAuthorizationToken"
+DEVELOPER_PUSH_PULL_SID = "AllowPushPullOnRepositories"
+
+#: ECR SetRepositoryPolicy accepts at most this many characters of policy text.
+MAX_REPOSITORY_POLICY_CHARS = 10_240
+#: IAM managed policy documents may hold at most this many characters (whitespace aside).
+MAX_MANAGED_POLICY_CHARS = 6_144
+
+#: The docker credential helper the guide's ``config.json`` names for each registry host.
+CREDENTIAL_HELPER = "ecr-login"
+
+
+def partition_for_region(region: str) -> str:
+    """Return the AWS partition of ``region``: ``aws-cn``, ``aws-us-gov`` or ``aws``."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def dns_suffix(region: str) -> str:
+    """Return the DNS suffix of ``region``'s endpoints (``amazonaws.com.cn`` in China)."""
+    return "amazonaws.com.cn" if partition_for_region(region) == "aws-cn" else "amazonaws.com"
+
+
+def registry_host(account: str, region: str) -> str:
+    """Return the private registry host that serves every repository of an account and region."""
+    return f"{account}.dkr.ecr.{region}.{dns_suffix(region)}"
+
+
+def repository_arn(account: str, region: str, name: str) -> str:
+    """Return the ARN of repository ``name`` in ``account`` and ``region``."""
+    return f"arn:{partition_for_region(region)}:ecr:{region}:{account}:repository/{name}"
+
+
+def account_of_arn(arn: str) -> str:
+    """Return the account field (the fifth) of an ARN, or ``""`` if it has none."""
+    parts = arn.split(":", 5)
+    return parts[4] if len(parts) == 6 else ""
+
+
+def role_name_of_arn(arn: str) -> str:
+    """Return the role name of an IAM role ARN: the last segment of its path."""
+    return arn.rsplit("/", 1)[-1]
+
+
+def repository_policy_document(principal_arns: Iterable[str]) -> dict[str, Any]:
+    """Return the guide's repository policy for ``principal_arns``.
+
+    One statement grants every principal exactly :data:`PUSH_PULL_ACTIONS`. It is a
+    resource policy: no ``Resource`` element, principals sorted and de-duplicated so the
+    rendering is byte-stable whatever order the parameters list them in.
+    """
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": REPOSITORY_POLICY_SID,
+                "Effect": "Allow",
+                "Principal": {"AWS": sorted(set(principal_arns))},
+                "Action": list(PUSH_PULL_ACTIONS),
+            }
+        ],
+    }
+
+
+def policy_text(document: dict[str, Any]) -> str:
+    """Return ``document`` as compact JSON, the form sent to ECR and measured against its limits."""
+    return json.dumps(document, separators=(",", ":"))
+
+
+def authorization_token_statement() -> dict[str, Any]:
+    """Return the identity-policy statement granting ``ecr:GetAuthorizationToken``."""
+    return {
+        "Sid": AUTHORIZATION_TOKEN_SID,
+        "Effect": "Allow",
+        "Action": AUTHORIZATION_TOKEN_ACTION,
+        "Resource": "*",
+    }
+
+
+def authorization_token_document() -> dict[str, Any]:
+    """Return an identity policy with only :func:`authorization_token_statement`."""
+    return {"Version": POLICY_VERSION, "Statement": [authorization_token_statement()]}
+
+
+def push_pull_identity_document(repository_arns: Sequence[str]) -> dict[str, Any]:
+    """Return an identity policy: push/pull on ``repository_arns`` plus the token grant.
+
+    This is what developers get (the guide's last paragraph), and what an account that owns
+    a cross-account worker role must attach to that role on its side.
+    """
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": DEVELOPER_PUSH_PULL_SID,
+                "Effect": "Allow",
+                "Action": list(PUSH_PULL_ACTIONS),
+                "Resource": list(repository_arns),
+            },
+            authorization_token_statement(),
+        ],
+    }
+
+
+def lifecycle_policy_document(
+    untagged_expire_days: int | None, keep_last_images: int | None
+) -> dict[str, Any] | None:
+    """Return the ECR lifecycle policy for the two supported rules, or ``None`` for neither.
+
+    Rule 1 expires untagged images ``untagged_expire_days`` after they were pushed. Rule 2
+    keeps the ``keep_last_images`` most recent images of any tag status; ECR requires the
+    ``any`` rule to carry the highest priority number, so it always comes last.
+    """
+    rules: list[dict[str, Any]] = []
+    if untagged_expire_days is not None:
+        rules.append(
+            {
+                "rulePriority": len(rules) + 1,
+                "description": f"Expire untagged images {untagged_expire_days} days after push",
+                "selection": {
+                    "tagStatus": "untagged",
+                    "countType": "sinceImagePushed",
+                    "countUnit": "days",
+                    "countNumber": untagged_expire_days,
+                },
+                "action": {"type": "expire"},
+            }
+        )
+    if keep_last_images is not None:
+        rules.append(
+            {
+                "rulePriority": len(rules) + 1,
+                "description": f"Keep only the {keep_last_images} most recent images",
+                "selection": {
+                    "tagStatus": "any",
+                    "countType": "imageCountMoreThan",
+                    "countNumber": keep_last_images,
+                },
+                "action": {"type": "expire"},
+            }
+        )
+    return {"rules": rules} if rules else None
+
+
+def docker_config(hosts: Iterable[str]) -> dict[str, Any]:
+    """Return the guide's ``config.json``: every registry host mapped to ``ecr-login``."""
+    return {"credHelpers": {host: CREDENTIAL_HELPER for host in sorted(set(hosts))}}
+
+
+def docker_config_json(hosts: Iterable[str]) -> bytes:
+    """Return :func:`docker_config` as the exact bytes the Secret carries (sorted, newline-ended)."""
+    return (json.dumps(docker_config(hosts), indent=2, sort_keys=True) + "\n").encode()

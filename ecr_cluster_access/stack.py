@@ -1,0 +1,63 @@
+"""A thin stack for ``app.py``: the construct in the parameters' account and region, plus outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from . import policy
+from .construct import EcrClusterAccess
+from .params import Parameters
+
+
+class EcrClusterAccessStack(cdk.Stack):
+    """One :class:`EcrClusterAccess` in a stack whose env is the parameters' account and region.
+
+    Outputs what the builder configuration needs: ``RegistryHost``, ``RepositoryUris``
+    (comma-separated, parameter order; one output, because a template holds at most 200),
+    ``SecretName`` and ``SecretNamespace``; and, when worker roles live in other accounts,
+    ``CrossAccountWorkerRoles`` with what those accounts must grant.
+    """
+
+    def __init__(self, scope: Construct, id_: str | None = None, *, params: Parameters,
+                 **kwargs: Any) -> None:
+        super().__init__(
+            scope,
+            id_ or params.stack_name,
+            stack_name=params.stack_name,
+            env=cdk.Environment(account=params.account, region=params.region),
+            description="ECR repositories and grants for in-cluster image builds "
+            "(ecr-cluster-access)",
+            **kwargs,
+        )
+        #: The construct holding the repositories and grants.
+        self.access = EcrClusterAccess(self, "Repositories", params=params)
+
+        cdk.CfnOutput(self, "RegistryHost", value=params.registry_host,
+                      description="Registry host: the builder's deploymentRegistry hostname")
+        cdk.CfnOutput(
+            self,
+            "RepositoryUris",
+            value=",".join(params.repository_uris),
+            description="Every repository URI, comma-separated",
+        )
+        cdk.CfnOutput(self, "SecretName", value=params.secret_name,
+                      description="Name of the cluster Secret holding config.json")
+        cdk.CfnOutput(self, "SecretNamespace", value=params.namespace,
+                      description="Namespace of the cluster Secret holding config.json")
+        if params.cross_account_worker_role_arns:
+            accounts = sorted({policy.account_of_arn(a)
+                               for a in params.cross_account_worker_role_arns})
+            cdk.CfnOutput(
+                self,
+                "CrossAccountWorkerRoles",
+                value=",".join(params.cross_account_worker_role_arns),
+                description=(
+                    f"Roles in account(s) {', '.join(accounts)}: each account must attach an "
+                    "identity policy allowing the seven push/pull actions on these repositories "
+                    "and ecr:GetAuthorizationToken on '*' (print it with: ecr-cluster-access "
+                    "identity-policy)"
+                )[:1024],
+            )

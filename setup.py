@@ -1,0 +1,56 @@
+"""Package metadata for ecr-cluster-access; the version is read from ecr_cluster_access/_version.py."""
+
+import re
+from pathlib import Path
+
+from setuptools import setup
+
+HERE = Path(__file__).parent
+VERSION = re.search(
+    r'^__version__ = "([^"]+)"$',
+    (HERE / "ecr_cluster_access" / "_version.py").read_text(encoding="utf-8"),
+    re.M,
+)
+assert VERSION, "ecr_cluster_access/_version.py must define __version__"
+
+setup(
+    name="ecr-cluster-access",
+    version=VERSION.group(1),
+    description="Private Amazon ECR repositories (AWS CDK) and the cluster's ecr-config Secret "
+    "(cdk8s) from one parameters object, so both halves always agree.",
+    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    author="ecr-cluster-access developers",
+    license="Apache-2.0",
+    python_requires=">=3.9",
+    packages=["ecr_cluster_access", "cdk8s_charts"],
+    package_data={"ecr_cluster_access": ["py.typed"], "cdk8s_charts": ["py.typed"]},
+    include_package_data=True,
+    zip_safe=False,
+    install_requires=[
+        "aws-cdk-lib>=2.275.0,<3",
+        "constructs>=10.0.0,<11",
+        "cdk8s>=2.68.0,<3",
+        "cdk8s-plus-35>=2.0.0,<3",
+        "boto3>=1.34.0,<2",
+        "PyYAML>=6.0,<7",
+    ],
+    entry_points={"console_scripts": ["ecr-cluster-access=ecr_cluster_access.cli:main"]},
+    classifiers=[
+        "Development Status :: 4 - Beta",
+        "Intended Audience :: Developers",
+        "Intended Audience :: System Administrators",
+        "License :: OSI Approved :: Apache Software License",
+        "Operating System :: OS Independent",
+        "Programming Language :: Python :: 3",
+        "Programming Language :: Python :: 3 :: Only",
+        "Programming Language :: Python :: 3.9",
+        "Programming Language :: Python :: 3.10",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+        "Topic :: System :: Systems Administration",
+        "Topic :: Software Development :: Build Tools",
+        "Typing :: Typed",
+    ],
+    keywords=["aws-cdk", "cdk8s", "ecr", "kubernetes", "buildkit", "kaniko"],
+)

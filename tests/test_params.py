@@ -1,0 +1,369 @@
+"""The parameters model: loading, defaults and validation (pure Python, no jsii)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ecr_cluster_access import Lifecycle, ParameterError, Parameters, load_parameters
+from ecr_cluster_access.params import MAX_REPOSITORIES_PER_STACK, estimated_template_bytes
+
+from .conftest import DEFAULT, ROOT, params_dict
+
+
+def problems_of(**overrides: object) -> list[str]:
+    with pytest.raises(ParameterError) as caught:
+        Parameters.from_mapping(params_dict(**overrides))
+    return list(caught.value.problems)
+
+
+def one_problem(**overrides: object) -> str:
+    problems = problems_of(**overrides)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+def test_embedded_default_is_the_guides_placeholders() -> None:
+    params = load_parameters(ROOT, environ={})
+    assert params.account == "123456789012"
+    assert params.region == "us-east-1"
+    assert params.worker_role_arns == ("arn:aws:iam::123456789012:role/k8s-worker",)
+    assert len(params.repositories) == 1
+    assert (params.secret_name, params.namespace) == ("ecr-config", "default")
+
+
+def test_config_file_replaces_the_embedded_block(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(params_dict(repositories=["a1", "b2"], namespace="builds")))
+    params = load_parameters(ROOT, environ={"ECR_CLUSTER_ACCESS_CONFIG": str(path)})
+    assert params.repositories == ("a1", "b2")
+    assert params.namespace == "builds"
+
+
+def test_yaml_config_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "account: '210987654321'\nregion: eu-west-1\nrepositories: [team/app]\n"
+        "workerRoleArns: ['arn:aws:iam::210987654321:role/nodes']\n"
+        "lifecycle: {untaggedExpireDays: 7}\n"
+    )
+    params = load_parameters(ROOT, environ={"ECR_CLUSTER_ACCESS_CONFIG": str(path)})
+    assert params.repositories == ("team/app",)
+    assert params.lifecycle == Lifecycle(untagged_expire_days=7)
+
+
+def test_missing_config_file_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ParameterError) as caught:
+        load_parameters(ROOT, environ={"ECR_CLUSTER_ACCESS_CONFIG": str(tmp_path / "nope.json")})
+    (line,) = caught.value.problems
+    assert "nope.json" in line and "cannot read" in line
+
+
+def test_malformed_json_names_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('{"account": "123456789012",\n "region": }')
+    with pytest.raises(ParameterError) as caught:
+        load_parameters(ROOT, environ={"ECR_CLUSTER_ACCESS_CONFIG": str(path)})
+    (line,) = caught.value.problems
+    assert "not valid JSON at line 2" in line
+
+
+def test_errors_name_their_source_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(params_dict(account="12")))
+    with pytest.raises(ParameterError) as caught:
+        load_parameters(ROOT, environ={"ECR_CLUSTER_ACCESS_CONFIG": str(path)})
+    assert caught.value.problems[0].startswith(f"{path}: account: '12'")
+
+
+def test_cdk_json_without_the_block_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "cdk.json").write_text('{"app": "python app.py", "context": {}}')
+    with pytest.raises(ParameterError) as caught:
+        load_parameters(tmp_path, environ={})
+    assert "no context.'ecr-cluster-access' block" in caught.value.problems[0]
+
+
+def test_importing_the_model_does_not_import_aws_cdk_or_cdk8s() -> None:
+    code = (
+        "import sys, ecr_cluster_access, ecr_cluster_access.params, ecr_cluster_access.policy\n"
+        "ecr_cluster_access.load_parameters()\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('aws_cdk', 'cdk8s', 'jsii')]\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# --- the Python API ---------------------------------------------------------------------------
+
+def test_python_names_are_snake_case_and_lists_become_tuples() -> None:
+    params = Parameters(account="123456789012", region="us-east-1", repositories=["a1"],
+                        worker_role_arns=["arn:aws:iam::123456789012:role/w"])
+    assert params.repositories == ("a1",)
+    assert params.to_mapping()["workerRoleArns"] == ["arn:aws:iam::123456789012:role/w"]
+
+
+def test_round_trip_through_a_mapping_is_identity() -> None:
+    params = Parameters.from_mapping(params_dict(tags={"team": "x"},
+                                                 lifecycle={"keepLastImages": 5}))
+    assert Parameters.from_mapping(params.to_mapping()) == params
+
+
+def test_python_constructor_validates_too() -> None:
+    with pytest.raises(ParameterError, match=r"account: 'x' is not an AWS account ID"):
+        Parameters(account="x", region="us-east-1", repositories=["a1"],
+                   worker_role_arns=["arn:aws:iam::123456789012:role/w"])
+
+
+def test_registry_host_uses_the_china_suffix_in_china_regions() -> None:
+    params = Parameters.from_mapping(
+        params_dict(region="cn-north-1", workerRoleArns=["arn:aws-cn:iam::123456789012:role/w"])
+    )
+    assert params.registry_host == "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn"
+
+
+# --- validation: one line per problem, naming field, value and what is accepted ---------------
+
+def test_all_problems_are_collected_at_once() -> None:
+    problems = problems_of(account="1", region="Mars", repositories=["Bad_Name"],
+                           secretName="Bad_Secret")
+    assert [p.split(":")[0] for p in problems] == [
+        "account", "region", "repositories[0]", "secretName"]
+
+
+def test_each_problem_is_one_line() -> None:
+    for problem in problems_of(account="1", region="Mars", repositories=["A", "b/"],
+                               workerRoleArns=["*"]):
+        assert "\n" not in problem
+
+
+def test_fails_on_uppercase_repository_name() -> None:
+    assert one_problem(repositories=["ok-name", "My_Repo"]) == (
+        "repositories[1]: 'My_Repo' is not a valid ECR repository name: use 2-256 lowercase "
+        "letters and digits, separated by single . _ - or /"
+    )
+
+
+@pytest.mark.parametrize("name", ["a", "x" * 257, "a//b", "a-", "-a", "a..b", "a/"])
+def test_fails_on_repository_names_ecr_refuses(name: str) -> None:
+    assert one_problem(repositories=[name]).startswith("repositories[0]:")
+
+
+@pytest.mark.parametrize("name", ["ab", "team/app", "a.b_c-d/e", "x" * 256])
+def test_accepts_repository_names_ecr_accepts(name: str) -> None:
+    assert Parameters.from_mapping(params_dict(repositories=[name])).repositories == (name,)
+
+
+def test_fails_on_empty_repository_list() -> None:
+    assert one_problem(repositories=[]) == "repositories: [] is empty: give at least one"
+
+
+def test_fails_on_duplicate_repository() -> None:
+    assert one_problem(repositories=["a1", "b2", "a1"]) == (
+        "repositories[2]: 'a1' is a duplicate: list each once")
+
+
+def test_fails_on_duplicate_worker_role() -> None:
+    arn = DEFAULT["workerRoleArns"][0]
+    assert one_problem(workerRoleArns=[arn, arn]).startswith("workerRoleArns[1]:")
+
+
+@pytest.mark.parametrize("account", ["12345678901", "1234567890123", "12345678901a", ""])
+def test_fails_on_account_that_is_not_12_digits(account: str) -> None:
+    assert one_problem(account=account).startswith(f"account: {account!r} is not an AWS account")
+
+
+def test_account_given_as_a_number_says_to_quote_it() -> None:
+    assert "quoted string" in one_problem(account=123456789012)
+
+
+@pytest.mark.parametrize("region", ["us-east", "US-EAST-1", "useast1", "us-east-1a"])
+def test_fails_on_malformed_region(region: str) -> None:
+    assert one_problem(region=region).startswith(f"region: {region!r} is not an AWS region")
+
+
+@pytest.mark.parametrize("arn", [
+    "arn:aws:iam::123456789012:user/k8s-worker",
+    "arn:aws:iam::123456789012:role/*",
+    "arn:aws:iam::12345:role/w",
+    "arn:aws:sts::123456789012:assumed-role/w/s",
+    "*",
+])
+def test_fails_on_malformed_worker_role_arn(arn: str) -> None:
+    assert one_problem(workerRoleArns=[arn]).startswith(
+        f"workerRoleArns[0]: {arn!r} is not an IAM role ARN")
+
+
+def test_accepts_role_arn_with_a_path() -> None:
+    arn = "arn:aws:iam::123456789012:role/eks/nodes/k8s-worker"
+    assert Parameters.from_mapping(params_dict(workerRoleArns=[arn])).worker_role_arns == (arn,)
+
+
+def test_fails_on_role_partition_that_does_not_match_the_region() -> None:
+    assert one_problem(region="cn-north-1") == (
+        "workerRoleArns[0]: 'arn:aws:iam::123456789012:role/k8s-worker' is in partition 'aws' "
+        "but region 'cn-north-1' is in 'aws-cn': use arn:aws-cn:iam::..."
+    )
+
+
+@pytest.mark.parametrize("name", ["Ecr-Config", "ecr_config", "-ecr", "e" * 254, ""])
+def test_fails_on_secret_name_that_is_not_dns1123(name: str) -> None:
+    assert one_problem(secretName=name).startswith("secretName:")
+
+
+def test_accepts_dotted_secret_name() -> None:
+    assert Parameters.from_mapping(params_dict(secretName="ecr.config-1")).secret_name == (
+        "ecr.config-1")
+
+
+@pytest.mark.parametrize("namespace", ["kube.system", "Default", "n" * 64])
+def test_fails_on_namespace_that_is_not_a_dns1123_label(namespace: str) -> None:
+    assert "is not a DNS-1123 label" in one_problem(namespace=namespace)
+
+
+def test_fails_on_unknown_key() -> None:
+    assert one_problem(workerRoleArn="x").startswith("workerRoleArn: unknown key: accepted keys")
+
+
+def test_fails_on_missing_required_keys() -> None:
+    with pytest.raises(ParameterError) as caught:
+        Parameters.from_mapping({"account": "123456789012"})
+    assert [p.split(":")[0] for p in caught.value.problems] == [
+        "region", "repositories", "workerRoleArns"]
+
+
+def test_fails_when_parameters_are_not_an_object() -> None:
+    with pytest.raises(ParameterError, match="is not a mapping"):
+        Parameters.from_mapping(["a"])
+
+
+def test_fails_when_repository_policy_exceeds_ecr_limit() -> None:
+    roles = [f"arn:aws:iam::123456789012:role/worker-role-number-{i:04d}" for i in range(250)]
+    problem = one_problem(workerRoleArns=roles)
+    assert problem.startswith("workerRoleArns: the repository policy for 250 roles is ")
+    assert "over ECR's 10240" in problem
+
+
+def test_fails_on_more_repositories_than_one_stack_holds() -> None:
+    names = [f"repo-{i}" for i in range(MAX_REPOSITORIES_PER_STACK + 1)]
+    assert one_problem(repositories=names).startswith(
+        f"repositories: {MAX_REPOSITORIES_PER_STACK + 1} repositories do not fit in one "
+        "CloudFormation stack")
+
+
+def test_accepts_as_many_repositories_as_one_stack_holds() -> None:
+    names = [f"repo-{i}" for i in range(MAX_REPOSITORIES_PER_STACK)]
+    assert len(Parameters.from_mapping(params_dict(repositories=names)).repositories) == len(names)
+
+
+def test_fails_when_template_would_exceed_one_megabyte() -> None:
+    roles = [f"arn:aws:iam::123456789012:role/w-{i:03d}" for i in range(150)]
+    names = [f"repo-{i}" for i in range(300)]
+    problem = one_problem(repositories=names, workerRoleArns=roles)
+    assert problem.startswith("repositories: 300 repositories make a template of about")
+
+
+def test_template_estimate_grows_with_roles_and_repositories() -> None:
+    small = estimated_template_bytes(Parameters.from_mapping(params_dict()).__dict__)
+    more = estimated_template_bytes(
+        Parameters.from_mapping(params_dict(repositories=["a1", "b2"])).__dict__)
+    assert more > small
+
+
+# --- options ---------------------------------------------------------------------------------
+
+def test_defaults_keep_everything() -> None:
+    params = Parameters.from_mapping(params_dict())
+    assert params.removal_policy == "retain"
+    assert params.empty_on_delete is False
+    assert params.lifecycle_policy is None
+    assert params.scan_on_push is True
+    assert params.effective_tag_mutability == "MUTABLE"
+    assert params.encryption == "AES256"
+
+
+def test_empty_on_delete_needs_destroy() -> None:
+    assert one_problem(emptyOnDelete=True).startswith(
+        "emptyOnDelete: True deletes images but removalPolicy is 'retain'")
+
+
+def test_fails_on_unknown_removal_policy() -> None:
+    assert one_problem(removalPolicy="delete") == (
+        "removalPolicy: 'delete' is not accepted: use one of retain, destroy")
+
+
+def test_fails_on_unknown_tag_mutability() -> None:
+    assert one_problem(imageTagMutability="mutable").startswith("imageTagMutability: 'mutable'")
+
+
+def test_exclusion_filters_make_a_with_exclusion_mutability() -> None:
+    params = Parameters.from_mapping(params_dict(imageTagMutability="IMMUTABLE",
+                                                 imageTagMutabilityExclusionFilters=["latest"]))
+    assert params.effective_tag_mutability == "IMMUTABLE_WITH_EXCLUSION"
+
+
+def test_fails_on_more_than_five_exclusion_filters() -> None:
+    assert "at most 5" in one_problem(imageTagMutabilityExclusionFilters=list("abcdef"))
+
+
+def test_fails_on_bad_exclusion_filter() -> None:
+    assert one_problem(imageTagMutabilityExclusionFilters=["a b"]).startswith(
+        "imageTagMutabilityExclusionFilters[0]: 'a b' is not a tag filter")
+
+
+@pytest.mark.parametrize("value", [0, -1, True, "7", 1.5])
+def test_fails_on_bad_lifecycle_count(value: object) -> None:
+    assert one_problem(lifecycle={"untaggedExpireDays": value}).startswith(
+        f"lifecycle.untaggedExpireDays: {value!r} is not accepted")
+
+
+def test_fails_on_unknown_lifecycle_key() -> None:
+    assert one_problem(lifecycle={"keepLast": 3}).startswith("lifecycle.keepLast: unknown key")
+
+
+def test_fails_on_non_boolean_scan_on_push() -> None:
+    assert one_problem(scanOnPush="yes") == (
+        "scanOnPush: 'yes' is not a boolean: use true or false")
+
+
+def test_kms_key_arn_needs_kms_encryption() -> None:
+    arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    assert one_problem(kmsKeyArn=arn).startswith("kmsKeyArn:")
+    assert Parameters.from_mapping(params_dict(encryption="KMS", kmsKeyArn=arn)).kms_key_arn == arn
+
+
+def test_kms_key_must_be_in_the_repositories_region() -> None:
+    arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd"
+    assert "ECR needs a key in the repositories' region" in one_problem(
+        encryption="KMS", kmsKeyArn=arn)
+
+
+def test_fails_on_aws_prefixed_tag_key() -> None:
+    assert one_problem(tags={"aws:owner": "x"}).startswith("tags: key 'aws:owner'")
+
+
+def test_fails_on_non_string_tag_value() -> None:
+    assert one_problem(tags={"team": 3}).startswith("tags.team: 3 is not accepted")
+
+
+def test_developer_principals_must_be_in_the_account() -> None:
+    assert "an identity policy can only be attached in its own account" in one_problem(
+        developerPrincipalArns=["arn:aws:iam::210987654321:role/dev"])
+
+
+def test_developer_policy_must_fit_a_managed_policy() -> None:
+    names = [f"repository-number-{i}" for i in range(120)]
+    assert one_problem(repositories=names,
+                       developerPrincipalArns=["arn:aws:iam::123456789012:group/devs"]
+                       ).startswith("developerPrincipalArns: the developer policy for 120")
+
+
+def test_fails_on_bad_stack_name() -> None:
+    assert one_problem(stackName="1stack").startswith("stackName: '1stack'")
