@@ -1,4 +1,4 @@
-"""Package metadata for ecr-cluster-access; the version is read from ecr_cluster_access/_version.py."""
+"""Package metadata for ecr-cluster-access; the version lives in ecr_cluster_access/_version.py."""
 
 import re
 from pathlib import Path

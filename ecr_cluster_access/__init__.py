@@ -1,4 +1,4 @@
-"""Private Amazon ECR repositories and the cluster's ``ecr-config`` Secret from one parameters object.
+"""Private Amazon ECR repositories and the cluster's ``ecr-config`` Secret from one parameters set.
 
 The parameters model and the pure policy functions import without ``aws_cdk`` or ``cdk8s``.
 :class:`EcrClusterAccess` and :class:`EcrClusterAccessStack` need aws-cdk-lib and are imported

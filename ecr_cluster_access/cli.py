@@ -39,7 +39,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     params = _load(args)
     print(
         f"ok: {len(params.repositories)} repositories in {params.account}/{params.region}, "
-        f"{len(params.worker_role_arns)} worker roles, Secret {params.namespace}/{params.secret_name}"
+        f"{len(params.worker_role_arns)} worker roles, "
+        f"Secret {params.namespace}/{params.secret_name}"
     )
     return 0
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import aws_cdk as cdk
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from . import policy
@@ -16,12 +17,13 @@ _TOKEN_WILDCARD_REASON = (
     "ecr:GetAuthorizationToken cannot be scoped to a resource: AWS only accepts Resource '*' "
     "for it, and the ecr-login credential helper fails without it."
 )
-# checkov: image tags stay mutable only when the parameters say MUTABLE; in-cluster builders
-# rewrite moving tags such as a BuildKit registry cache tag, which immutable tags refuse.
+# checkov: image tags are fully immutable only when the parameters say IMMUTABLE with no
+# exclusion filter; in-cluster builders rewrite moving tags such as a BuildKit registry cache
+# tag, which immutable tags refuse, so the user chooses.
 _CHECKOV_MUTABLE_TAGS = {
     "id": "CKV_AWS_51",
-    "comment": "Tag mutability is a parameter (imageTagMutability); MUTABLE is chosen when "
-    "builders rewrite moving tags such as a build-cache tag.",
+    "comment": "Tag mutability is a parameter (imageTagMutability and its exclusion filters); "
+    "builders that rewrite moving tags such as a build-cache tag need some tags mutable.",
 }
 # checkov: AES256 is ECR's own server-side encryption at rest; KMS is a parameter because it
 # adds per-request KMS charges and key-policy work for cross-account pulls.
@@ -29,6 +31,14 @@ _CHECKOV_AES256 = {
     "id": "CKV_AWS_136",
     "comment": "Images are encrypted at rest with ECR's AES256 by default; KMS is opt-in "
     "through the encryption parameter.",
+}
+
+# checkov: scan on push is on by default and off only when the parameters turn it off, for
+# instance where registry-level enhanced scanning (Amazon Inspector) scans every push instead.
+_CHECKOV_NO_SCAN_ON_PUSH = {
+    "id": "CKV_AWS_163",
+    "comment": "Scan on push was turned off explicitly (scanOnPush: false), for example in favour "
+    "of registry-level enhanced scanning.",
 }
 
 
@@ -66,63 +76,52 @@ class EcrClusterAccess(Construct):
                     f"deploy the construct into a stack whose {what} is {want!r}"
                 )
 
-        #: Repository name to the repository made for it, in parameter order.
-        self.repositories: dict[str, ecr.Repository] = {}
-        repository_policy = params.repository_policy
-        lifecycle = params.lifecycle_policy
-        lifecycle_property = (
-            ecr.CfnRepository.LifecyclePolicyProperty(
-                lifecycle_policy_text=policy.policy_text(lifecycle)
-            )
-            if lifecycle
-            else None
-        )
-        encryption_key = (
-            kms.Key.from_key_arn(self, "EncryptionKey", params.kms_key_arn)
-            if params.kms_key_arn
-            else None
-        )
-        mutability = ecr.TagMutability[params.effective_tag_mutability]
-        filters = [
-            ecr.ImageTagMutabilityExclusionFilter.wildcard(f)
-            for f in params.image_tag_mutability_exclusion_filters
-        ] or None
-        retain = params.removal_policy == "retain"
-        skips = []
-        if params.image_tag_mutability == "MUTABLE":
-            skips.append(_CHECKOV_MUTABLE_TAGS)
-        if params.encryption == "AES256":
-            skips.append(_CHECKOV_AES256)
-
-        for name in params.repositories:
-            repository = ecr.Repository(
-                self,
-                repository_construct_id(name),
-                repository_name=name,
-                image_scan_on_push=params.scan_on_push,
-                image_tag_mutability=mutability,
-                image_tag_mutability_exclusion_filters=filters,
-                encryption=ecr.RepositoryEncryption.KMS
-                if params.encryption == "KMS"
-                else ecr.RepositoryEncryption.AES_256,
-                encryption_key=encryption_key,
-                removal_policy=cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY,
-                empty_on_delete=params.empty_on_delete or None,
-            )
-            cfn = repository.node.default_child
-            assert isinstance(cfn, ecr.CfnRepository)
+        #: Repository name to its ``AWS::ECR::Repository``, in parameter order.
+        self.repository_resources: dict[str, ecr.CfnRepository] = {}
+        self._repository_views: dict[str, ecr.IRepository] = {}
+        # Everything that is the same for every repository is built once, outside the loop:
+        # each repository is then one jsii call plus its removal policy.
+        common: dict[str, Any] = {
             # The exact document the guide asks for, rendered by the same function the live
             # check compares against (a grant on a same-account role would write an identity
             # policy instead).
-            cfn.repository_policy_text = repository_policy
-            if lifecycle_property:
-                cfn.lifecycle_policy = lifecycle_property
-            if skips:
-                cfn.add_metadata("checkov", {"skip": skips})
-            self.repositories[name] = repository
+            "repository_policy_text": params.repository_policy,
+            "image_scanning_configuration":
+                ecr.CfnRepository.ImageScanningConfigurationProperty(
+                    scan_on_push=params.scan_on_push),
+            "image_tag_mutability": params.effective_tag_mutability,
+            "image_tag_mutability_exclusion_filters": [
+                ecr.CfnRepository.ImageTagMutabilityExclusionFilterProperty(
+                    image_tag_mutability_exclusion_filter_type="WILDCARD",
+                    image_tag_mutability_exclusion_filter_value=f)
+                for f in params.image_tag_mutability_exclusion_filters
+            ] or None,
+            "lifecycle_policy": ecr.CfnRepository.LifecyclePolicyProperty(
+                lifecycle_policy_text=policy.policy_text(params.lifecycle_policy))
+                if params.lifecycle_policy else None,
+            "encryption_configuration": ecr.CfnRepository.EncryptionConfigurationProperty(
+                encryption_type="KMS", kms_key=params.kms_key_arn)
+                if params.encryption == "KMS" else None,
+            "empty_on_delete": True if params.empty_on_delete else None,
+            "tags": [cdk.CfnTag(key=k, value=v) for k, v in params.tags.items()] or None,
+        }
+        removal = (cdk.RemovalPolicy.RETAIN if params.removal_policy == "retain"
+                   else cdk.RemovalPolicy.DESTROY)
+        skips = []
+        if params.effective_tag_mutability != "IMMUTABLE":
+            skips.append(_CHECKOV_MUTABLE_TAGS)
+        if params.encryption == "AES256":
+            skips.append(_CHECKOV_AES256)
+        if not params.scan_on_push:
+            skips.append(_CHECKOV_NO_SCAN_ON_PUSH)
 
-        for key, value in params.tags.items():
-            cdk.Tags.of(self).add(key, value)
+        for name in params.repositories:
+            resource = ecr.CfnRepository(self, repository_construct_id(name),
+                                         repository_name=name, **common)
+            resource.apply_removal_policy(removal)
+            if skips:
+                resource.add_metadata("checkov", {"skip": skips})
+            self.repository_resources[name] = resource
 
         #: The identity policy granting ``ecr:GetAuthorizationToken`` to same-account worker
         #: roles, or ``None`` when every worker role is in another account.
@@ -162,6 +161,25 @@ class EcrClusterAccess(Construct):
                 cdk.Acknowledgment(id="AwsSolutions-IAM5[Resource::*]",
                                    reason=_TOKEN_WILDCARD_REASON)
             )
+
+    def repository(self, name: str) -> ecr.IRepository:
+        """Return repository ``name`` as an ``IRepository``, for grants and attributes.
+
+        Made on first use (most apps never need it), then cached.
+        """
+        view = self._repository_views.get(name)
+        if view is None:
+            resource = self.repository_resources[name]
+            view = ecr.Repository.from_repository_attributes(
+                self, f"{repository_construct_id(name)}-View",
+                repository_arn=resource.attr_arn, repository_name=resource.ref)
+            self._repository_views[name] = view
+        return view
+
+    @property
+    def repository_names(self) -> tuple[str, ...]:
+        """The repository names, in parameter order."""
+        return tuple(self.repository_resources)
 
     @property
     def registry_host(self) -> str:

@@ -51,7 +51,8 @@ _KMS_KEY_ARN = re.compile(
     r"key/[A-Za-z0-9-]{1,128}$"
 )
 _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-_DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_DNS1123_SUBDOMAIN = re.compile(
+    r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")
 _EXCLUSION_FILTER = re.compile(r"^[0-9a-zA-Z._*-]{1,128}$")
 _MAX_COUNT = 2**31 - 1
@@ -266,7 +267,8 @@ def _lifecycle_from_mapping(value: object, problems: list[str]) -> Lifecycle | N
     for key, item in value.items():
         if key not in known:
             problems.append(
-                f"lifecycle.{key}: unknown key: accepted keys are untaggedExpireDays, keepLastImages"
+                f"lifecycle.{key}: unknown key: accepted keys are untaggedExpireDays, "
+                "keepLastImages"
             )
         else:
             kwargs[known[key]] = item
@@ -476,7 +478,8 @@ def _check_exclusion_filters(value: Any, _: Mapping[str, Any], problems: list[st
 def _check_lifecycle(value: Any, _: Mapping[str, Any], problems: list[str]) -> None:
     if not isinstance(value, Lifecycle):
         problems.append(
-            f"lifecycle: {_show(value)} is not a Lifecycle: use Lifecycle(untagged_expire_days=..., "
+            f"lifecycle: {_show(value)} is not a Lifecycle: use "
+            "Lifecycle(untagged_expire_days=..., "
             "keep_last_images=...)"
         )
         return
@@ -594,7 +597,8 @@ def _check_capacity(values: Mapping[str, Any], problems: list[str]) -> None:
         text = policy.policy_text(policy.repository_policy_document(values["worker_role_arns"]))
         if len(text) > policy.MAX_REPOSITORY_POLICY_CHARS:
             problems.append(
-                f"workerRoleArns: the repository policy for {len(values['worker_role_arns'])} roles "
+                f"workerRoleArns: the repository policy for "
+                f"{len(values['worker_role_arns'])} roles "
                 f"is {len(text)} characters, over ECR's {policy.MAX_REPOSITORY_POLICY_CHARS}: "
                 "give fewer roles"
             )

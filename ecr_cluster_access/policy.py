@@ -181,5 +181,5 @@ def docker_config(hosts: Iterable[str]) -> dict[str, Any]:
 
 
 def docker_config_json(hosts: Iterable[str]) -> bytes:
-    """Return :func:`docker_config` as the exact bytes the Secret carries (sorted, newline-ended)."""
+    """Return :func:`docker_config` as the exact bytes the Secret carries (sorted, ends in \\n)."""
     return (json.dumps(docker_config(hosts), indent=2, sort_keys=True) + "\n").encode()

@@ -1,4 +1,4 @@
-"""A thin stack for ``app.py``: the construct in the parameters' account and region, plus outputs."""
+"""A thin stack for ``app.py``: the construct in the parameters' account and region, and outputs."""
 
 from __future__ import annotations
 

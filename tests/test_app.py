@@ -1,0 +1,124 @@
+"""The CDK app through the real programs a user runs: `python app.py` and the CDK CLI."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import NODE_BIN, VENV_BIN, params_dict, require_tool, run, write_params
+
+pytestmark = pytest.mark.e2e
+
+BAD = params_dict(account="12345", repositories=["ok-repo", "Bad_Repo"])
+BAD_LINES = [
+    "account: '12345' is not an AWS account ID: use 12 digits",
+    "repositories[1]: 'Bad_Repo' is not a valid ECR repository name: use 2-256 lowercase "
+    "letters and digits, separated by single . _ - or /",
+]
+
+
+def cdk(*args: str) -> list[str]:
+    return [require_tool(NODE_BIN / "cdk"), *args, "--no-notices"]
+
+
+def assert_clean_failure(stderr: str, config: Path) -> None:
+    assert "Traceback" not in stderr
+    for line in BAD_LINES:
+        assert f"ecr-cluster-access: error: {config}: {line}\n" in stderr
+
+
+def test_python_app_py_prints_one_line_per_problem_and_writes_nothing(tmp_path: Path) -> None:
+    config = write_params(tmp_path, BAD)
+    outdir = tmp_path / "cdk.out"
+    result = run([sys.executable, "app.py"], ECR_CLUSTER_ACCESS_CONFIG=str(config),
+                 CDK_OUTDIR=str(outdir))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"ecr-cluster-access: error: {config}: {line}" for line in BAD_LINES]
+    assert not outdir.exists()
+
+
+def test_cdk_synth_refuses_bad_parameters_without_a_traceback_or_template(tmp_path: Path) -> None:
+    config = write_params(tmp_path, BAD)
+    outdir = tmp_path / "cdk.out"
+    result = run(cdk("synth", "--quiet", "-o", str(outdir)),
+                 ECR_CLUSTER_ACCESS_CONFIG=str(config))
+    assert result.returncode != 0
+    assert_clean_failure(result.stderr, config)
+    assert list(outdir.glob("*.template.json")) == []
+
+
+def test_cdk_synth_on_the_embedded_default_writes_the_template(tmp_path: Path) -> None:
+    outdir = tmp_path / "cdk.out"
+    run(cdk("synth", "--quiet", "-o", str(outdir)), check=True)
+    template = json.loads((outdir / "EcrClusterAccess.template.json").read_text())
+    (repository,) = [r for r in template["Resources"].values()
+                     if r["Type"] == "AWS::ECR::Repository"]
+    assert repository["Properties"]["RepositoryName"] == "sample-app"
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    assert manifest["artifacts"]["EcrClusterAccess"]["environment"] == (
+        "aws://123456789012/us-east-1")
+
+
+def test_cdk_synth_reads_a_yaml_parameters_file(tmp_path: Path) -> None:
+    config = tmp_path / "params.yaml"
+    config.write_text("account: '210987654321'\nregion: eu-west-1\nrepositories: [team/app]\n"
+                      "workerRoleArns: ['arn:aws:iam::210987654321:role/nodes']\n"
+                      "stackName: Builds\n")
+    outdir = tmp_path / "cdk.out"
+    run(cdk("synth", "--quiet", "-o", str(outdir)), ECR_CLUSTER_ACCESS_CONFIG=str(config),
+        check=True)
+    template = json.loads((outdir / "Builds.template.json").read_text())
+    assert template["Outputs"]["RegistryHost"]["Value"] == (
+        "210987654321.dkr.ecr.eu-west-1.amazonaws.com")
+
+
+def test_two_cdk_synths_give_byte_identical_templates(tmp_path: Path) -> None:
+    config = write_params(tmp_path, params_dict(
+        repositories=["b2", "a1", "team/c3"], tags={"z": "1", "a": "2"},
+        lifecycle={"untaggedExpireDays": 3},
+        workerRoleArns=["arn:aws:iam::123456789012:role/z", "arn:aws:iam::123456789012:role/a"]))
+    outputs = []
+    for attempt in ("one", "two"):
+        outdir = tmp_path / attempt
+        run(cdk("synth", "--quiet", "-o", str(outdir)), ECR_CLUSTER_ACCESS_CONFIG=str(config),
+            check=True)
+        outputs.append((outdir / "EcrClusterAccess.template.json").read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+# --- the ecr-cluster-access command ----------------------------------------------------------
+
+def cli(*args: str) -> list[str]:
+    return [require_tool(VENV_BIN / "ecr-cluster-access"), *args]
+
+
+def test_cli_validate_summarises_the_embedded_default() -> None:
+    result = run(cli("validate"), check=True)
+    assert result.stdout == (
+        "ok: 1 repositories in 123456789012/us-east-1, 1 worker roles, Secret default/ecr-config\n")
+
+
+def test_cli_reports_bad_parameters_in_one_line_each_and_exits_2(tmp_path: Path) -> None:
+    config = write_params(tmp_path, BAD)
+    result = run(cli("validate", "--config", str(config)))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"ecr-cluster-access: error: {config}: {line}" for line in BAD_LINES]
+
+
+def test_cli_prints_the_repository_policy() -> None:
+    document = json.loads(run(cli("repository-policy"), check=True).stdout)
+    assert document["Statement"][0]["Principal"] == {
+        "AWS": ["arn:aws:iam::123456789012:role/k8s-worker"]}
+
+
+def test_cli_prints_the_identity_policy_for_cross_account_roles() -> None:
+    document = json.loads(run(cli("identity-policy"), check=True).stdout)
+    assert document["Statement"][0]["Resource"] == [
+        "arn:aws:ecr:us-east-1:123456789012:repository/sample-app"]
+    assert document["Statement"][1]["Action"] == "ecr:GetAuthorizationToken"

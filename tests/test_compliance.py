@@ -1,0 +1,141 @@
+"""The synthesized templates pass cfn-lint, cdk-nag AwsSolutions and checkov.
+
+Each linter also gets a control it must reject, so a linter that silently checks nothing
+fails the suite instead of passing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_ecr as ecr
+from aws_cdk import aws_iam as iam
+from cdk_nag import AwsSolutionsChecks
+
+from ecr_cluster_access import Parameters, policy
+from ecr_cluster_access.stack import EcrClusterAccessStack
+
+from .conftest import ROOT, VENV_BIN, params_dict, require_tool, run
+
+PARAMETER_SETS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "everything": {
+        "repositories": ["a1", "team/b2", "team/c3"],
+        "workerRoleArns": ["arn:aws:iam::123456789012:role/k8s-worker",
+                           "arn:aws:iam::123456789012:role/eks/nodes/second",
+                           "arn:aws:iam::210987654321:role/other-cluster"],
+        "developerPrincipalArns": ["arn:aws:iam::123456789012:group/developers",
+                                   "arn:aws:iam::123456789012:role/dev"],
+        "imageTagMutability": "IMMUTABLE",
+        "imageTagMutabilityExclusionFilters": ["latest", "cache-*"],
+        "lifecycle": {"untaggedExpireDays": 14, "keepLastImages": 100},
+        "encryption": "KMS",
+        "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "tags": {"team": "platform", "cost-center": "42"},
+        "secretName": "registry-auth",
+        "namespace": "builds",
+    },
+    "destroy": {"removalPolicy": "destroy", "emptyOnDelete": True, "scanOnPush": False},
+    "china": {"region": "cn-north-1",
+              "workerRoleArns": ["arn:aws-cn:iam::123456789012:role/k8s-worker"]},
+    "many": {"repositories": [f"service-{i:03d}" for i in range(120)]},
+}
+
+
+def synth_app(params: Parameters, *, nag: bool = False) -> dict[str, Any]:
+    app = cdk.App()
+    stack = EcrClusterAccessStack(app, params=params)
+    if nag:
+        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    template: dict[str, Any] = app.synth().get_stack_by_name(stack.stack_name).template
+    return template
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    directory = tmp_path_factory.mktemp("templates")
+    out = {}
+    for name, overrides in PARAMETER_SETS.items():
+        path = directory / f"{name}.template.json"
+        path.write_text(json.dumps(synth_app(Parameters.from_mapping(params_dict(**overrides))),
+                                   indent=1))
+        out[name] = path
+    return out
+
+
+def public_repository_template(path: Path) -> Path:
+    """A control: a repository open to everyone, which every linter must reject."""
+    app = cdk.App()
+    stack = cdk.Stack(app, "Control")
+    repository = ecr.Repository(stack, "Open", repository_name="open")
+    repository.add_to_resource_policy(iam.PolicyStatement(
+        principals=[iam.AnyPrincipal()], actions=["ecr:BatchGetImage"]))
+    path.write_text(json.dumps(app.synth().get_stack_by_name("Control").template, indent=1))
+    return path
+
+
+# --- cfn-lint ---------------------------------------------------------------------------------
+
+def test_templates_pass_cfn_lint_with_no_errors_or_warnings(templates: dict[str, Path]) -> None:
+    cfn_lint = require_tool(VENV_BIN / "cfn-lint")
+    result = run([cfn_lint, "--format", "parseable", *map(str, templates.values())])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_cfn_lint_rejects_a_misspelled_action(tmp_path: Path) -> None:
+    cfn_lint = require_tool(VENV_BIN / "cfn-lint")
+    template = synth_app(Parameters.from_mapping(params_dict()))
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::IAM::Policy":
+            resource["Properties"]["PolicyDocument"]["Statement"][0]["Action"] = (
+                "ecr:GetAuthorisationToken")
+    path = tmp_path / "misspelled.template.json"
+    path.write_text(json.dumps(template))
+    result = run([cfn_lint, "--format", "parseable", str(path)])
+    assert result.returncode != 0 and ":W3037:" in result.stdout, result.stdout
+
+
+# --- cdk-nag ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(PARAMETER_SETS))
+def test_stack_passes_cdk_nag_aws_solutions(name: str) -> None:
+    # app.synth() raises on any unacknowledged AwsSolutions error.
+    synth_app(Parameters.from_mapping(params_dict(**PARAMETER_SETS[name])), nag=True)
+
+
+def test_cdk_nag_rejects_an_unacknowledged_token_wildcard() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Control")
+    iam.CfnPolicy(stack, "Token", policy_name="token", roles=["w"],
+                  policy_document=policy.authorization_token_document())
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    with pytest.raises(RuntimeError, match=r"AwsSolutions-IAM5\[Resource::\*\]"):
+        app.synth()
+
+
+# --- checkov ----------------------------------------------------------------------------------
+
+def test_templates_pass_checkov(templates: dict[str, Path], tmp_path: Path) -> None:
+    checkov = require_tool(os.environ.get("CHECKOV") or str(ROOT / ".venv-checkov/bin/checkov"))
+    control = public_repository_template(tmp_path / "control.template.json")
+    files = [*map(str, templates.values()), str(control)]
+    args = [checkov, "--framework", "cloudformation", "--skip-download", "--output", "json",
+            "--quiet"]
+    for file in files:
+        args += ["-f", file]
+    result = run(args, timeout=600, CKV_SKIP_PACKAGE_UPDATE_CHECK="true")
+    reports = json.loads(result.stdout)
+    reports = reports if isinstance(reports, list) else [reports]
+    failed = [(Path(c["file_path"]).name, c["check_id"], c["resource"])
+              for report in reports for c in report["results"]["failed_checks"]]
+    passed = sum(report["summary"]["passed"] for report in reports)
+    ours = [f for f in failed if f[0] != control.name]
+    assert ours == []
+    assert any(f[0] == control.name and f[1] == "CKV_AWS_32" for f in failed), failed
+    assert passed > 0

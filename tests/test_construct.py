@@ -1,0 +1,286 @@
+"""The AWS half: template assertions on the construct and the stack (GIVEN / WHEN / THEN)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk.assertions import Match, Template
+
+from ecr_cluster_access import PUSH_PULL_ACTIONS, EcrClusterAccess, Parameters
+from ecr_cluster_access.params import estimated_template_bytes
+from ecr_cluster_access.stack import EcrClusterAccessStack
+
+from .conftest import params_dict
+
+ROLE = "arn:aws:iam::123456789012:role/k8s-worker"
+OTHER_ACCOUNT_ROLE = "arn:aws:iam::210987654321:role/other-cluster-nodes"
+
+
+def synth(**overrides: Any) -> Template:
+    app = cdk.App()
+    stack = EcrClusterAccessStack(app, params=Parameters.from_mapping(params_dict(**overrides)))
+    return Template.from_stack(stack)
+
+
+def repository_resources(template: Template) -> dict[str, Any]:
+    return template.find_resources("AWS::ECR::Repository")
+
+
+# --- repositories and their policy ------------------------------------------------------------
+
+def test_one_repository_per_name() -> None:
+    # GIVEN three repository names WHEN synthesized
+    template = synth(repositories=["a1", "team/b2", "c3"])
+    # THEN exactly three repositories, with those names
+    template.resource_count_is("AWS::ECR::Repository", 3)
+    names = sorted(r["Properties"]["RepositoryName"]
+                   for r in repository_resources(template).values())
+    assert names == ["a1", "c3", "team/b2"]
+
+
+def test_repository_policy_grants_each_worker_role_exactly_the_seven_actions() -> None:
+    template = synth(workerRoleArns=[ROLE, OTHER_ACCOUNT_ROLE])
+    template.has_resource_properties("AWS::ECR::Repository", {
+        "RepositoryPolicyText": {
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Sid": "AllowPushPull",
+                "Effect": "Allow",
+                "Principal": {"AWS": [ROLE, OTHER_ACCOUNT_ROLE]},
+                "Action": list(PUSH_PULL_ACTIONS),
+            }],
+        },
+    })
+
+
+def test_repository_policy_matches_the_guides_action_list() -> None:
+    guide = {"ecr:BatchGetImage", "ecr:BatchCheckLayerAvailability", "ecr:CompleteLayerUpload",
+             "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage",
+             "ecr:UploadLayerPart"}
+    (repo,) = repository_resources(synth()).values()
+    (statement,) = repo["Properties"]["RepositoryPolicyText"]["Statement"]
+    assert set(statement["Action"]) == guide and len(statement["Action"]) == 7
+
+
+def test_repository_policy_has_no_resource_no_wildcard_and_no_token_action() -> None:
+    (repo,) = repository_resources(synth()).values()
+    text = json.dumps(repo["Properties"]["RepositoryPolicyText"])
+    (statement,) = repo["Properties"]["RepositoryPolicyText"]["Statement"]
+    assert "Resource" not in statement
+    assert "*" not in text
+    assert "GetAuthorizationToken" not in text
+    assert set(statement["Principal"]) == {"AWS"}
+
+
+def test_same_account_role_gets_no_repository_grant_through_an_identity_policy() -> None:
+    # grant_pull_push on a same-account role would have written this; the policy must not.
+    template = synth()
+    for policy in template.find_resources("AWS::IAM::Policy").values():
+        assert "ecr:PutImage" not in json.dumps(policy)
+
+
+def test_authorization_token_goes_on_an_identity_policy_of_same_account_roles() -> None:
+    template = synth(workerRoleArns=[ROLE, "arn:aws:iam::123456789012:role/eks/second",
+                                     OTHER_ACCOUNT_ROLE])
+    template.resource_count_is("AWS::IAM::Policy", 1)
+    template.has_resource_properties("AWS::IAM::Policy", {
+        "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "ecr:GetAuthorizationToken",
+                                          "Resource": "*", "Sid": Match.any_value()}],
+                           "Version": "2012-10-17"},
+        "Roles": ["k8s-worker", "second"],
+    })
+
+
+def test_no_identity_policy_when_every_worker_role_is_in_another_account() -> None:
+    template = synth(workerRoleArns=[OTHER_ACCOUNT_ROLE])
+    template.resource_count_is("AWS::IAM::Policy", 0)
+
+
+def test_cross_account_roles_get_an_output_saying_what_their_account_must_grant() -> None:
+    template = synth(workerRoleArns=[ROLE, OTHER_ACCOUNT_ROLE])
+    template.has_output("CrossAccountWorkerRoles", {
+        "Value": OTHER_ACCOUNT_ROLE,
+        "Description": Match.string_like_regexp("210987654321.*ecr:GetAuthorizationToken"),
+    })
+
+
+def test_no_cross_account_output_for_same_account_roles() -> None:
+    assert "CrossAccountWorkerRoles" not in synth().find_outputs("*")
+
+
+# --- developer access -------------------------------------------------------------------------
+
+def test_no_developer_policy_without_developer_principals() -> None:
+    synth().resource_count_is("AWS::IAM::ManagedPolicy", 0)
+
+
+def test_developer_policy_grants_push_pull_on_these_repositories_and_the_token() -> None:
+    template = synth(repositories=["a1", "b2"], developerPrincipalArns=[
+        "arn:aws:iam::123456789012:role/dev", "arn:aws:iam::123456789012:group/devs",
+        "arn:aws:iam::123456789012:user/alice"])
+    template.has_resource_properties("AWS::IAM::ManagedPolicy", {
+        "PolicyDocument": {"Statement": [
+            {"Sid": Match.any_value(), "Effect": "Allow", "Action": list(PUSH_PULL_ACTIONS),
+             "Resource": ["arn:aws:ecr:us-east-1:123456789012:repository/a1",
+                          "arn:aws:ecr:us-east-1:123456789012:repository/b2"]},
+            {"Sid": Match.any_value(), "Effect": "Allow", "Action": "ecr:GetAuthorizationToken",
+             "Resource": "*"},
+        ], "Version": "2012-10-17"},
+        "Roles": ["dev"], "Groups": ["devs"], "Users": ["alice"],
+    })
+
+
+# --- nothing is lost by default ---------------------------------------------------------------
+
+def test_repository_is_retained_when_stack_is_deleted_or_it_is_removed() -> None:
+    synth().has_resource("AWS::ECR::Repository", {
+        "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
+
+
+def test_images_are_not_emptied_on_delete_by_default() -> None:
+    synth().has_resource_properties("AWS::ECR::Repository", {"EmptyOnDelete": Match.absent()})
+
+
+def test_destroy_without_empty_on_delete_keeps_images() -> None:
+    template = synth(removalPolicy="destroy")
+    template.has_resource("AWS::ECR::Repository", {"DeletionPolicy": "Delete"})
+    template.has_resource_properties("AWS::ECR::Repository", {"EmptyOnDelete": Match.absent()})
+
+
+def test_deleting_images_is_an_explicit_opt_in() -> None:
+    template = synth(removalPolicy="destroy", emptyOnDelete=True)
+    template.has_resource("AWS::ECR::Repository", {
+        "DeletionPolicy": "Delete", "Properties": Match.object_like({"EmptyOnDelete": True})})
+
+
+def test_logical_ids_do_not_depend_on_list_order() -> None:
+    first = set(repository_resources(synth(repositories=["a1", "b2", "c3"])))
+    second = set(repository_resources(synth(repositories=["c3", "b2"])))
+    assert second < first
+
+
+# --- options ----------------------------------------------------------------------------------
+
+def test_defaults_scan_on_push_mutable_tags_aes256_and_no_lifecycle() -> None:
+    synth().has_resource_properties("AWS::ECR::Repository", {
+        "ImageScanningConfiguration": {"ScanOnPush": True},
+        "ImageTagMutability": "MUTABLE",
+        "LifecyclePolicy": Match.absent(),
+        "EncryptionConfiguration": Match.absent(),
+    })
+
+
+def test_scan_on_push_can_be_turned_off() -> None:
+    synth(scanOnPush=False).has_resource_properties("AWS::ECR::Repository", {
+        "ImageScanningConfiguration": {"ScanOnPush": False}})
+
+
+def test_immutable_tags_with_exclusion_filters() -> None:
+    synth(imageTagMutability="IMMUTABLE",
+          imageTagMutabilityExclusionFilters=["latest", "cache-*"]).has_resource_properties(
+        "AWS::ECR::Repository", {
+            "ImageTagMutability": "IMMUTABLE_WITH_EXCLUSION",
+            "ImageTagMutabilityExclusionFilters": [
+                {"ImageTagMutabilityExclusionFilterType": "WILDCARD",
+                 "ImageTagMutabilityExclusionFilterValue": "latest"},
+                {"ImageTagMutabilityExclusionFilterType": "WILDCARD",
+                 "ImageTagMutabilityExclusionFilterValue": "cache-*"},
+            ]})
+
+
+def test_lifecycle_rules_expire_untagged_and_keep_last_n() -> None:
+    template = synth(lifecycle={"untaggedExpireDays": 14, "keepLastImages": 50})
+    (repo,) = repository_resources(template).values()
+    rules = json.loads(repo["Properties"]["LifecyclePolicy"]["LifecyclePolicyText"])["rules"]
+    assert [(r["rulePriority"], r["selection"]["tagStatus"], r["selection"]["countType"],
+             r["selection"]["countNumber"], r["action"]["type"]) for r in rules] == [
+        (1, "untagged", "sinceImagePushed", 14, "expire"),
+        (2, "any", "imageCountMoreThan", 50, "expire")]
+
+
+def test_kms_encryption_with_a_customer_key() -> None:
+    arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    synth(encryption="KMS", kmsKeyArn=arn).has_resource_properties("AWS::ECR::Repository", {
+        "EncryptionConfiguration": {"EncryptionType": "KMS", "KmsKey": arn}})
+
+
+def test_kms_encryption_with_the_aws_managed_key() -> None:
+    synth(encryption="KMS").has_resource_properties("AWS::ECR::Repository", {
+        "EncryptionConfiguration": {"EncryptionType": "KMS", "KmsKey": Match.absent()}})
+
+
+def test_tags_are_put_on_every_repository() -> None:
+    template = synth(repositories=["a1", "b2"], tags={"team": "platform", "env": "prod"})
+    for repo in repository_resources(template).values():
+        assert repo["Properties"]["Tags"] == [{"Key": "env", "Value": "prod"},
+                                              {"Key": "team", "Value": "platform"}]
+
+
+def test_checkov_skips_are_only_present_for_the_settings_that_need_them() -> None:
+    (repo,) = repository_resources(synth(imageTagMutability="IMMUTABLE",
+                                         encryption="KMS")).values()
+    assert "checkov" not in repo.get("Metadata", {})
+
+
+# --- outputs ----------------------------------------------------------------------------------
+
+def test_outputs_hold_what_the_builder_configuration_needs() -> None:
+    template = synth(repositories=["a1", "team/b2"], secretName="registry-auth",
+                     namespace="builds")
+    host = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+    template.has_output("RegistryHost", {"Value": host})
+    template.has_output("RepositoryUris", {"Value": f"{host}/a1,{host}/team/b2"})
+    template.has_output("SecretName", {"Value": "registry-auth"})
+    template.has_output("SecretNamespace", {"Value": "builds"})
+
+
+def test_stack_env_is_the_parameters_account_and_region() -> None:
+    app = cdk.App()
+    params = Parameters.from_mapping(params_dict(account="210987654321", region="eu-west-1",
+                                                 workerRoleArns=[OTHER_ACCOUNT_ROLE]))
+    stack = EcrClusterAccessStack(app, params=params)
+    assert (stack.account, stack.region) == ("210987654321", "eu-west-1")
+    assert stack.stack_name == "EcrClusterAccess"
+
+
+# --- the construct in a user's own stack ------------------------------------------------------
+
+def test_construct_fits_in_an_env_agnostic_user_stack() -> None:
+    stack = cdk.Stack(cdk.App(), "UserStack")
+    access = EcrClusterAccess(stack, "Ecr", params=Parameters.from_mapping(params_dict()))
+    Template.from_stack(stack).resource_count_is("AWS::ECR::Repository", 1)
+    assert access.repository_names == ("sample-app",)
+    assert access.repository("sample-app").repository_name is not None
+    assert access.registry_host == "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+
+
+def test_construct_refuses_a_stack_in_another_account() -> None:
+    stack = cdk.Stack(cdk.App(), "UserStack",
+                      env=cdk.Environment(account="210987654321", region="us-east-1"))
+    with pytest.raises(ValueError, match="account: the stack's account '210987654321' differs"):
+        EcrClusterAccess(stack, "Ecr", params=Parameters.from_mapping(params_dict()))
+
+
+# --- size and determinism ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("overrides", [
+    {},
+    {"repositories": [f"team-{i:03d}/service-{i}" for i in range(60)],
+     "workerRoleArns": [f"arn:aws:iam::123456789012:role/eks/worker-{i:02d}" for i in range(30)],
+     "lifecycle": {"untaggedExpireDays": 7, "keepLastImages": 30}, "tags": {"team": "p"}},
+])
+def test_template_size_estimate_is_above_the_real_size(overrides: dict[str, Any]) -> None:
+    params = Parameters.from_mapping(params_dict(**overrides))
+    app = cdk.App()
+    stack = EcrClusterAccessStack(app, params=params)
+    real = len(json.dumps(app.synth().get_stack_by_name(stack.stack_name).template, indent=1))
+    assert real < estimated_template_bytes(params.__dict__)
+
+
+def test_two_synths_of_the_same_parameters_are_identical() -> None:
+    overrides = {"repositories": ["b2", "a1"], "tags": {"z": "1", "a": "2"},
+                 "workerRoleArns": [OTHER_ACCOUNT_ROLE, ROLE]}
+    assert synth(**overrides).to_json() == synth(**overrides).to_json()
