@@ -32,9 +32,14 @@ node_modules/.installed: package.json package-lock.json
 setup: $(VENV)/.installed node_modules/.installed
 
 synth: setup
-	rm -rf cdk.out
-	cdk synth --quiet
-	@echo "AWS half:     cdk.out/$$($(VENV)/bin/python -c 'from ecr_cluster_access import load_parameters as l; print(l().stack_name)').template.json  (deploy: npx cdk deploy)"
+	$(VENV)/bin/ecr-cluster-access validate
+	rm -rf cdk.out dist
+	cdk synth --quiet --no-notices
+	cdk8s synth --check-upgrade=false
+	@echo
+	@echo "AWS half:     $$(ls cdk.out/*.template.json)   (deploy: npx cdk deploy)"
+	@echo "Cluster half: $$(ls dist/*.k8s.yaml)   (apply: kubectl apply -f dist/)"
+	@echo "Builder:      .venv/bin/ecr-cluster-access builder-config"
 
 test: setup $(CHECKOV_VENV)/.installed
 	$(VENV)/bin/python -m pytest -n 2

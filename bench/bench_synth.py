@@ -3,8 +3,10 @@
 
 AWS half: N = 1, 100 and 400 repositories through ``EcrClusterAccess`` (parameters
 validated from a mapping, as ``app.py`` does) and through hand-written aws-cdk-lib code that
-makes the same repositories, repository policy and token policy. Prints each median and the
-ratio; the target is 1.10 or less.
+makes the same repositories, repository policy and token policy.
+Cluster half: ``EcrConfigChart`` (parameters validated from a mapping, as ``main.py`` does)
+against a bare cdk8s chart holding one equivalent Secret.
+Prints each median and the ratio; the target is 1.10 or less.
 
 Run with ``make bench`` (or ``.venv/bin/python bench/bench_synth.py [--repeat R]``).
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -22,10 +25,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
+import base64  # noqa: E402
+import json  # noqa: E402
+
 import aws_cdk as cdk  # noqa: E402
+import cdk8s  # noqa: E402
 from aws_cdk import aws_ecr as ecr  # noqa: E402
 from aws_cdk import aws_iam as iam  # noqa: E402
+from cdk8s_plus_35 import k8s  # noqa: E402
 
+from cdk8s_charts import EcrConfigChart  # noqa: E402
 from ecr_cluster_access import PUSH_PULL_ACTIONS, EcrClusterAccess, Parameters  # noqa: E402
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -62,28 +71,70 @@ def hand_written(n: int) -> None:
     app.synth()
 
 
-def seconds(func: Callable[[int], None], n: int) -> float:
+def with_chart(_: int) -> None:
+    params = Parameters.from_mapping({"account": ACCOUNT, "region": REGION,
+                                      "repositories": names(1), "workerRoleArns": [ROLE]})
+    app = cdk8s.App()
+    EcrConfigChart(app, "ecr-cluster-access", params=params)
+    app.synth_yaml()
+
+
+def bare_chart(_: int) -> None:
+    config = {"credHelpers": {f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com": "ecr-login"}}
+    app = cdk8s.App()
+    chart = cdk8s.Chart(app, "ecr-cluster-access", disable_resource_name_hashes=True)
+    k8s.KubeSecret(chart, "Secret",
+                   metadata=k8s.ObjectMeta(name="ecr-config", namespace="default"),
+                   type="kubernetes.io/dockerconfigjson",
+                   data={".dockerconfigjson": base64.b64encode(
+                       json.dumps(config, indent=2).encode()).decode()})
+    app.synth_yaml()
+
+
+def seconds(func: Callable[[int], None], n: int, inner: int) -> float:
+    """Seconds per call of ``func(n)``, averaged over ``inner`` back-to-back calls."""
     start = time.perf_counter()
-    func(n)
-    return time.perf_counter() - start
+    for _ in range(inner):
+        func(n)
+    return (time.perf_counter() - start) / inner
+
+
+def measure(half: str, n: int, repeat: int) -> tuple[float, float]:
+    """Median seconds per synth of (ours, bare) for one case, in this process."""
+    ours_func, bare_func = ((with_construct, hand_written) if half == "aws"
+                            else (with_chart, bare_chart))
+    for func in (ours_func, bare_func):
+        func(1)  # warm the jsii runtime and module caches once, for both sides
+    # batch fast cases so one sample lasts about 0.2 s, far above timer and GC noise
+    inner = max(1, round(0.2 / seconds(bare_func, n, 1)))
+    ours_samples, bare_samples = [], []
+    for _ in range(repeat):
+        # interleave so drift in machine load hits both sides alike
+        ours_samples.append(seconds(ours_func, n, inner))
+        bare_samples.append(seconds(bare_func, n, inner))
+    return statistics.median(ours_samples), statistics.median(bare_samples)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (median)")
+    parser.add_argument("--repeat", type=int, default=9, help="samples per measurement (median)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 400])
+    parser.add_argument("--case", help=argparse.SUPPRESS)  # internal: HALF:N in a child process
     args = parser.parse_args()
-    with_construct(1)  # warm the jsii runtime once, for both sides
-    hand_written(1)
-    print(f"{'N':>5} {'construct s':>12} {'aws-cdk-lib s':>14} {'ratio':>6}")
-    for n in args.sizes:
-        ours_samples, bare_samples = [], []
-        # interleave so drift in machine load hits both sides alike
-        for _ in range(args.repeat):
-            ours_samples.append(seconds(with_construct, n))
-            bare_samples.append(seconds(hand_written, n))
-        ours, bare = statistics.median(ours_samples), statistics.median(bare_samples)
-        print(f"{n:>5} {ours:>12.3f} {bare:>14.3f} {ours / bare:>6.2f}")
+    if args.case:
+        half, n = args.case.split(":")
+        print(json.dumps(measure(half, int(n), args.repeat)))
+        return
+    # Each case runs in a fresh process: jsii keeps every object of earlier apps alive, so a
+    # large case would otherwise slow the cases after it.
+    print(f"{'half':<8} {'N':>5} {'ours s':>9} {'bare s':>9} {'ratio':>6}")
+    cases = [("aws", n) for n in args.sizes] + [("cluster", 1)]
+    for half, n in cases:
+        child = subprocess.run(
+            [sys.executable, __file__, "--case", f"{half}:{n}", "--repeat", str(args.repeat)],
+            check=True, capture_output=True, text=True)
+        ours, bare = json.loads(child.stdout.splitlines()[-1])
+        print(f"{half:<8} {n:>5} {ours:>9.4f} {bare:>9.4f} {ours / bare:>6.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from . import policy
 from ._version import __version__
@@ -58,6 +59,71 @@ def cmd_repository_policy(args: argparse.Namespace) -> int:
     return 0
 
 
+BUILD_MODES = ("cluster-buildkit", "kaniko")
+
+
+def registry_namespace(params: Parameters) -> str:
+    """Return the first path segment every repository name shares, or raise ParameterError.
+
+    In-cluster builders push ``<hostname>/<namespace>/<image>``, so the repositories they push
+    to are named ``<namespace>/<image>``.
+    """
+    firsts = {name.split("/", 1)[0] for name in params.repositories if "/" in name}
+    if len(firsts) == 1 and all("/" in name for name in params.repositories):
+        return firsts.pop()
+    raise ParameterError([
+        f"deploymentRegistry.namespace: repositories {list(params.repositories)[:3]!r} share no "
+        "first path segment: pass --registry-namespace NAME, and name the repositories "
+        "NAME/<image>"
+    ])
+
+
+def builder_configuration(params: Parameters, namespace: str, build_mode: str) -> dict[str, Any]:
+    """Return what the in-cluster builder must be told: its ``kubernetes`` provider block."""
+    return {
+        "name": "kubernetes",
+        "imagePullSecrets": [{"name": params.secret_name, "namespace": params.namespace}],
+        "deploymentRegistry": {"hostname": params.registry_host, "namespace": namespace},
+        "buildMode": build_mode,
+    }
+
+
+def cmd_builder_config(args: argparse.Namespace) -> int:
+    """Print the builder's configuration: the guide's "make note of" values.
+
+    The default form is the ``kubernetes`` provider block of the guide's builder (YAML,
+    under ``providers:``); ``--format json`` prints a plain JSON object for other tools.
+    """
+    params = _load(args)
+    try:
+        namespace = args.registry_namespace or registry_namespace(params)
+    except ParameterError as error:
+        exit_on_error(error, PROG)
+    provider = builder_configuration(params, namespace, args.build_mode)
+    if args.format == "json":
+        _print_json({
+            "registryHost": params.registry_host,
+            "registryHosts": list(params.registry_hosts),
+            "repositoryUris": list(params.repository_uris),
+            "secretName": params.secret_name,
+            "secretNamespace": params.namespace,
+            "deploymentRegistry": provider["deploymentRegistry"],
+            "imagePullSecrets": provider["imagePullSecrets"],
+            "buildMode": provider["buildMode"],
+        })
+    else:
+        import yaml
+
+        sys.stdout.write(yaml.safe_dump({"providers": [provider]}, sort_keys=False))
+    return 0
+
+
+def cmd_docker_config(args: argparse.Namespace) -> int:
+    """Print the config.json the Secret carries, byte for byte."""
+    sys.stdout.write(_load(args).docker_config_json.decode())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``ecr-cluster-access`` command."""
     parser = argparse.ArgumentParser(
@@ -84,6 +150,24 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         command = sub.add_parser(name, parents=[common], help=help_, description=func.__doc__)
         command.set_defaults(func=func)
+
+    builder = sub.add_parser(
+        "builder-config", parents=[common], description=cmd_builder_config.__doc__,
+        help="print the in-cluster builder's configuration (secret, registry, build mode)")
+    builder.add_argument("--format", choices=("yaml", "json"), default="yaml",
+                         help="yaml: the builder's kubernetes provider block (default); "
+                         "json: a plain object for other tools")
+    builder.add_argument("--build-mode", choices=BUILD_MODES, default="cluster-buildkit",
+                         help="the builder's buildMode (default: cluster-buildkit)")
+    builder.add_argument("--registry-namespace", metavar="NAME",
+                         help="deploymentRegistry.namespace (default: the first path segment "
+                         "all repository names share)")
+    builder.set_defaults(func=cmd_builder_config)
+
+    docker = sub.add_parser("docker-config", parents=[common],
+                            description=cmd_docker_config.__doc__,
+                            help="print the config.json the ecr-config Secret carries")
+    docker.set_defaults(func=cmd_docker_config)
     return parser
 
 

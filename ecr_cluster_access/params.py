@@ -249,7 +249,7 @@ class Parameters:
                 problems.append(f"{_CAMEL[name]}: missing: {_REQUIRED[name]}")
         problems.extend(validate(values))
         if problems:
-            raise ParameterError(problems)
+            raise ParameterError(sorted(problems, key=_field_rank))
         return cls(**values)
 
 
@@ -295,6 +295,12 @@ _CAMEL: dict[str, str] = {
     "empty_on_delete": "emptyOnDelete",
 }
 _SNAKE = {camel: snake for snake, camel in _CAMEL.items()}
+_RANK = {camel: i for i, camel in enumerate(_CAMEL.values())}
+
+
+def _field_rank(problem: str) -> int:
+    """Sort key putting problems in the order of the fields (unknown keys last)."""
+    return _RANK.get(re.split(r"[:\[.]", problem, maxsplit=1)[0], len(_RANK))
 _REQUIRED = {
     "account": "the 12-digit AWS account that owns the repositories",
     "region": "the AWS region of the repositories, such as us-east-1",

@@ -20,7 +20,7 @@ VENV_BIN = Path(sys.executable).parent
 DEFAULT = {
     "account": "123456789012",
     "region": "us-east-1",
-    "repositories": ["sample-app"],
+    "repositories": ["builds/sample-app"],
     "workerRoleArns": ["arn:aws:iam::123456789012:role/k8s-worker"],
 }
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from .conftest import NODE_BIN, VENV_BIN, params_dict, require_tool, run, write_params
 
@@ -58,7 +59,7 @@ def test_cdk_synth_on_the_embedded_default_writes_the_template(tmp_path: Path) -
     template = json.loads((outdir / "EcrClusterAccess.template.json").read_text())
     (repository,) = [r for r in template["Resources"].values()
                      if r["Type"] == "AWS::ECR::Repository"]
-    assert repository["Properties"]["RepositoryName"] == "sample-app"
+    assert repository["Properties"]["RepositoryName"] == "builds/sample-app"
     manifest = json.loads((outdir / "manifest.json").read_text())
     assert manifest["artifacts"]["EcrClusterAccess"]["environment"] == (
         "aws://123456789012/us-east-1")
@@ -120,5 +121,51 @@ def test_cli_prints_the_repository_policy() -> None:
 def test_cli_prints_the_identity_policy_for_cross_account_roles() -> None:
     document = json.loads(run(cli("identity-policy"), check=True).stdout)
     assert document["Statement"][0]["Resource"] == [
-        "arn:aws:ecr:us-east-1:123456789012:repository/sample-app"]
+        "arn:aws:ecr:us-east-1:123456789012:repository/builds/sample-app"]
     assert document["Statement"][1]["Action"] == "ecr:GetAuthorizationToken"
+
+
+def test_cli_prints_the_builder_provider_block() -> None:
+    result = run(cli("builder-config"), check=True)
+    assert yaml.safe_load(result.stdout) == {"providers": [{
+        "name": "kubernetes",
+        "imagePullSecrets": [{"name": "ecr-config", "namespace": "default"}],
+        "deploymentRegistry": {"hostname": "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+                               "namespace": "builds"},
+        "buildMode": "cluster-buildkit",
+    }]}
+
+
+def test_cli_prints_the_builder_configuration_as_plain_json(tmp_path: Path) -> None:
+    config = write_params(tmp_path, params_dict(
+        repositories=["ci/a", "ci/b"], secretName="registry-auth", namespace="builds"))
+    document = json.loads(run(cli("builder-config", "--format", "json", "--build-mode", "kaniko",
+                                  "--config", str(config)), check=True).stdout)
+    host = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+    assert document == {
+        "registryHost": host, "registryHosts": [host],
+        "repositoryUris": [f"{host}/ci/a", f"{host}/ci/b"],
+        "secretName": "registry-auth", "secretNamespace": "builds",
+        "deploymentRegistry": {"hostname": host, "namespace": "ci"},
+        "imagePullSecrets": [{"name": "registry-auth", "namespace": "builds"}],
+        "buildMode": "kaniko",
+    }
+
+
+def test_cli_builder_config_needs_a_registry_namespace_when_names_share_none(
+        tmp_path: Path) -> None:
+    config = write_params(tmp_path, params_dict(repositories=["a1", "team/b2"]))
+    result = run(cli("builder-config", "--config", str(config)))
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "ecr-cluster-access: error: deploymentRegistry.namespace: repositories ['a1', 'team/b2'] "
+        "share no first path segment: pass --registry-namespace NAME")
+    ok = run(cli("builder-config", "--config", str(config), "--registry-namespace", "team"))
+    assert yaml.safe_load(ok.stdout)["providers"][0]["deploymentRegistry"]["namespace"] == "team"
+
+
+def test_cli_prints_the_config_json_byte_for_byte() -> None:
+    result = run(cli("docker-config"), check=True)
+    assert result.stdout == (
+        '{\n  "credHelpers": {\n'
+        '    "123456789012.dkr.ecr.us-east-1.amazonaws.com": "ecr-login"\n  }\n}\n')

@@ -252,8 +252,8 @@ def test_construct_fits_in_an_env_agnostic_user_stack() -> None:
     stack = cdk.Stack(cdk.App(), "UserStack")
     access = EcrClusterAccess(stack, "Ecr", params=Parameters.from_mapping(params_dict()))
     Template.from_stack(stack).resource_count_is("AWS::ECR::Repository", 1)
-    assert access.repository_names == ("sample-app",)
-    assert access.repository("sample-app").repository_name is not None
+    assert access.repository_names == ("builds/sample-app",)
+    assert access.repository("builds/sample-app").repository_name is not None
     assert access.registry_host == "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 
 

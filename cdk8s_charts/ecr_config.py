@@ -1,0 +1,44 @@
+"""The cluster half: the guide's ``ecr-config`` Secret, rendered from the shared parameters."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import cdk8s
+from cdk8s_plus_35 import k8s
+from constructs import Construct
+
+from ecr_cluster_access.params import Parameters
+
+#: The Secret type and key the guide's `kubectl create secret ... --type` command produces.
+DOCKER_CONFIG_JSON_TYPE = "kubernetes.io/dockerconfigjson"
+DOCKER_CONFIG_JSON_KEY = ".dockerconfigjson"
+#: Labels on every object this package renders.
+LABELS = {"app.kubernetes.io/managed-by": "ecr-cluster-access"}
+
+
+class EcrConfigChart(cdk8s.Chart):
+    """The Secret in-cluster builders read as their docker ``config.json``.
+
+    ``metadata.name`` is ``params.secret_name`` and ``metadata.namespace`` is
+    ``params.namespace``, set explicitly so cdk8s adds no hash suffix. The payload maps every
+    registry host of the parameters to the ``ecr-login`` credential helper, byte for byte what
+    :attr:`Parameters.docker_config_json` returns. BuildKit and Kaniko read it; the kubelet
+    does not (it reads only ``auths``), so pulls by nodes go through the node role.
+
+    See https://kubernetes.io/docs/concepts/configuration/secret/#docker-config-secrets
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, params: Parameters, **kwargs: Any) -> None:
+        super().__init__(scope, id_, disable_resource_name_hashes=True, **kwargs)
+        self.params = params
+        #: The ``kubernetes.io/dockerconfigjson`` Secret.
+        self.secret = k8s.KubeSecret(
+            self,
+            "Secret",
+            metadata=k8s.ObjectMeta(name=params.secret_name, namespace=params.namespace,
+                                    labels=LABELS),
+            type=DOCKER_CONFIG_JSON_TYPE,
+            data={DOCKER_CONFIG_JSON_KEY: base64.b64encode(params.docker_config_json).decode()},
+        )

@@ -1,0 +1,182 @@
+"""The cluster half: the ecr-config Secret, through cdk8s, the cdk8s CLI, kubectl and
+kubernetes-validate."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import cdk8s
+import kubernetes_validate
+import pytest
+import yaml
+
+from cdk8s_charts import EcrConfigChart
+from ecr_cluster_access import Parameters
+
+from .conftest import NODE_BIN, VENV_BIN, params_dict, require_tool, run, write_params
+
+GUIDE_CONFIG = {"credHelpers": {"123456789012.dkr.ecr.us-east-1.amazonaws.com": "ecr-login"}}
+
+
+def chart_objects(**overrides: Any) -> list[dict[str, Any]]:
+    chart = EcrConfigChart(cdk8s.Testing.app(), "test",
+                           params=Parameters.from_mapping(params_dict(**overrides)))
+    objects: list[dict[str, Any]] = cdk8s.Testing.synth(chart)
+    return objects
+
+
+def secret_of(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    (secret,) = [o for o in objects if o["kind"] == "Secret"]
+    return secret
+
+
+def decoded_payload(secret: dict[str, Any]) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(base64.b64decode(secret["data"][".dockerconfigjson"]))
+    return payload
+
+
+def cdk8s_synth(outdir: Path, **env: str) -> Any:
+    cli = require_tool(NODE_BIN / "cdk8s")
+    return run([cli, "synth", "--check-upgrade=false", "--output", str(outdir)], **env)
+
+
+# --- the chart, in process --------------------------------------------------------------------
+
+def test_secret_has_the_parameters_name_and_namespace_without_a_hash() -> None:
+    secret = secret_of(chart_objects(secretName="registry-auth", namespace="builds"))
+    assert secret["metadata"]["name"] == "registry-auth"
+    assert secret["metadata"]["namespace"] == "builds"
+
+
+def test_secret_is_a_dockerconfigjson_with_the_guides_payload() -> None:
+    secret = secret_of(chart_objects())
+    assert secret["apiVersion"] == "v1"
+    assert secret["type"] == "kubernetes.io/dockerconfigjson"
+    assert list(secret["data"]) == [".dockerconfigjson"]
+    assert decoded_payload(secret) == GUIDE_CONFIG
+
+
+def test_china_region_uses_the_com_cn_suffix() -> None:
+    secret = secret_of(chart_objects(
+        region="cn-northwest-1", workerRoleArns=["arn:aws-cn:iam::123456789012:role/w"]))
+    assert decoded_payload(secret) == {
+        "credHelpers": {"123456789012.dkr.ecr.cn-northwest-1.amazonaws.com.cn": "ecr-login"}}
+
+
+def test_chart_renders_only_the_secret_by_default() -> None:
+    assert [o["kind"] for o in chart_objects()] == ["Secret"]
+
+
+# --- the cdk8s app through the real cdk8s CLI --------------------------------------------------
+
+@pytest.mark.e2e
+def test_cdk8s_synth_writes_the_manifest_to_dist(tmp_path: Path) -> None:
+    result = cdk8s_synth(tmp_path / "dist")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == [
+        "ecr-cluster-access.k8s.yaml"]
+
+
+@pytest.mark.e2e
+def test_cdk8s_synth_refuses_bad_parameters_and_leaves_no_dist(tmp_path: Path) -> None:
+    config = write_params(tmp_path, params_dict(namespace="Kube_System"))
+    result = cdk8s_synth(tmp_path / "dist", ECR_CLUSTER_ACCESS_CONFIG=str(config))
+    assert result.returncode != 0
+    assert (f"ecr-cluster-access: error: {config}: namespace: 'Kube_System' is not a DNS-1123 "
+            "label") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "dist").exists()
+
+
+@pytest.mark.e2e
+def test_two_cdk8s_synths_give_byte_identical_files(tmp_path: Path) -> None:
+    config = write_params(tmp_path, params_dict(
+        region="eu-west-1", workerRoleArns=["arn:aws:iam::123456789012:role/nodes"]))
+    files = []
+    for attempt in ("one", "two"):
+        assert cdk8s_synth(tmp_path / attempt,
+                           ECR_CLUSTER_ACCESS_CONFIG=str(config)).returncode == 0
+        files.append((tmp_path / attempt / "ecr-cluster-access.k8s.yaml").read_bytes())
+    assert files[0] == files[1]
+
+
+@pytest.mark.e2e
+def test_running_the_cdk8s_half_never_imports_aws_cdk(tmp_path: Path) -> None:
+    code = (
+        "import runpy, sys\n"
+        "runpy.run_path('main.py', run_name='__main__')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'aws_cdk', 'cdk8s'}))\n"
+    )
+    result = run([sys.executable, "-c", code], CDK8S_OUTDIR=str(tmp_path), check=True)
+    assert result.stdout.strip() == "['cdk8s']"
+    assert (tmp_path / "ecr-cluster-access.k8s.yaml").exists()
+
+
+# --- equivalence with the guide's kubectl command ---------------------------------------------
+
+@pytest.mark.e2e
+def test_secret_equals_what_the_guides_kubectl_command_makes(tmp_path: Path) -> None:
+    # GIVEN the config.json bytes, printed by the project's command
+    cli = require_tool(VENV_BIN / "ecr-cluster-access")
+    config_json = run([cli, "docker-config"], check=True).stdout.encode()
+    (tmp_path / "config.json").write_bytes(config_json)
+    # WHEN the guide's command runs on them, and the chart is synthesized by the cdk8s CLI
+    kubectl = require_tool("kubectl")
+    guide = yaml.safe_load(run(
+        [kubectl, "--namespace", "default", "create", "secret", "generic", "ecr-config",
+         "--from-file=.dockerconfigjson=./config.json", "--type=kubernetes.io/dockerconfigjson",
+         "--dry-run=client", "-o", "yaml"], cwd=tmp_path, check=True).stdout)
+    assert cdk8s_synth(tmp_path / "dist").returncode == 0
+    (ours,) = yaml.safe_load_all((tmp_path / "dist" / "ecr-cluster-access.k8s.yaml").read_text())
+    # THEN name, namespace, type and decoded payload are identical
+    for secret in (guide, ours):
+        assert secret["kind"] == "Secret" and secret["apiVersion"] == "v1"
+    assert ours["metadata"]["name"] == guide["metadata"]["name"] == "ecr-config"
+    assert ours["metadata"]["namespace"] == guide["metadata"]["namespace"] == "default"
+    assert ours["type"] == guide["type"] == "kubernetes.io/dockerconfigjson"
+    assert base64.b64decode(ours["data"][".dockerconfigjson"]) == base64.b64decode(
+        guide["data"][".dockerconfigjson"]) == config_json
+    # AND the payload is the guide's JSON
+    assert json.loads(config_json) == GUIDE_CONFIG
+
+
+# --- schema validation ------------------------------------------------------------------------
+
+def kubernetes_versions() -> list[str]:
+    """Every Kubernetes version kubernetes-validate ships strict schemas for, 1.25 and later."""
+    schemas = Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
+    found = [m.group(1) for p in schemas.iterdir()
+             if (m := re.fullmatch(r"v(\d+\.\d+\.\d+)-local-strict", p.name))]
+    return sorted((v for v in found if tuple(map(int, v.split("."))) >= (1, 25, 0)),
+                  key=lambda v: tuple(map(int, v.split("."))))
+
+
+def test_kubernetes_validate_ships_schemas_from_1_25() -> None:
+    versions = kubernetes_versions()
+    assert versions[0] == "1.25.0" and len(versions) >= 10
+
+
+@pytest.mark.e2e
+def test_manifests_pass_kubernetes_validate_strict_for_every_version(tmp_path: Path) -> None:
+    assert cdk8s_synth(tmp_path / "dist").returncode == 0
+    manifests = sorted(map(str, (tmp_path / "dist").glob("*.k8s.yaml")))
+    validate = require_tool(VENV_BIN / "kubernetes-validate")
+    for version in kubernetes_versions():
+        result = run([validate, "--strict", "--quiet", "-k", version, *manifests])
+        assert result.returncode == 0, f"{version}: {result.stdout}{result.stderr}"
+
+
+@pytest.mark.e2e
+def test_kubernetes_validate_strict_rejects_an_unknown_field(tmp_path: Path) -> None:
+    assert cdk8s_synth(tmp_path / "dist").returncode == 0
+    (manifest,) = (tmp_path / "dist").glob("*.k8s.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(manifest.read_text().replace("type:", "secretType:"))
+    result = run([require_tool(VENV_BIN / "kubernetes-validate"), "--strict", "--quiet",
+                  str(broken)])
+    assert result.returncode != 0

@@ -1,0 +1,25 @@
+"""The README's example runs as written."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, run
+
+
+@pytest.mark.e2e
+def test_readme_example_builds_both_halves(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    (example,) = [b for b in re.findall(r"```python\n(.*?)```", readme, re.S)
+                  if "EcrConfigChart" in b]
+    (tmp_path / "example.py").write_text(example)
+    run([sys.executable, "example.py"], cwd=tmp_path, check=True,
+        CDK_OUTDIR=str(tmp_path / "cdk.out"))
+    template = (tmp_path / "cdk.out" / "Platform.template.json").read_text()
+    assert '"RepositoryName": "builds/api"' in template
+    manifest = (tmp_path / "dist" / "ecr-cluster-access.k8s.yaml").read_text()
+    assert "name: ecr-config" in manifest

@@ -1,0 +1,117 @@
+"""Both halves built from one parameters object always agree."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import cdk8s
+import pytest
+import yaml
+
+from cdk8s_charts import EcrConfigChart
+from ecr_cluster_access import Parameters
+from ecr_cluster_access.stack import EcrClusterAccessStack
+
+from .conftest import NODE_BIN, params_dict, require_tool, run, write_params
+
+PARAMETER_SETS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "renamed": {"secretName": "registry-auth", "namespace": "ci-builds"},
+    "other-account-region": {
+        "account": "210987654321", "region": "eu-central-1",
+        "repositories": ["team/a", "team/b"],
+        "workerRoleArns": ["arn:aws:iam::210987654321:role/nodes"]},
+    "china": {"region": "cn-north-1",
+              "workerRoleArns": ["arn:aws-cn:iam::123456789012:role/k8s-worker"]},
+    "govcloud": {"region": "us-gov-west-1",
+                 "workerRoleArns": ["arn:aws-us-gov:iam::123456789012:role/k8s-worker"]},
+}
+
+
+def independent_host(account: str, region: str) -> str:
+    """The registry host, computed here without the project's code."""
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return f"{account}.dkr.ecr.{region}.{suffix}"
+
+
+def both_halves(params: Parameters) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """Return (template, stack env, Secret) built from the one parameters object."""
+    app = cdk.App()
+    stack = EcrClusterAccessStack(app, params=params)
+    assembly = app.synth().get_stack_by_name(stack.stack_name)
+    chart = EcrConfigChart(cdk8s.Testing.app(), "sync", params=params)
+    (secret,) = [o for o in cdk8s.Testing.synth(chart) if o["kind"] == "Secret"]
+    env = f"{assembly.environment.account}/{assembly.environment.region}"
+    return assembly.template, env, secret
+
+
+def secret_hosts(secret: dict[str, Any]) -> set[str]:
+    payload = json.loads(base64.b64decode(secret["data"][".dockerconfigjson"]))
+    return set(payload["credHelpers"])
+
+
+def template_hosts(template: dict[str, Any], env: str) -> set[str]:
+    """Registry hosts of the template's repositories: from their URIs and from the stack env."""
+    names = [r["Properties"]["RepositoryName"] for r in template["Resources"].values()
+             if r["Type"] == "AWS::ECR::Repository"]
+    uris = template["Outputs"]["RepositoryUris"]["Value"].split(",")
+    assert [u.split("/", 1)[1] for u in uris] == names
+    from_uris = {u.split("/", 1)[0] for u in uris}
+    account, region = env.split("/")
+    assert from_uris == {independent_host(account, region)}
+    return from_uris
+
+
+@pytest.mark.parametrize("name", sorted(PARAMETER_SETS))
+def test_secret_hosts_equal_template_hosts_and_names_equal_outputs(name: str) -> None:
+    params = Parameters.from_mapping(params_dict(**PARAMETER_SETS[name]))
+    template, env, secret = both_halves(params)
+    assert secret_hosts(secret) == template_hosts(template, env)
+    assert template["Outputs"]["RegistryHost"]["Value"] in secret_hosts(secret)
+    assert secret["metadata"]["name"] == template["Outputs"]["SecretName"]["Value"]
+    assert secret["metadata"]["namespace"] == template["Outputs"]["SecretNamespace"]["Value"]
+
+
+def synth_both(data: dict[str, Any], out: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run the real `cdk synth` and `cdk8s synth` on one parameters file."""
+    out.mkdir(parents=True)
+    config = write_params(out, data)
+    env = {"ECR_CLUSTER_ACCESS_CONFIG": str(config)}
+    run([require_tool(NODE_BIN / "cdk"), "synth", "--quiet", "--no-notices",
+         "-o", str(out / "cdk.out")], check=True, **env)
+    run([require_tool(NODE_BIN / "cdk8s"), "synth", "--check-upgrade=false",
+         "--output", str(out / "dist")], check=True, **env)
+    (template_file,) = (out / "cdk.out").glob("*.template.json")
+    (secret,) = yaml.safe_load_all((out / "dist" / "ecr-cluster-access.k8s.yaml").read_text())
+    return json.loads(template_file.read_text()), secret
+
+
+@pytest.fixture(scope="module")
+def before(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+    return synth_both(params_dict(), tmp_path_factory.mktemp("before") / "out")
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("key,value,output", [
+    ("account", "210987654321", "RegistryHost"),
+    ("region", "eu-west-1", "RegistryHost"),
+    ("secretName", "other-secret", "SecretName"),
+    ("namespace", "builds", "SecretNamespace"),
+])
+def test_changing_one_value_in_the_one_file_changes_both_outputs(
+        tmp_path: Path, before: tuple[dict[str, Any], dict[str, Any]],
+        key: str, value: str, output: str) -> None:
+    after = params_dict(**{key: value})
+    if key == "account":
+        after["workerRoleArns"] = [f"arn:aws:iam::{value}:role/k8s-worker"]
+    template_1, secret_1 = before
+    template_2, secret_2 = synth_both(after, tmp_path / "after")
+    assert template_1["Outputs"][output] != template_2["Outputs"][output]
+    assert secret_1 != secret_2
+    assert secret_hosts(secret_2) == {template_2["Outputs"]["RegistryHost"]["Value"]}
+    assert secret_2["metadata"]["name"] == template_2["Outputs"]["SecretName"]["Value"]
+    assert secret_2["metadata"]["namespace"] == template_2["Outputs"]["SecretNamespace"]["Value"]
