@@ -2,7 +2,8 @@
 
 Every command reads the parameters through :func:`~ecr_cluster_access.params.load_parameters`,
 the loader both halves use (``cdk.json``'s context, or ``$ECR_CLUSTER_ACCESS_CONFIG``).
-Exit status: 0 on success, 2 on usage or parameter problems (one line each on stderr).
+Exit status: 0 on success, 1 when ``check`` finds drift, 2 on usage, parameter or credential
+problems (one line each on stderr).
 """
 
 from __future__ import annotations
@@ -124,6 +125,37 @@ def cmd_docker_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Compare the live AWS account with the parameters (boto3's default credentials).
+
+    Prints one line per difference and exits 1 on drift; prints a summary and exits 0 when
+    in sync; exits 2 on parameter or credential problems.
+    """
+    params = _load(args)
+    from .check import AccessError, check
+
+    try:
+        findings = check(params, concurrency=args.concurrency)
+    except AccessError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
+    for finding in findings:
+        print(f"drift: {finding}")
+    if findings:
+        print(f"{len(findings)} differences from the parameters", file=sys.stderr)
+        return 1
+    print(f"in sync: {len(params.repositories)} repositories and "
+          f"{len(params.worker_role_arns)} worker roles in {params.account}/{params.region}")
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"{value} is not accepted: use 1 to 256")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``ecr-cluster-access`` command."""
     parser = argparse.ArgumentParser(
@@ -168,6 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
                             description=cmd_docker_config.__doc__,
                             help="print the config.json the ecr-config Secret carries")
     docker.set_defaults(func=cmd_docker_config)
+
+    checker = sub.add_parser("check", parents=[common], description=cmd_check.__doc__,
+                             help="compare the live AWS account with the parameters")
+    checker.add_argument("--concurrency", type=_positive, default=16, metavar="N",
+                         help="concurrent API calls (default 16)")
+    checker.set_defaults(func=cmd_check)
     return parser
 
 

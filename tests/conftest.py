@@ -32,18 +32,25 @@ def params_dict(**overrides: Any) -> dict[str, Any]:
     return out
 
 
-def tool_env(**extra: str) -> dict[str, str]:
-    """The environment the Makefile gives the tools: venv and node_modules first on PATH."""
+def tool_env(**extra: str | None) -> dict[str, str]:
+    """The environment the Makefile gives the tools: venv and node_modules first on PATH.
+
+    ``extra`` sets variables; a value of ``None`` removes one.
+    """
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(VENV_BIN), str(NODE_BIN), env.get("PATH", "")])
     env["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "20"
     env.pop("ECR_CLUSTER_ACCESS_CONFIG", None)
-    env.update(extra)
+    for key, value in extra.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
     return env
 
 
 def run(cmd: list[str], *, cwd: Path = ROOT, timeout: float = 300, check: bool = False,
-        **extra_env: str) -> subprocess.CompletedProcess[str]:
+        **extra_env: str | None) -> subprocess.CompletedProcess[str]:
     """Run a real command with :func:`tool_env`; return the completed process."""
     result = subprocess.run(cmd, cwd=cwd, env=tool_env(**extra_env), capture_output=True,
                             text=True, timeout=timeout, stdin=subprocess.DEVNULL)

@@ -1,0 +1,291 @@
+"""The live drift check: compare a deployed account with the parameters, through boto3.
+
+Reads with boto3's default credential chain (so profiles, ``AWS_ENDPOINT_URL`` and roles all
+work), pages through ``DescribeRepositories`` once, then reads every repository's policy and
+lifecycle policy concurrently with bounded concurrency. Each difference is one
+:class:`Finding`; none means the account is in sync.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from . import policy
+from .params import Parameters
+
+#: Default number of concurrent API calls.
+DEFAULT_CONCURRENCY = 16
+
+
+class AccessError(RuntimeError):
+    """AWS could not be reached or refused the credentials; the message is one line."""
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One difference between the account and the parameters."""
+
+    #: What differs: a repository name, or ``role <arn>``.
+    subject: str
+    #: What is wrong, in one line.
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.message}"
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _principals(statement: dict[str, Any]) -> list[str]:
+    principal = statement.get("Principal")
+    if principal == "*":
+        return ["*"]
+    if not isinstance(principal, dict):
+        return []
+    found: list[str] = []
+    for kind, values in principal.items():
+        found += [v if kind == "AWS" else f"{kind}:{v}" for v in _as_list(values)]
+    return found
+
+
+def repository_policy_findings(name: str, text: str | None,
+                               worker_role_arns: Iterable[str]) -> list[Finding]:
+    """Compare one repository policy with the parameters' grants (action sets, any order).
+
+    Reports a missing policy, each worker role that lacks or exceeds the seven actions,
+    each principal that is not a worker role, and each statement the parameters do not make
+    (a Deny, a condition, ``NotAction`` / ``NotPrincipal``, or no principal).
+    """
+    roles = sorted(set(worker_role_arns))
+    if text is None:
+        return [Finding(name, "no repository policy: the worker roles are not granted "
+                              "push/pull")]
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError:
+        return [Finding(name, "the repository policy is not valid JSON")]
+    expected = {a.lower(): a for a in policy.PUSH_PULL_ACTIONS}
+    granted: dict[str, set[str]] = {role: set() for role in roles}
+    findings: list[Finding] = []
+    for index, statement in enumerate(_as_list(document.get("Statement"))):
+        label = f"statement {statement.get('Sid') or index!r}"
+        odd = [key for key in ("Condition", "NotAction", "NotPrincipal", "NotResource")
+               if key in statement]
+        principals = _principals(statement)
+        if statement.get("Effect") != "Allow" or odd or not principals:
+            reason = (f"Effect {statement.get('Effect')!r}" if statement.get("Effect") != "Allow"
+                      else f"{', '.join(odd)}" if odd else "no principal")
+            findings.append(Finding(name, f"{label} is not in the parameters ({reason})"))
+            continue
+        actions = {a.lower() for a in _as_list(statement.get("Action"))}
+        for principal in principals:
+            if principal in granted:
+                granted[principal] |= actions
+            else:
+                findings.append(Finding(
+                    name, f"{label} grants principal {principal!r}, which is not a worker role "
+                          "in the parameters"))
+    for role in roles:
+        missing = sorted(expected[a] for a in expected.keys() - granted[role])
+        extra = sorted(granted[role] - expected.keys())
+        if missing:
+            findings.append(Finding(name, f"worker role {role} is not granted "
+                                          f"{', '.join(missing)}"))
+        if extra:
+            findings.append(Finding(name, f"worker role {role} is also granted "
+                                          f"{', '.join(extra)}, beyond the seven actions"))
+    return findings
+
+
+def _lifecycle_rules(document: dict[str, Any] | None) -> list[tuple[Any, ...]]:
+    """The parts of lifecycle rules that matter, sorted by priority (descriptions ignored)."""
+    rules = (document or {}).get("rules", [])
+    return sorted((r.get("rulePriority"), json.dumps(r.get("selection"), sort_keys=True),
+                   json.dumps(r.get("action"), sort_keys=True)) for r in rules)
+
+
+def settings_findings(name: str, description: dict[str, Any], lifecycle_text: str | None,
+                      params: Parameters) -> list[Finding]:
+    """Compare a repository's tag mutability, scan on push, encryption and lifecycle."""
+    findings = []
+    mutability = description.get("imageTagMutability")
+    if mutability != params.effective_tag_mutability:
+        findings.append(Finding(name, f"image tag mutability is {mutability!r}, the parameters "
+                                      f"say {params.effective_tag_mutability!r}"))
+    filters = description.get("imageTagMutabilityExclusionFilters")
+    if filters is not None:
+        have = sorted(f.get("filter") for f in filters)
+        want = sorted(params.image_tag_mutability_exclusion_filters)
+        if have != want:
+            findings.append(Finding(name, f"tag mutability exclusion filters are {have}, the "
+                                          f"parameters say {want}"))
+    scan = description.get("imageScanningConfiguration", {}).get("scanOnPush")
+    if scan is not None and scan != params.scan_on_push:
+        findings.append(Finding(name, f"scan on push is {scan}, the parameters say "
+                                      f"{params.scan_on_push}"))
+    encryption = description.get("encryptionConfiguration", {}).get("encryptionType")
+    if encryption is not None and encryption != params.encryption:
+        findings.append(Finding(name, f"encryption is {encryption!r}, the parameters say "
+                                      f"{params.encryption!r} (set only when a repository is "
+                                      "created)"))
+    want_rules = _lifecycle_rules(params.lifecycle_policy)
+    try:
+        have_rules = _lifecycle_rules(json.loads(lifecycle_text) if lifecycle_text else None)
+    except json.JSONDecodeError:
+        have_rules = [("unreadable",)]
+    if have_rules != want_rules:
+        if not want_rules:
+            message = "has a lifecycle policy; the parameters set no lifecycle rule"
+        elif not have_rules:
+            message = "has no lifecycle policy; the parameters set lifecycle rules"
+        else:
+            message = "lifecycle policy differs from the parameters' lifecycle rules"
+        findings.append(Finding(name, message))
+    return findings
+
+
+def _allows(document: dict[str, Any], action: str) -> bool:
+    """Whether an identity policy has an Allow of ``action`` on ``Resource: "*"``."""
+    for statement in _as_list(document.get("Statement")):
+        if statement.get("Effect") != "Allow" or "Condition" in statement:
+            continue
+        actions = _as_list(statement.get("Action"))
+        if any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions) and "*" in (
+                _as_list(statement.get("Resource"))):
+            return True
+    return False
+
+
+def _document(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    from urllib.parse import unquote
+
+    loaded: dict[str, Any] = json.loads(unquote(value))
+    return loaded
+
+
+class DriftCheck:
+    """Compare one account and region with :class:`Parameters`; see :meth:`run`."""
+
+    def __init__(self, params: Parameters, *, session: Any = None,
+                 concurrency: int = DEFAULT_CONCURRENCY) -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.params = params
+        self.concurrency = max(1, concurrency)
+        session = session or boto3.session.Session()
+        config = Config(max_pool_connections=self.concurrency,
+                        retries={"mode": "standard"})
+        self.ecr = session.client("ecr", region_name=params.region, config=config)
+        self.iam = session.client("iam", region_name=params.region, config=config)
+
+    def run(self) -> list[Finding]:
+        """Return every finding, sorted; raise :class:`AccessError` on credential problems."""
+        try:
+            return sorted(self._findings())
+        except AccessError:
+            raise
+        except Exception as error:  # botocore raises many unrelated types; name them once
+            raise AccessError(_describe(error)) from None
+
+    def _findings(self) -> Iterator[Finding]:
+        described = self._describe_repositories()
+        present = [name for name in self.params.repositories if name in described]
+        for name in self.params.repositories:
+            if name not in described:
+                yield Finding(name, "repository does not exist")
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            policies = pool.map(self._repository_policy, present)
+            lifecycles = pool.map(self._lifecycle_policy, present)
+            roles = pool.map(self._role_findings, self.params.same_account_worker_role_arns)
+            for name, text, lifecycle in zip(present, policies, lifecycles):
+                yield from repository_policy_findings(name, text, self.params.worker_role_arns)
+                yield from settings_findings(name, described[name], lifecycle, self.params)
+            for found in roles:
+                yield from found
+
+    def _describe_repositories(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        paginator = self.ecr.get_paginator("describe_repositories")
+        for page in paginator.paginate(registryId=self.params.account,
+                                       PaginationConfig={"PageSize": 1000}):
+            for repository in page["repositories"]:
+                out[repository["repositoryName"]] = repository
+        return out
+
+    def _repository_policy(self, name: str) -> str | None:
+        try:
+            response = self.ecr.get_repository_policy(registryId=self.params.account,
+                                                      repositoryName=name)
+        except self.ecr.exceptions.RepositoryPolicyNotFoundException:
+            return None
+        text: str = response["policyText"]
+        return text
+
+    def _lifecycle_policy(self, name: str) -> str | None:
+        try:
+            response = self.ecr.get_lifecycle_policy(registryId=self.params.account,
+                                                     repositoryName=name)
+        except self.ecr.exceptions.LifecyclePolicyNotFoundException:
+            return None
+        text: str = response["lifecyclePolicyText"]
+        return text
+
+    def _role_findings(self, arn: str) -> list[Finding]:
+        """Whether a same-account worker role has ``ecr:GetAuthorizationToken`` on ``*``."""
+        name = policy.role_name_of_arn(arn)
+        subject = f"role {arn}"
+        try:
+            for page in self.iam.get_paginator("list_role_policies").paginate(RoleName=name):
+                for policy_name in page["PolicyNames"]:
+                    document = self.iam.get_role_policy(RoleName=name, PolicyName=policy_name)
+                    if _allows(_document(document["PolicyDocument"]),
+                               policy.AUTHORIZATION_TOKEN_ACTION):
+                        return []
+            paginator = self.iam.get_paginator("list_attached_role_policies")
+            for page in paginator.paginate(RoleName=name):
+                for attached in page["AttachedPolicies"]:
+                    managed = self.iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]
+                    version = self.iam.get_policy_version(
+                        PolicyArn=attached["PolicyArn"], VersionId=managed["DefaultVersionId"])
+                    if _allows(_document(version["PolicyVersion"]["Document"]),
+                               policy.AUTHORIZATION_TOKEN_ACTION):
+                        return []
+        except self.iam.exceptions.NoSuchEntityException:
+            return [Finding(subject, "worker role does not exist")]
+        return [Finding(subject, "no identity policy allows ecr:GetAuthorizationToken on '*': "
+                                 "the ecr-login credential helper will fail")]
+
+
+def _describe(error: Exception) -> str:
+    """One line for a botocore error: what failed and why, no traceback."""
+    from botocore.exceptions import ClientError, NoCredentialsError, NoRegionError
+
+    if isinstance(error, NoCredentialsError):
+        return ("no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY, or run where a role is available")
+    if isinstance(error, NoRegionError):
+        return "no AWS region: set AWS_REGION"
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        message = error.response.get("Error", {}).get("Message", "")
+        operation = getattr(error, "operation_name", "")
+        return f"AWS refused {operation}: {code}: {message}".replace("\n", " ")
+    return f"cannot reach AWS: {type(error).__name__}: {error}".replace("\n", " ")
+
+
+def check(params: Parameters, *, session: Any = None,
+          concurrency: int = DEFAULT_CONCURRENCY) -> list[Finding]:
+    """Return every difference between the live account and ``params``, sorted."""
+    return DriftCheck(params, session=session, concurrency=concurrency).run()

@@ -1,0 +1,135 @@
+"""The drift check's comparisons, on policy documents (the live runs are in test_deploy)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ecr_cluster_access import PUSH_PULL_ACTIONS, Parameters
+from ecr_cluster_access.check import repository_policy_findings, settings_findings
+from ecr_cluster_access.policy import policy_text, repository_policy_document
+
+from .conftest import params_dict
+
+ROLE = "arn:aws:iam::123456789012:role/k8s-worker"
+ROLE_2 = "arn:aws:iam::123456789012:role/second"
+
+
+def messages(text: str | None, roles: list[str] | None = None) -> list[str]:
+    return [f.message for f in repository_policy_findings("repo", text, roles or [ROLE])]
+
+
+def test_the_rendered_policy_is_in_sync() -> None:
+    assert messages(policy_text(repository_policy_document([ROLE, ROLE_2])), [ROLE, ROLE_2]) == []
+
+
+def test_action_order_and_case_do_not_matter() -> None:
+    document = repository_policy_document([ROLE])
+    document["Statement"][0]["Action"] = [a.upper() for a in reversed(PUSH_PULL_ACTIONS)]
+    assert messages(json.dumps(document)) == []
+
+
+def test_roles_split_across_statements_are_in_sync() -> None:
+    document: dict[str, Any] = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": role}, "Action": list(PUSH_PULL_ACTIONS)}
+        for role in (ROLE, ROLE_2)]}
+    assert messages(json.dumps(document), [ROLE, ROLE_2]) == []
+
+
+def test_a_missing_policy_is_reported() -> None:
+    assert messages(None) == ["no repository policy: the worker roles are not granted push/pull"]
+
+
+def test_a_missing_action_is_named() -> None:
+    document = repository_policy_document([ROLE])
+    document["Statement"][0]["Action"].remove("ecr:UploadLayerPart")
+    assert messages(json.dumps(document)) == [
+        f"worker role {ROLE} is not granted ecr:UploadLayerPart"]
+
+
+def test_a_role_missing_from_the_policy_lacks_all_seven() -> None:
+    (message,) = messages(json.dumps(repository_policy_document([ROLE])), [ROLE, ROLE_2])
+    assert message == f"worker role {ROLE_2} is not granted {', '.join(PUSH_PULL_ACTIONS)}"
+
+
+def test_an_extra_action_is_named() -> None:
+    document = repository_policy_document([ROLE])
+    document["Statement"][0]["Action"].append("ecr:DeleteRepository")
+    assert messages(json.dumps(document)) == [
+        f"worker role {ROLE} is also granted ecr:deleterepository, beyond the seven actions"]
+
+
+def test_a_wildcard_action_is_extra() -> None:
+    document = repository_policy_document([ROLE])
+    document["Statement"][0]["Action"] = ["ecr:*"]
+    assert len(messages(json.dumps(document))) == 2
+
+
+def test_an_extra_principal_is_named() -> None:
+    document = repository_policy_document([ROLE, "arn:aws:iam::999999999999:root"])
+    assert messages(json.dumps(document)) == [
+        "statement 'AllowPushPull' grants principal 'arn:aws:iam::999999999999:root', which is "
+        "not a worker role in the parameters"]
+
+
+def test_a_wildcard_principal_is_named() -> None:
+    document = repository_policy_document([ROLE])
+    document["Statement"].append({"Sid": "Open", "Effect": "Allow", "Principal": "*",
+                                  "Action": "ecr:BatchGetImage"})
+    assert messages(json.dumps(document)) == [
+        "statement 'Open' grants principal '*', which is not a worker role in the parameters"]
+
+
+def test_a_deny_or_conditional_statement_is_extra() -> None:
+    document = repository_policy_document([ROLE])
+    document["Statement"] += [
+        {"Sid": "Deny", "Effect": "Deny", "Principal": {"AWS": ROLE}, "Action": "ecr:PutImage"},
+        {"Sid": "Cond", "Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "ecr:PutImage",
+         "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+    ]
+    assert messages(json.dumps(document)) == [
+        "statement 'Deny' is not in the parameters (Effect 'Deny')",
+        "statement 'Cond' is not in the parameters (Condition)"]
+
+
+def describe(**overrides: Any) -> dict[str, Any]:
+    description = {"imageTagMutability": "MUTABLE",
+                   "imageScanningConfiguration": {"scanOnPush": True},
+                   "encryptionConfiguration": {"encryptionType": "AES256"}}
+    description.update(overrides)
+    return description
+
+
+def test_settings_in_sync() -> None:
+    assert settings_findings("repo", describe(), None, Parameters.from_mapping(params_dict())) == []
+
+
+def test_settings_drift_is_named_one_line_each() -> None:
+    params = Parameters.from_mapping(params_dict(lifecycle={"untaggedExpireDays": 7}))
+    found = settings_findings("repo", describe(imageTagMutability="IMMUTABLE",
+                                               imageScanningConfiguration={"scanOnPush": False}),
+                              None, params)
+    assert [f.message for f in found] == [
+        "image tag mutability is 'IMMUTABLE', the parameters say 'MUTABLE'",
+        "scan on push is False, the parameters say True",
+        "has no lifecycle policy; the parameters set lifecycle rules"]
+
+
+def test_lifecycle_is_compared_by_rule_not_by_text() -> None:
+    params = Parameters.from_mapping(params_dict(lifecycle={"keepLastImages": 30}))
+    assert params.lifecycle_policy
+    rules = params.lifecycle_policy["rules"]
+    rules[0]["description"] = "edited in the console"
+    assert settings_findings("repo", describe(), json.dumps({"rules": rules}), params) == []
+    rules[0]["selection"]["countNumber"] = 31
+    assert [f.message for f in settings_findings("repo", describe(), json.dumps(
+        {"rules": rules}), params)] == [
+        "lifecycle policy differs from the parameters' lifecycle rules"]
+
+
+def test_an_unexpected_lifecycle_policy_is_drift() -> None:
+    params = Parameters.from_mapping(params_dict())
+    text = json.dumps({"rules": [{"rulePriority": 1, "selection": {"tagStatus": "any"},
+                                  "action": {"type": "expire"}}]})
+    assert [f.message for f in settings_findings("repo", describe(), text, params)] == [
+        "has a lifecycle policy; the parameters set no lifecycle rule"]

@@ -1,0 +1,180 @@
+"""Real end to end: `cdk bootstrap` / `cdk deploy` / `cdk destroy` into a local AWS API
+(moto_server on 127.0.0.1), and the `check` command proving itself against it.
+
+moto's CloudFormation creates repositories but ignores `RepositoryPolicyText`,
+`LifecyclePolicy` and the scan setting, so right after a deploy `check` must report the
+missing policies; once the expected settings are applied through the ECR API, it must pass.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from ecr_cluster_access import Parameters
+from ecr_cluster_access.policy import policy_text
+
+from .conftest import NODE_BIN, VENV_BIN, params_dict, require_tool, run, write_params
+from .servers import DUMMY_CREDENTIALS, MotoServer
+
+pytestmark = pytest.mark.e2e
+
+LARGE = params_dict(
+    repositories=[f"builds/service-{i:03d}" for i in range(60)],
+    workerRoleArns=["arn:aws:iam::123456789012:role/k8s-worker",
+                    "arn:aws:iam::123456789012:role/eks/nodes/second-pool",
+                    "arn:aws:iam::210987654321:role/other-cluster"],
+    imageTagMutability="IMMUTABLE", imageTagMutabilityExclusionFilters=["cache-*"],
+    lifecycle={"untaggedExpireDays": 14, "keepLastImages": 200},
+    stackName="LargeRegistry",
+)
+
+
+def client(server: MotoServer, service: str) -> Any:
+    return boto3.client(service, endpoint_url=server.url, region_name=server.region,
+                        aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                        aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+
+
+def cdk(server: MotoServer, config: Path, outdir: Path, *args: str) -> None:
+    run([require_tool(NODE_BIN / "cdk"), *args, "--no-notices", "-o", str(outdir)],
+        timeout=900, check=True, ECR_CLUSTER_ACCESS_CONFIG=str(config), **server.env)
+
+
+def check(server: MotoServer, config: Path) -> Any:
+    return run([require_tool(VENV_BIN / "ecr-cluster-access"), "check", "--config", str(config)],
+               **server.env)
+
+
+def create_worker_roles(server: MotoServer, params: Parameters) -> None:
+    """The cluster's worker roles exist before this project runs."""
+    iam = client(server, "iam")
+    for arn in params.same_account_worker_role_arns:
+        path, name = arn.split(":role", 1)[1].rsplit("/", 1)
+        iam.create_role(RoleName=name, Path=path + "/", AssumeRolePolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+             "Principal": {"Service": "ec2.amazonaws.com"}}]}))
+
+
+def apply_expected_settings(server: MotoServer, params: Parameters) -> None:
+    """What CloudFormation applies on real AWS, and moto's CloudFormation does not."""
+    ecr = client(server, "ecr")
+    for name in params.repositories:
+        ecr.set_repository_policy(repositoryName=name,
+                                  policyText=policy_text(params.repository_policy))
+        ecr.put_image_scanning_configuration(
+            repositoryName=name, imageScanningConfiguration={"scanOnPush": params.scan_on_push})
+        if params.lifecycle_policy:
+            ecr.put_lifecycle_policy(repositoryName=name,
+                                     lifecyclePolicyText=policy_text(params.lifecycle_policy))
+
+
+def repository_names(server: MotoServer) -> set[str]:
+    pages = client(server, "ecr").get_paginator("describe_repositories").paginate()
+    return {r["repositoryName"] for page in pages for r in page["repositories"]}
+
+
+def deploy_and_prove(tmp_path: Path, data: dict[str, Any]) -> None:
+    params = Parameters.from_mapping(data)
+    config = write_params(tmp_path, data)
+    outdir = tmp_path / "cdk.out"
+    with MotoServer(tmp_path / "moto.log") as server:
+        create_worker_roles(server, params)
+        cdk(server, config, outdir, "bootstrap", f"aws://{params.account}/{params.region}")
+        cdk(server, config, outdir, "deploy", "--require-approval", "never")
+
+        # every repository exists
+        assert set(params.repositories) <= repository_names(server)
+
+        # moto ignored the policies: check sees it, one line per repository, and exits 1
+        drift = check(server, config)
+        assert drift.returncode == 1, drift.stderr
+        missing = {f"drift: {name}: no repository policy: the worker roles are not granted "
+                   "push/pull" for name in params.repositories}
+        assert missing <= set(drift.stdout.splitlines())
+        # ...but the token grant on same-account worker roles was deployed
+        assert "GetAuthorizationToken" not in drift.stdout
+
+        # with the expected settings applied through the ECR API, check passes
+        apply_expected_settings(server, params)
+        clean = check(server, config)
+        assert clean.returncode == 0, clean.stdout + clean.stderr
+        assert clean.stdout.startswith(f"in sync: {len(params.repositories)} repositories")
+
+        # one action removed from one repository's policy is named, with the repository
+        victim = params.repositories[len(params.repositories) // 2]
+        document = params.repository_policy
+        document["Statement"][0]["Action"].remove("ecr:PutImage")
+        client(server, "ecr").set_repository_policy(repositoryName=victim,
+                                                    policyText=policy_text(document))
+        drift = check(server, config)
+        assert drift.returncode == 1
+        lines = drift.stdout.splitlines()
+        assert len(lines) == len(params.worker_role_arns)
+        for line in lines:
+            assert line.startswith(f"drift: {victim}: worker role arn:aws:iam::")
+            assert line.endswith(" is not granted ecr:PutImage")
+
+        # cdk destroy leaves every repository, and so every image, in place
+        cdk(server, config, outdir, "destroy", "--force")
+        stacks = client(server, "cloudformation").list_stacks()["StackSummaries"]
+        assert [s["StackStatus"] for s in stacks if s["StackName"] == params.stack_name] == [
+            "DELETE_COMPLETE"]
+        assert set(params.repositories) <= repository_names(server)
+
+
+def test_deploy_check_and_destroy_with_the_embedded_default(tmp_path: Path) -> None:
+    deploy_and_prove(tmp_path, params_dict())
+
+
+def test_deploy_check_and_destroy_with_sixty_repositories(tmp_path: Path) -> None:
+    deploy_and_prove(tmp_path, LARGE)
+
+
+def test_check_reports_a_missing_repository_and_a_missing_token_grant(tmp_path: Path) -> None:
+    data = params_dict(repositories=["builds/present", "builds/absent"])
+    config = write_params(tmp_path, data)
+    params = Parameters.from_mapping(data)
+    with MotoServer(tmp_path / "moto.log") as server:
+        create_worker_roles(server, params)
+        client(server, "ecr").create_repository(repositoryName="builds/present")
+        apply_expected_settings(server, Parameters.from_mapping(
+            params_dict(repositories=["builds/present"])))
+        result = check(server, config)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "drift: builds/absent: repository does not exist",
+        "drift: role arn:aws:iam::123456789012:role/k8s-worker: no identity policy allows "
+        "ecr:GetAuthorizationToken on '*': the ecr-login credential helper will fail",
+    ]
+
+
+def test_check_without_credentials_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = run([require_tool(VENV_BIN / "ecr-cluster-access"), "check"],
+                 AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
+                 AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_EC2_METADATA_DISABLED="true",
+                 AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None, AWS_PROFILE=None,
+                 AWS_SESSION_TOKEN=None, AWS_CONTAINER_CREDENTIALS_FULL_URI=None,
+                 AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=None, AWS_WEB_IDENTITY_TOKEN_FILE=None,
+                 AWS_ENDPOINT_URL=None)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "ecr-cluster-access: error: no AWS credentials found: set AWS_PROFILE, or "
+        "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role is available"]
+
+
+def test_check_with_an_unreachable_endpoint_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    from .servers import free_port
+
+    result = run([require_tool(VENV_BIN / "ecr-cluster-access"), "check"],
+                 AWS_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}",
+                 AWS_MAX_ATTEMPTS="1", AWS_RETRY_MODE="standard",
+                 AWS_CONFIG_FILE=str(tmp_path / "none"), **DUMMY_CREDENTIALS)
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("ecr-cluster-access: error: cannot reach AWS: EndpointConnectionError")
