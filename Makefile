@@ -12,7 +12,12 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 
-.PHONY: synth test setup lint bench clean
+# Debian packages the end-to-end tests run: the real ECR credential helper, skopeo, a local
+# registry, and iproute2/util-linux for the loopback-only network namespace.
+SYSTEM_PACKAGES := amazon-ecr-credential-helper skopeo docker-registry iproute2 util-linux
+SYSTEM_TOOLS := docker-credential-ecr-login skopeo docker-registry ip ss unshare
+
+.PHONY: synth test setup system-packages lint bench clean
 
 $(VENV)/.installed: setup.py pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +36,15 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
+system-packages:
+	@for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$sudo apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends \
+	    $(SYSTEM_PACKAGES); \
+	fi
+
 synth: setup
 	$(VENV)/bin/ecr-cluster-access validate
 	rm -rf cdk.out dist
@@ -41,7 +55,7 @@ synth: setup
 	@echo "Cluster half: $$(ls dist/*.k8s.yaml)   (apply: kubectl apply -f dist/)"
 	@echo "Builder:      .venv/bin/ecr-cluster-access builder-config"
 
-test: setup $(CHECKOV_VENV)/.installed
+test: setup system-packages $(CHECKOV_VENV)/.installed
 	$(VENV)/bin/python -m pytest -n 2
 
 lint: setup
@@ -50,6 +64,7 @@ lint: setup
 
 bench: setup
 	$(VENV)/bin/python bench/bench_synth.py
+	$(VENV)/bin/python bench/bench_check.py
 
 clean:
 	rm -rf cdk.out dist build *.egg-info .pytest_cache .mypy_cache .ruff_cache
