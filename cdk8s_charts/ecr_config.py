@@ -42,3 +42,17 @@ class EcrConfigChart(cdk8s.Chart):
             type=DOCKER_CONFIG_JSON_TYPE,
             data={DOCKER_CONFIG_JSON_KEY: base64.b64encode(params.docker_config_json).decode()},
         )
+        #: The builder's ServiceAccount, or ``None`` without ``params.builder_identity``. With
+        #: IRSA it carries the ``eks.amazonaws.com/role-arn`` annotation; with Pod Identity
+        #: the stack's association binds it to the role.
+        self.builder_service_account: k8s.KubeServiceAccount | None = None
+        identity = params.builder_identity
+        if identity is not None:
+            self.builder_service_account = k8s.KubeServiceAccount(
+                self,
+                "BuilderServiceAccount",
+                metadata=k8s.ObjectMeta(
+                    name=identity.service_account, namespace=params.builder_namespace,
+                    labels=LABELS, annotations=params.builder_annotations or None),
+            )
+

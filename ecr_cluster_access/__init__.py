@@ -13,6 +13,7 @@ from ._version import __version__
 from .params import (
     CONFIG_ENV,
     CONTEXT_KEY,
+    BuilderIdentity,
     Lifecycle,
     ParameterError,
     Parameters,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AUTHORIZATION_TOKEN_ACTION",
+    "BuilderIdentity",
     "CONFIG_ENV",
     "CONTEXT_KEY",
     "PUSH_PULL_ACTIONS",

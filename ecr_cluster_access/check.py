@@ -61,6 +61,9 @@ def repository_policy_findings(name: str, text: str | None,
                                worker_role_arns: Iterable[str]) -> list[Finding]:
     """Compare one repository policy with the parameters' grants (action sets, any order).
 
+    ``worker_role_arns`` are all the principals the policy must grant: the worker roles, and
+    the builder role when there is one.
+
     Reports a missing policy, each worker role that lacks or exceeds the seven actions,
     each principal that is not a worker role, and each statement the parameters do not make
     (a Deny, a condition, ``NotAction`` / ``NotPrincipal``, or no principal).
@@ -208,9 +211,12 @@ class DriftCheck:
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             policies = pool.map(self._repository_policy, present)
             lifecycles = pool.map(self._lifecycle_policy, present)
-            roles = pool.map(self._role_findings, self.params.same_account_worker_role_arns)
+            # the builder role's token grant is checked like a worker role's
+            roles = pool.map(self._role_findings, [*self.params.same_account_worker_role_arns,
+                                                   *filter(None, [self.params.builder_role_arn])])
             for name, text, lifecycle in zip(present, policies, lifecycles):
-                yield from repository_policy_findings(name, text, self.params.worker_role_arns)
+                yield from repository_policy_findings(name, text,
+                                                      self.params.repository_principal_arns)
                 yield from settings_findings(name, described[name], lifecycle, self.params)
             for found in roles:
                 yield from found
@@ -243,15 +249,23 @@ class DriftCheck:
         return text
 
     def _role_findings(self, arn: str) -> list[Finding]:
-        """Whether a same-account worker role has ``ecr:GetAuthorizationToken`` on ``*``."""
+        """Whether a same-account role has ``ecr:GetAuthorizationToken`` on ``*``."""
         name = policy.role_name_of_arn(arn)
         subject = f"role {arn}"
+        unreadable: list[str] = []
+
+        def allows(document: Any, label: str) -> bool:
+            try:
+                return _allows(_document(document), policy.AUTHORIZATION_TOKEN_ACTION)
+            except ValueError:
+                unreadable.append(label)
+                return False
+
         try:
             for page in self.iam.get_paginator("list_role_policies").paginate(RoleName=name):
                 for policy_name in page["PolicyNames"]:
-                    document = self.iam.get_role_policy(RoleName=name, PolicyName=policy_name)
-                    if _allows(_document(document["PolicyDocument"]),
-                               policy.AUTHORIZATION_TOKEN_ACTION):
+                    response = self.iam.get_role_policy(RoleName=name, PolicyName=policy_name)
+                    if allows(response["PolicyDocument"], policy_name):
                         return []
             paginator = self.iam.get_paginator("list_attached_role_policies")
             for page in paginator.paginate(RoleName=name):
@@ -259,13 +273,13 @@ class DriftCheck:
                     managed = self.iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]
                     version = self.iam.get_policy_version(
                         PolicyArn=attached["PolicyArn"], VersionId=managed["DefaultVersionId"])
-                    if _allows(_document(version["PolicyVersion"]["Document"]),
-                               policy.AUTHORIZATION_TOKEN_ACTION):
+                    if allows(version["PolicyVersion"]["Document"], attached["PolicyArn"]):
                         return []
         except self.iam.exceptions.NoSuchEntityException:
-            return [Finding(subject, "worker role does not exist")]
+            return [Finding(subject, "role does not exist")]
+        unread = f" (could not read policies {', '.join(unreadable)})" if unreadable else ""
         return [Finding(subject, "no identity policy allows ecr:GetAuthorizationToken on '*': "
-                                 "the ecr-login credential helper will fail")]
+                                 f"the ecr-login credential helper will fail{unread}")]
 
 
 def _describe(error: Exception) -> str:

@@ -80,13 +80,22 @@ def registry_namespace(params: Parameters) -> str:
 
 
 def builder_configuration(params: Parameters, namespace: str, build_mode: str) -> dict[str, Any]:
-    """Return what the in-cluster builder must be told: its ``kubernetes`` provider block."""
-    return {
+    """Return what the in-cluster builder must be told: its ``kubernetes`` provider block.
+
+    With an IRSA builder identity the build mode's section carries the ServiceAccount
+    annotations (``clusterBuildkit`` or ``kaniko`` ``serviceAccountAnnotations``).
+    """
+    provider: dict[str, Any] = {
         "name": "kubernetes",
         "imagePullSecrets": [{"name": params.secret_name, "namespace": params.namespace}],
         "deploymentRegistry": {"hostname": params.registry_host, "namespace": namespace},
         "buildMode": build_mode,
     }
+    annotations = params.builder_annotations
+    if annotations:
+        section = "clusterBuildkit" if build_mode == "cluster-buildkit" else "kaniko"
+        provider[section] = {"serviceAccountAnnotations": annotations}
+    return provider
 
 
 def cmd_builder_config(args: argparse.Namespace) -> int:
@@ -111,6 +120,13 @@ def cmd_builder_config(args: argparse.Namespace) -> int:
             "deploymentRegistry": provider["deploymentRegistry"],
             "imagePullSecrets": provider["imagePullSecrets"],
             "buildMode": provider["buildMode"],
+            "builderServiceAccount": None if params.builder_identity is None else {
+                "name": params.builder_identity.service_account,
+                "namespace": params.builder_namespace,
+                "roleArn": params.builder_role_arn,
+                "mode": params.builder_identity.mode,
+                "annotations": params.builder_annotations,
+            },
         })
     else:
         import yaml

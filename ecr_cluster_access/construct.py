@@ -6,6 +6,7 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ecr as ecr
+from aws_cdk import aws_eks as eks
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -139,6 +140,41 @@ class EcrClusterAccess(Construct):
                 cdk.Acknowledgment(id="AwsSolutions-IAM5[Resource::*]",
                                    reason=_TOKEN_WILDCARD_REASON)
             )
+
+        #: The builder's own role, or ``None`` without ``params.builder_identity``.
+        self.builder_role: iam.CfnRole | None = None
+        identity = params.builder_identity
+        if identity is not None and params.builder_namespace is not None:
+            self.builder_role = iam.CfnRole(
+                self,
+                "BuilderRole",
+                role_name=policy.role_name_of_arn(params.builder_role_arn or ""),
+                description="In-cluster image builder: push/pull on the ecr-cluster-access "
+                f"repositories, for ServiceAccount {params.builder_namespace}/"
+                f"{identity.service_account} ({identity.mode})",
+                assume_role_policy_document=policy.builder_trust_document(
+                    identity.mode, params.builder_namespace, identity.service_account,
+                    identity.oidc_provider_arn),
+                policies=[iam.CfnRole.PolicyProperty(
+                    policy_name="ecr-push-pull",
+                    policy_document=policy.push_pull_identity_document(params.repository_arns))],
+            )
+            cdk.Validations.of(self.builder_role).acknowledge(
+                cdk.Acknowledgment(id="AwsSolutions-IAM5[Resource::*]",
+                                   reason=_TOKEN_WILDCARD_REASON)
+            )
+            # The repository policy names the role by ARN: ECR checks that it exists.
+            for resource in self.repository_resources.values():
+                resource.node.add_dependency(self.builder_role)
+            if identity.mode == "pod-identity":
+                eks.CfnPodIdentityAssociation(
+                    self,
+                    "BuilderPodIdentity",
+                    cluster_name=identity.cluster_name or "",
+                    namespace=params.builder_namespace,
+                    service_account=identity.service_account,
+                    role_arn=self.builder_role.attr_arn,
+                )
 
         #: The developers' managed policy, or ``None`` without ``developer_principal_arns``.
         self.developer_policy: iam.CfnManagedPolicy | None = None

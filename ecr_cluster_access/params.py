@@ -15,7 +15,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -77,6 +77,30 @@ class Lifecycle:
 
 
 @dataclass(frozen=True)
+class BuilderIdentity:
+    """An IAM role of the builder's own, trusted by one Kubernetes ServiceAccount.
+
+    For clusters whose pods cannot reach the node role (IMDSv2 hop limit 1, or not EKS nodes).
+    The role gets the seven push/pull actions on the repositories plus the authorization
+    token, and the repository policy names it next to the worker roles.
+    """
+
+    #: ``irsa`` (IAM roles for service accounts, through the cluster's OIDC provider) or
+    #: ``pod-identity`` (EKS Pod Identity).
+    mode: str
+    #: The builder's ServiceAccount. Default ``ecr-builder``.
+    service_account: str = "ecr-builder"
+    #: Its namespace. Default: the parameters' ``namespace``.
+    namespace: str | None = None
+    #: The IAM role's name. Default: ``<stackName>-builder``.
+    role_name: str | None = None
+    #: With ``irsa``: the cluster's IAM OIDC provider ARN.
+    oidc_provider_arn: str | None = None
+    #: With ``pod-identity``: the EKS cluster name.
+    cluster_name: str | None = None
+
+
+@dataclass(frozen=True)
 class Parameters:
     """Everything both halves need: the AWS repositories and the cluster's ``ecr-config`` Secret.
 
@@ -121,6 +145,9 @@ class Parameters:
     removal_policy: str = "retain"
     #: With ``destroy`` only: delete the images too. Default ``False``.
     empty_on_delete: bool = False
+    #: A builder role of its own (IRSA or EKS Pod Identity). Default: none; builders use the
+    #: worker (node) role.
+    builder_identity: BuilderIdentity | None = None
 
     def __post_init__(self) -> None:
         for name in ("repositories", "worker_role_arns", "developer_principal_arns",
@@ -150,9 +177,30 @@ class Parameters:
         return (self.registry_host,)
 
     @property
+    def builder_role_arn(self) -> str | None:
+        """The builder role's ARN, or ``None`` without :attr:`builder_identity`."""
+        return _builder_role_arn(self.account, self.region, self.stack_name,
+                                 self.builder_identity)
+
+    @property
+    def builder_namespace(self) -> str | None:
+        """The builder ServiceAccount's namespace, or ``None`` without a builder identity."""
+        if self.builder_identity is None:
+            return None
+        return self.builder_identity.namespace or self.namespace
+
+    @property
+    def builder_annotations(self) -> dict[str, str]:
+        """The builder ServiceAccount's annotations: the role ARN for IRSA, else none."""
+        identity = self.builder_identity
+        if identity is None or identity.mode != "irsa" or self.builder_role_arn is None:
+            return {}
+        return {policy.IRSA_ANNOTATION: self.builder_role_arn}
+
+    @property
     def repository_principal_arns(self) -> tuple[str, ...]:
-        """The principals the repository policy grants, sorted."""
-        return tuple(sorted(set(self.worker_role_arns)))
+        """The principals the repository policy grants, sorted: worker roles and builder role."""
+        return tuple(sorted(_principal_arns(vars(self))))
 
     @property
     def repository_policy(self) -> dict[str, Any]:
@@ -214,9 +262,12 @@ class Parameters:
                     )
                     if v is not None
                 }
+            elif isinstance(value, BuilderIdentity):
+                value = {_BUILDER_CAMEL[k]: v for k, v in vars(value).items() if v is not None}
             elif isinstance(value, Mapping):
                 value = dict(value)
-            out[_CAMEL[f.name]] = value
+            if value is not None:
+                out[_CAMEL[f.name]] = value
         return out
 
     @classmethod
@@ -241,6 +292,11 @@ class Parameters:
                 continue
             if name == "lifecycle":
                 value = _lifecycle_from_mapping(value, problems)
+                if value is None:
+                    continue
+            elif name == "builder_identity" and value is not None:
+                value = _nested_from_mapping("builderIdentity", value, BuilderIdentity,
+                                             _BUILDER_CAMEL, problems)
                 if value is None:
                     continue
             values[name] = value
@@ -275,6 +331,38 @@ def _lifecycle_from_mapping(value: object, problems: list[str]) -> Lifecycle | N
     return Lifecycle(**kwargs)
 
 
+def _nested_from_mapping(key: str, value: object, cls: Any, camel: Mapping[str, str],
+                         problems: list[str]) -> Any:
+    """Build a nested parameters object from its camelCase mapping, or report why not."""
+    accepted = ", ".join(camel.values())
+    if not isinstance(value, Mapping):
+        problems.append(f"{key}: {_show(value)} is not an object: accepted keys are {accepted}")
+        return None
+    snake = {c: s for s, c in camel.items()}
+    kwargs: dict[str, Any] = {}
+    for item_key, item in value.items():
+        if item_key not in snake:
+            problems.append(f"{key}.{item_key}: unknown key: accepted keys are {accepted}")
+        else:
+            kwargs[snake[item_key]] = item
+    required = [f.name for f in fields(cls) if f.default is MISSING
+                and f.default_factory is MISSING]
+    missing = [camel[name] for name in required if name not in kwargs]
+    if missing:
+        problems.append(f"{key}: missing {', '.join(missing)}")
+        return None
+    return cls(**kwargs)
+
+
+_BUILDER_CAMEL = {
+    "mode": "mode",
+    "service_account": "serviceAccount",
+    "namespace": "namespace",
+    "role_name": "roleName",
+    "oidc_provider_arn": "oidcProviderArn",
+    "cluster_name": "clusterName",
+}
+
 _CAMEL: dict[str, str] = {
     "account": "account",
     "region": "region",
@@ -293,6 +381,7 @@ _CAMEL: dict[str, str] = {
     "tags": "tags",
     "removal_policy": "removalPolicy",
     "empty_on_delete": "emptyOnDelete",
+    "builder_identity": "builderIdentity",
 }
 _SNAKE = {camel: snake for snake, camel in _CAMEL.items()}
 _RANK = {camel: i for i, camel in enumerate(_CAMEL.values())}
@@ -552,6 +641,85 @@ def _check_empty_on_delete(value: Any, values: Mapping[str, Any], problems: list
         )
 
 
+_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
+_OIDC_PROVIDER_ARN = re.compile(
+    r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):iam::(?P<account>\d{12}):oidc-provider/"
+    r"(?P<issuer>[a-z0-9.-]+(?:/[A-Za-z0-9._-]+)*)$"
+)
+_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
+_SUBDOMAIN_CHECK = _check_dns("builderIdentity.serviceAccount", label=False)
+_NAMESPACE_CHECK = _check_dns("builderIdentity.namespace", label=True)
+
+
+def _builder_role_arn(account: str, region: str, stack_name: str,
+                      identity: BuilderIdentity | None) -> str | None:
+    if identity is None:
+        return None
+    name = identity.role_name or f"{stack_name}-builder"
+    return f"arn:{policy.partition_for_region(region)}:iam::{account}:role/{name}"
+
+
+def _principal_arns(values: Mapping[str, Any]) -> set[str]:
+    """Worker roles plus the builder role: the principals of the repository policy."""
+    principals = set(values.get("worker_role_arns") or ())
+    builder = _builder_role_arn(values.get("account", ""), values.get("region", ""),
+                                values.get("stack_name", "EcrClusterAccess"),
+                                values.get("builder_identity"))
+    if builder:
+        principals.add(builder)
+    return principals
+
+
+def _check_builder_identity(value: Any, values: Mapping[str, Any], problems: list[str]) -> None:
+    if value is None:
+        return
+    if not isinstance(value, BuilderIdentity):
+        problems.append(f"builderIdentity: {_show(value)} is not a BuilderIdentity")
+        return
+    if value.mode not in ("irsa", "pod-identity"):
+        problems.append(f"builderIdentity.mode: {_show(value.mode)} is not accepted: use one of "
+                        "irsa, pod-identity")
+    _SUBDOMAIN_CHECK(value.service_account, values, problems)
+    if value.namespace is not None:
+        _NAMESPACE_CHECK(value.namespace, values, problems)
+    stack_name = values.get("stack_name", "EcrClusterAccess")
+    role_name = value.role_name if value.role_name is not None else f"{stack_name}-builder"
+    if not isinstance(role_name, str) or not _ROLE_NAME.match(role_name):
+        problems.append(f"builderIdentity.roleName: {_show(role_name)} is not an IAM role name: "
+                        "use 1-64 letters, digits and + = , . @ _ -")
+    region, account = values.get("region"), values.get("account")
+    if value.mode == "irsa":
+        match = (_OIDC_PROVIDER_ARN.match(value.oidc_provider_arn)
+                 if isinstance(value.oidc_provider_arn, str) else None)
+        if not match:
+            problems.append(
+                f"builderIdentity.oidcProviderArn: {_show(value.oidc_provider_arn)} is not an "
+                "IAM OIDC provider ARN: irsa needs arn:<partition>:iam::<account>:oidc-provider/"
+                "<issuer host and path>")
+        elif match["account"] != account or (isinstance(region, str) and (
+                match["partition"] != policy.partition_for_region(region))):
+            problems.append(
+                f"builderIdentity.oidcProviderArn: {_show(value.oidc_provider_arn)} is not in "
+                f"account {account} and the region's partition: the builder role lives there")
+    if value.mode == "pod-identity" and (
+            not isinstance(value.cluster_name, str) or not _CLUSTER_NAME.match(value.cluster_name)):
+        problems.append(
+            f"builderIdentity.clusterName: {_show(value.cluster_name)} is not an EKS cluster "
+            "name: pod-identity needs 1-100 letters, digits, - and _, starting with a letter "
+            "or digit")
+    if value.mode == "irsa" and value.cluster_name is not None:
+        problems.append("builderIdentity.clusterName: set with mode irsa: it is for "
+                        "pod-identity; remove it")
+    if value.mode == "pod-identity" and value.oidc_provider_arn is not None:
+        problems.append("builderIdentity.oidcProviderArn: set with mode pod-identity: it is "
+                        "for irsa; remove it")
+    worker_roles = values.get("worker_role_arns") or ()
+    arn = _builder_role_arn(account or "", region or "", stack_name, value)
+    if arn in worker_roles:
+        problems.append(f"builderIdentity.roleName: {_show(role_name)} is also a worker role: "
+                        "the builder role is created by the stack; give it another name")
+
+
 _CHECKS: dict[str, Callable[[Any, Mapping[str, Any], list[str]], None]] = {
     "account": _check_account,
     "region": _check_region,
@@ -570,6 +738,7 @@ _CHECKS: dict[str, Callable[[Any, Mapping[str, Any], list[str]], None]] = {
     "tags": _check_tags,
     "removal_policy": _check_choice("removalPolicy", ("retain", "destroy")),
     "empty_on_delete": _check_empty_on_delete,
+    "builder_identity": _check_builder_identity,
 }
 
 
@@ -600,13 +769,15 @@ def estimated_template_bytes(values: Mapping[str, Any]) -> int:
 def _check_capacity(values: Mapping[str, Any], problems: list[str]) -> None:
     """Checks that need several valid fields: policy sizes and the template size."""
     if "worker_role_arns" in values:
-        text = policy.policy_text(policy.repository_policy_document(values["worker_role_arns"]))
+        principals = sorted(_principal_arns(values))
+        text = policy.policy_text(policy.repository_policy_document(principals))
         if len(text) > policy.MAX_REPOSITORY_POLICY_CHARS:
+            fit = policy.principals_that_fit(principals)
             problems.append(
-                f"workerRoleArns: the repository policy for "
-                f"{len(values['worker_role_arns'])} roles "
-                f"is {len(text)} characters, over ECR's {policy.MAX_REPOSITORY_POLICY_CHARS}: "
-                "give fewer roles"
+                f"workerRoleArns: the repository policy for {len(principals)} roles is "
+                f"{len(text)} characters, over ECR's {policy.MAX_REPOSITORY_POLICY_CHARS}: "
+                f"{fit} of these roles fit in one policy; give at most {fit}, or split the "
+                "clusters across stacks with fewer roles each"
             )
     if values.get("developer_principal_arns") and "repositories" in values:
         arns = [policy.repository_arn(values["account"], values["region"], n)
@@ -618,6 +789,16 @@ def _check_capacity(values: Mapping[str, Any], problems: list[str]) -> None:
                 f"{len(text)} characters, over IAM's {policy.MAX_MANAGED_POLICY_CHARS} for a "
                 "managed policy: give fewer repositories or grant developers separately"
             )
+    if values.get("builder_identity") is not None:
+        arns = [policy.repository_arn(values["account"], values["region"], n)
+                for n in values["repositories"]]
+        text = policy.policy_text(policy.push_pull_identity_document(arns))
+        if len(text) > policy.MAX_ROLE_INLINE_POLICY_CHARS:
+            per = len(text) / len(arns)
+            problems.append(
+                f"builderIdentity: the builder role's policy for {len(arns)} repositories is "
+                f"{len(text)} characters, over IAM's {policy.MAX_ROLE_INLINE_POLICY_CHARS} for a "
+                f"role: about {int(policy.MAX_ROLE_INLINE_POLICY_CHARS / per)} repositories fit")
     if "repositories" in values:
         size = estimated_template_bytes(values)
         if size > MAX_TEMPLATE_BYTES:

@@ -35,6 +35,8 @@ DEVELOPER_PUSH_PULL_SID = "AllowPushPullOnRepositories"
 MAX_REPOSITORY_POLICY_CHARS = 10_240
 #: IAM managed policy documents may hold at most this many characters (whitespace aside).
 MAX_MANAGED_POLICY_CHARS = 6_144
+#: A role's inline policies together may hold at most this many characters.
+MAX_ROLE_INLINE_POLICY_CHARS = 10_240
 
 #: The docker credential helper the guide's ``config.json`` names for each registry host.
 CREDENTIAL_HELPER = "ecr-login"
@@ -95,6 +97,18 @@ def repository_policy_document(principal_arns: Iterable[str]) -> dict[str, Any]:
     }
 
 
+def principals_that_fit(principal_arns: Sequence[str]) -> int:
+    """How many of ``principal_arns`` (sorted) fit in one repository policy's character limit."""
+    ordered = sorted(set(principal_arns))
+    fit = 0
+    for count in range(1, len(ordered) + 1):
+        if len(policy_text(repository_policy_document(ordered[:count]))) > (
+                MAX_REPOSITORY_POLICY_CHARS):
+            break
+        fit = count
+    return fit
+
+
 def policy_text(document: dict[str, Any]) -> str:
     """Return ``document`` as compact JSON, the form sent to ECR and measured against its limits."""
     return json.dumps(document, separators=(",", ":"))
@@ -133,6 +147,41 @@ def push_pull_identity_document(repository_arns: Sequence[str]) -> dict[str, Any
             authorization_token_statement(),
         ],
     }
+
+
+#: The EKS Pod Identity service principal that assumes a builder role.
+POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com"
+#: The ServiceAccount annotation IRSA reads.
+IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+
+
+def builder_trust_document(mode: str, namespace: str, service_account: str,
+                           oidc_provider_arn: str | None = None) -> dict[str, Any]:
+    """Return the builder role's trust policy: one ServiceAccount, through IRSA or Pod Identity.
+
+    IRSA trusts the cluster's OIDC provider for ``sts:AssumeRoleWithWebIdentity`` with ``sub``
+    pinned to ``system:serviceaccount:<namespace>:<service account>`` and ``aud`` to STS.
+    Pod Identity trusts ``pods.eks.amazonaws.com``; the association pins the ServiceAccount.
+    """
+    if mode == "irsa":
+        assert oidc_provider_arn, "irsa needs the OIDC provider ARN"
+        issuer = oidc_provider_arn.split(":oidc-provider/", 1)[1]
+        statement: dict[str, Any] = {
+            "Effect": "Allow",
+            "Principal": {"Federated": oidc_provider_arn},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {
+                f"{issuer}:aud": "sts.amazonaws.com",
+                f"{issuer}:sub": f"system:serviceaccount:{namespace}:{service_account}",
+            }},
+        }
+    else:
+        statement = {
+            "Effect": "Allow",
+            "Principal": {"Service": POD_IDENTITY_SERVICE},
+            "Action": ["sts:AssumeRole", "sts:TagSession"],
+        }
+    return {"Version": POLICY_VERSION, "Statement": [statement]}
 
 
 def lifecycle_policy_document(

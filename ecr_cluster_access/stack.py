@@ -47,6 +47,10 @@ class EcrClusterAccessStack(cdk.Stack):
                       description="Name of the cluster Secret holding config.json")
         cdk.CfnOutput(self, "SecretNamespace", value=params.namespace,
                       description="Namespace of the cluster Secret holding config.json")
+        if self.access.builder_role is not None:
+            cdk.CfnOutput(self, "BuilderRoleArn", value=self.access.builder_role.attr_arn,
+                          description="The builder's own role (annotate or associate its "
+                          "ServiceAccount)")
         if params.cross_account_worker_role_arns:
             accounts = sorted({policy.account_of_arn(a)
                                for a in params.cross_account_worker_role_arns})

@@ -149,6 +149,7 @@ def test_cli_prints_the_builder_configuration_as_plain_json(tmp_path: Path) -> N
         "deploymentRegistry": {"hostname": host, "namespace": "ci"},
         "imagePullSecrets": [{"name": "registry-auth", "namespace": "builds"}],
         "buildMode": "kaniko",
+        "builderServiceAccount": None,
     }
 
 
@@ -169,3 +170,20 @@ def test_cli_prints_the_config_json_byte_for_byte() -> None:
     assert result.stdout == (
         '{\n  "credHelpers": {\n'
         '    "123456789012.dkr.ecr.us-east-1.amazonaws.com": "ecr-login"\n  }\n}\n')
+
+
+def test_cli_builder_config_prints_the_irsa_annotations(tmp_path: Path) -> None:
+    oidc = ("arn:aws:iam::123456789012:oidc-provider/"
+            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
+    config = write_params(tmp_path, params_dict(builderIdentity={
+        "mode": "irsa", "oidcProviderArn": oidc, "serviceAccount": "kaniko"}))
+    role = "arn:aws:iam::123456789012:role/EcrClusterAccess-builder"
+    provider = yaml.safe_load(run(cli("builder-config", "--build-mode", "kaniko", "--config",
+                                      str(config)), check=True).stdout)["providers"][0]
+    assert provider["kaniko"] == {
+        "serviceAccountAnnotations": {"eks.amazonaws.com/role-arn": role}}
+    document = json.loads(run(cli("builder-config", "--format", "json", "--config",
+                                  str(config)), check=True).stdout)
+    assert document["builderServiceAccount"] == {
+        "name": "kaniko", "namespace": "default", "roleArn": role, "mode": "irsa",
+        "annotations": {"eks.amazonaws.com/role-arn": role}}

@@ -180,3 +180,26 @@ def test_kubernetes_validate_strict_rejects_an_unknown_field(tmp_path: Path) -> 
     result = run([require_tool(VENV_BIN / "kubernetes-validate"), "--strict", "--quiet",
                   str(broken)])
     assert result.returncode != 0
+
+
+# --- the builder's ServiceAccount -------------------------------------------------------------
+
+OIDC = ("arn:aws:iam::123456789012:oidc-provider/"
+        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
+
+
+def test_irsa_service_account_carries_the_role_annotation() -> None:
+    objects = chart_objects(builderIdentity={"mode": "irsa", "oidcProviderArn": OIDC,
+                                             "namespace": "ci", "serviceAccount": "buildkit"})
+    (account,) = [o for o in objects if o["kind"] == "ServiceAccount"]
+    assert account["metadata"]["name"] == "buildkit"
+    assert account["metadata"]["namespace"] == "ci"
+    assert account["metadata"]["annotations"] == {
+        "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/EcrClusterAccess-builder"}
+
+
+def test_pod_identity_service_account_has_no_annotation() -> None:
+    objects = chart_objects(builderIdentity={"mode": "pod-identity", "clusterName": "c"})
+    (account,) = [o for o in objects if o["kind"] == "ServiceAccount"]
+    assert "annotations" not in account["metadata"]
+    assert account["metadata"]["namespace"] == "default"

@@ -44,6 +44,10 @@ PARAMETER_SETS: dict[str, dict[str, Any]] = {
     "china": {"region": "cn-north-1",
               "workerRoleArns": ["arn:aws-cn:iam::123456789012:role/k8s-worker"]},
     "many": {"repositories": [f"service-{i:03d}" for i in range(120)]},
+    "irsa-builder": {"builderIdentity": {
+        "mode": "irsa", "oidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/"
+        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}},
+    "pod-identity-builder": {"builderIdentity": {"mode": "pod-identity", "clusterName": "c"}},
 }
 
 

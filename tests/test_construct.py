@@ -284,3 +284,69 @@ def test_two_synths_of_the_same_parameters_are_identical() -> None:
     overrides = {"repositories": ["b2", "a1"], "tags": {"z": "1", "a": "2"},
                  "workerRoleArns": [OTHER_ACCOUNT_ROLE, ROLE]}
     assert synth(**overrides).to_json() == synth(**overrides).to_json()
+
+
+# --- the builder's own identity ---------------------------------------------------------------
+
+OIDC = ("arn:aws:iam::123456789012:oidc-provider/"
+        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
+ISSUER = OIDC.split("oidc-provider/")[1]
+BUILDER = "arn:aws:iam::123456789012:role/EcrClusterAccess-builder"
+
+
+def test_no_builder_role_by_default() -> None:
+    template = synth()
+    template.resource_count_is("AWS::IAM::Role", 0)
+    template.resource_count_is("AWS::EKS::PodIdentityAssociation", 0)
+
+
+def test_irsa_builder_role_trusts_one_service_account() -> None:
+    template = synth(builderIdentity={"mode": "irsa", "oidcProviderArn": OIDC,
+                                      "namespace": "ci", "serviceAccount": "buildkit"})
+    template.has_resource_properties("AWS::IAM::Role", {
+        "RoleName": "EcrClusterAccess-builder",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Federated": OIDC},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {
+                f"{ISSUER}:sub": "system:serviceaccount:ci:buildkit",
+                f"{ISSUER}:aud": "sts.amazonaws.com"}}}]},
+    })
+    template.resource_count_is("AWS::EKS::PodIdentityAssociation", 0)
+
+
+def test_builder_role_has_the_seven_actions_on_these_repositories_and_the_token() -> None:
+    template = synth(repositories=["builds/a", "builds/b"],
+                     builderIdentity={"mode": "irsa", "oidcProviderArn": OIDC})
+    template.has_resource_properties("AWS::IAM::Role", {"Policies": [{
+        "PolicyName": "ecr-push-pull",
+        "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Sid": Match.any_value(), "Effect": "Allow", "Action": list(PUSH_PULL_ACTIONS),
+             "Resource": ["arn:aws:ecr:us-east-1:123456789012:repository/builds/a",
+                          "arn:aws:ecr:us-east-1:123456789012:repository/builds/b"]},
+            {"Sid": Match.any_value(), "Effect": "Allow", "Action": "ecr:GetAuthorizationToken",
+             "Resource": "*"}]}}]})
+
+
+def test_repository_policy_names_the_builder_role_and_waits_for_it() -> None:
+    template = synth(builderIdentity={"mode": "irsa", "oidcProviderArn": OIDC})
+    (role_id,) = template.find_resources("AWS::IAM::Role")
+    (repo,) = repository_resources(template).values()
+    (statement,) = repo["Properties"]["RepositoryPolicyText"]["Statement"]
+    assert statement["Principal"] == {"AWS": [BUILDER, ROLE]}
+    assert repo["DependsOn"] == [role_id]
+
+
+def test_pod_identity_builder_role_and_association() -> None:
+    template = synth(builderIdentity={"mode": "pod-identity", "clusterName": "builds",
+                                      "namespace": "ci", "roleName": "ci-builder"})
+    (role_id,) = template.find_resources("AWS::IAM::Role")
+    template.has_resource_properties("AWS::IAM::Role", {
+        "RoleName": "ci-builder",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"},
+            "Action": ["sts:AssumeRole", "sts:TagSession"]}]}})
+    template.has_resource_properties("AWS::EKS::PodIdentityAssociation", {
+        "ClusterName": "builds", "Namespace": "ci", "ServiceAccount": "ecr-builder",
+        "RoleArn": {"Fn::GetAtt": [role_id, "Arn"]}})
+    template.has_output("BuilderRoleArn", {"Value": {"Fn::GetAtt": [role_id, "Arn"]}})

@@ -367,3 +367,80 @@ def test_developer_policy_must_fit_a_managed_policy() -> None:
 
 def test_fails_on_bad_stack_name() -> None:
     assert one_problem(stackName="1stack").startswith("stackName: '1stack'")
+
+
+# --- builder identity -------------------------------------------------------------------------
+
+OIDC = ("arn:aws:iam::123456789012:oidc-provider/"
+        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
+
+
+def test_builder_identity_defaults_and_role_arn() -> None:
+    params = Parameters.from_mapping(params_dict(
+        builderIdentity={"mode": "irsa", "oidcProviderArn": OIDC}))
+    assert params.builder_role_arn == "arn:aws:iam::123456789012:role/EcrClusterAccess-builder"
+    assert params.builder_namespace == "default"
+    assert params.builder_annotations == {
+        "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/EcrClusterAccess-builder"}
+    assert params.builder_role_arn in params.repository_principal_arns
+
+
+def test_builder_identity_round_trips_through_a_mapping() -> None:
+    params = Parameters.from_mapping(params_dict(builderIdentity={
+        "mode": "pod-identity", "clusterName": "builds", "namespace": "ci",
+        "serviceAccount": "kaniko", "roleName": "kaniko-builder"}))
+    assert Parameters.from_mapping(params.to_mapping()) == params
+    assert params.builder_annotations == {}
+
+
+def test_irsa_needs_an_oidc_provider_arn() -> None:
+    assert one_problem(builderIdentity={"mode": "irsa"}).startswith(
+        "builderIdentity.oidcProviderArn: None is not an IAM OIDC provider ARN")
+
+
+def test_oidc_provider_must_be_in_the_account() -> None:
+    assert "is not in account 123456789012" in one_problem(builderIdentity={
+        "mode": "irsa", "oidcProviderArn": OIDC.replace("123456789012", "210987654321")})
+
+
+def test_pod_identity_needs_a_cluster_name() -> None:
+    assert one_problem(builderIdentity={"mode": "pod-identity"}).startswith(
+        "builderIdentity.clusterName: None is not an EKS cluster name")
+
+
+def test_builder_identity_mode_is_checked() -> None:
+    assert one_problem(builderIdentity={"mode": "kiam"}).startswith(
+        "builderIdentity.mode: 'kiam' is not accepted: use one of irsa, pod-identity")
+
+
+def test_builder_identity_needs_a_mode() -> None:
+    assert one_problem(builderIdentity={}) == "builderIdentity: missing mode"
+
+
+def test_builder_identity_unknown_key_is_named() -> None:
+    assert one_problem(builderIdentity={"mode": "pod-identity", "clusterName": "c",
+                                        "cluster": "c"}).startswith(
+        "builderIdentity.cluster: unknown key")
+
+
+def test_builder_service_account_and_namespace_are_dns1123() -> None:
+    problems = problems_of(builderIdentity={"mode": "pod-identity", "clusterName": "c",
+                                            "serviceAccount": "Builder", "namespace": "a.b"})
+    assert [p.split(":")[0] for p in problems] == [
+        "builderIdentity.serviceAccount", "builderIdentity.namespace"]
+
+
+def test_builder_role_may_not_be_a_worker_role() -> None:
+    assert "is also a worker role" in one_problem(builderIdentity={
+        "mode": "pod-identity", "clusterName": "c", "roleName": "k8s-worker"})
+
+
+def test_too_many_roles_says_how_many_fit() -> None:
+    roles = [f"arn:aws:iam::123456789012:role/worker-role-number-{i:04d}" for i in range(250)]
+    problem = one_problem(workerRoleArns=roles)
+    fit = int(problem.split(": ")[-1].split(" of these roles fit")[0].rsplit(" ", 1)[-1])
+    assert 100 < fit < 250
+    assert f"give at most {fit}" in problem
+    Parameters.from_mapping(params_dict(workerRoleArns=roles[:fit]))
+    with pytest.raises(ParameterError):
+        Parameters.from_mapping(params_dict(workerRoleArns=roles[:fit + 1]))

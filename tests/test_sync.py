@@ -29,6 +29,12 @@ PARAMETER_SETS: dict[str, dict[str, Any]] = {
               "workerRoleArns": ["arn:aws-cn:iam::123456789012:role/k8s-worker"]},
     "govcloud": {"region": "us-gov-west-1",
                  "workerRoleArns": ["arn:aws-us-gov:iam::123456789012:role/k8s-worker"]},
+    "irsa-builder": {"builderIdentity": {
+        "mode": "irsa", "namespace": "ci", "serviceAccount": "buildkit",
+        "oidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1."
+                           "amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}},
+    "pod-identity-builder": {"builderIdentity": {
+        "mode": "pod-identity", "clusterName": "builds", "roleName": "kaniko"}},
 }
 
 
@@ -38,15 +44,22 @@ def independent_host(account: str, region: str) -> str:
     return f"{account}.dkr.ecr.{region}.{suffix}"
 
 
-def both_halves(params: Parameters) -> tuple[dict[str, Any], str, dict[str, Any]]:
-    """Return (template, stack env, Secret) built from the one parameters object."""
+def both_halves(params: Parameters) -> tuple[dict[str, Any], str, list[dict[str, Any]]]:
+    """Return (template, stack env, manifests) built from the one parameters object."""
     app = cdk.App()
     stack = EcrClusterAccessStack(app, params=params)
     assembly = app.synth().get_stack_by_name(stack.stack_name)
     chart = EcrConfigChart(cdk8s.Testing.app(), "sync", params=params)
-    (secret,) = [o for o in cdk8s.Testing.synth(chart) if o["kind"] == "Secret"]
     env = f"{assembly.environment.account}/{assembly.environment.region}"
-    return assembly.template, env, secret
+    return assembly.template, env, cdk8s.Testing.synth(chart)
+
+
+def of_kind(objects: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [o for o in objects if o["kind"] == kind]
+
+
+def resources_of(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [r for r in template["Resources"].values() if r["Type"] == kind]
 
 
 def secret_hosts(secret: dict[str, Any]) -> set[str]:
@@ -69,7 +82,8 @@ def template_hosts(template: dict[str, Any], env: str) -> set[str]:
 @pytest.mark.parametrize("name", sorted(PARAMETER_SETS))
 def test_secret_hosts_equal_template_hosts_and_names_equal_outputs(name: str) -> None:
     params = Parameters.from_mapping(params_dict(**PARAMETER_SETS[name]))
-    template, env, secret = both_halves(params)
+    template, env, objects = both_halves(params)
+    (secret,) = of_kind(objects, "Secret")
     assert secret_hosts(secret) == template_hosts(template, env)
     assert template["Outputs"]["RegistryHost"]["Value"] in secret_hosts(secret)
     assert secret["metadata"]["name"] == template["Outputs"]["SecretName"]["Value"]
@@ -93,6 +107,28 @@ def synth_both(data: dict[str, Any], out: Path) -> tuple[dict[str, Any], dict[st
 @pytest.fixture(scope="module")
 def before(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
     return synth_both(params_dict(), tmp_path_factory.mktemp("before") / "out")
+
+
+@pytest.mark.parametrize("name", ["irsa-builder", "pod-identity-builder"])
+def test_builder_service_account_matches_the_builder_role(name: str) -> None:
+    params = Parameters.from_mapping(params_dict(**PARAMETER_SETS[name]))
+    template, env, objects = both_halves(params)
+    (role,) = resources_of(template, "AWS::IAM::Role")
+    (account,) = of_kind(objects, "ServiceAccount")
+    meta = account["metadata"]
+    role_arn = f"arn:aws:iam::{env.split('/')[0]}:role/{role['Properties']['RoleName']}"
+    (trust,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    if name == "irsa-builder":
+        assert meta["annotations"] == {"eks.amazonaws.com/role-arn": role_arn}
+        (sub,) = [v for k, v in trust["Condition"]["StringEquals"].items() if k.endswith(":sub")]
+        assert sub == f"system:serviceaccount:{meta['namespace']}:{meta['name']}"
+    else:
+        (association,) = resources_of(template, "AWS::EKS::PodIdentityAssociation")
+        assert (association["Properties"]["Namespace"],
+                association["Properties"]["ServiceAccount"]) == (meta["namespace"], meta["name"])
+    for repository in resources_of(template, "AWS::ECR::Repository"):
+        (statement,) = repository["Properties"]["RepositoryPolicyText"]["Statement"]
+        assert role_arn in statement["Principal"]["AWS"]
 
 
 @pytest.mark.e2e
