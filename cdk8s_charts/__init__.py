@@ -4,6 +4,8 @@ Import :class:`EcrConfigChart` into your own cdk8s app, or run this project's ``
 through ``cdk8s synth``. Nothing here imports ``aws_cdk``.
 """
 
-from .ecr_config import DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, EcrConfigChart
+from .constants import DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE
+from .ecr_config import EcrConfigChart
+from .pull_secret import EcrPullSecret
 
-__all__ = ["DOCKER_CONFIG_JSON_KEY", "DOCKER_CONFIG_JSON_TYPE", "EcrConfigChart"]
+__all__ = ["DOCKER_CONFIG_JSON_KEY", "DOCKER_CONFIG_JSON_TYPE", "EcrConfigChart", "EcrPullSecret"]

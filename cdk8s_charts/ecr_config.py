@@ -11,11 +11,8 @@ from constructs import Construct
 
 from ecr_cluster_access.params import Parameters
 
-#: The Secret type and key the guide's `kubectl create secret ... --type` command produces.
-DOCKER_CONFIG_JSON_TYPE = "kubernetes.io/dockerconfigjson"
-DOCKER_CONFIG_JSON_KEY = ".dockerconfigjson"
-#: Labels on every object this package renders.
-LABELS = {"app.kubernetes.io/managed-by": "ecr-cluster-access"}
+from .constants import DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, LABELS
+from .pull_secret import EcrPullSecret
 
 
 class EcrConfigChart(cdk8s.Chart):
@@ -47,12 +44,19 @@ class EcrConfigChart(cdk8s.Chart):
         #: the stack's association binds it to the role.
         self.builder_service_account: k8s.KubeServiceAccount | None = None
         identity = params.builder_identity
+        pull = params.pull_secret
         if identity is not None:
+            attach = pull is not None and identity.service_account in pull.service_accounts \
+                and params.builder_namespace in params.pull_secret_namespaces
             self.builder_service_account = k8s.KubeServiceAccount(
                 self,
                 "BuilderServiceAccount",
                 metadata=k8s.ObjectMeta(
                     name=identity.service_account, namespace=params.builder_namespace,
                     labels=LABELS, annotations=params.builder_annotations or None),
+                image_pull_secrets=[k8s.LocalObjectReference(name=pull.name)]
+                if attach and pull is not None else None,
             )
+        #: The refreshed ``auths`` pull secret, or ``None`` without ``params.pull_secret``.
+        self.pull_secret = EcrPullSecret(self, "PullSecret", params=params) if pull else None
 

@@ -17,6 +17,7 @@ from .params import (
     Lifecycle,
     ParameterError,
     Parameters,
+    PullSecret,
     load_parameters,
     load_parameters_or_exit,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "Lifecycle",
     "ParameterError",
     "Parameters",
+    "PullSecret",
     "__version__",
     "load_parameters",
     "load_parameters_or_exit",

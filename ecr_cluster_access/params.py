@@ -100,6 +100,42 @@ class BuilderIdentity:
     cluster_name: str | None = None
 
 
+#: The CronJob refresher's default image: it must hold ``aws`` (the AWS CLI), ``kubectl``
+#: and a POSIX shell.
+DEFAULT_REFRESH_IMAGE = "docker.io/alpine/k8s:1.31.4"
+
+
+@dataclass(frozen=True)
+class PullSecret:
+    """A pull secret the kubelet can use: ``auths`` with a real ECR token, refreshed.
+
+    For clusters whose nodes cannot pull through their node role. The kubelet ignores
+    ``credHelpers``, so this Secret carries the token itself, renewed well inside its
+    12-hour life, either by the External Secrets Operator or by a CronJob.
+    """
+
+    #: ``external-secrets`` (the operator's ECRAuthorizationToken generator and an
+    #: ExternalSecret) or ``cronjob`` (a self-contained CronJob with its own RBAC).
+    mode: str
+    #: The Secret's name. Default ``ecr-pull``.
+    name: str = "ecr-pull"
+    #: Namespaces that get the Secret. Default: the parameters' ``namespace``.
+    namespaces: Sequence[str] = ()
+    #: ServiceAccounts (in each of those namespaces) that list it in ``imagePullSecrets``.
+    #: Default: none.
+    service_accounts: Sequence[str] = ()
+    #: Hours between refreshes, 1 to 8. Default 6.
+    refresh_hours: int = 6
+    #: With ``cronjob``: the refresher's image (needs ``aws``, ``kubectl`` and ``sh``).
+    image: str = DEFAULT_REFRESH_IMAGE
+
+    def __post_init__(self) -> None:
+        for name in ("namespaces", "service_accounts"):
+            value = getattr(self, name)
+            if isinstance(value, list):
+                object.__setattr__(self, name, tuple(value))
+
+
 @dataclass(frozen=True)
 class Parameters:
     """Everything both halves need: the AWS repositories and the cluster's ``ecr-config`` Secret.
@@ -148,6 +184,9 @@ class Parameters:
     #: A builder role of its own (IRSA or EKS Pod Identity). Default: none; builders use the
     #: worker (node) role.
     builder_identity: BuilderIdentity | None = None
+    #: A refreshed ``auths`` pull secret for the kubelet. Default: none; nodes pull through
+    #: their node role.
+    pull_secret: PullSecret | None = None
 
     def __post_init__(self) -> None:
         for name in ("repositories", "worker_role_arns", "developer_principal_arns",
@@ -172,9 +211,14 @@ class Parameters:
         return policy.registry_host(self.account, self.region)
 
     @property
+    def registry_host_regions(self) -> tuple[tuple[str, str], ...]:
+        """Every registry host the cluster uses, with its region."""
+        return ((self.registry_host, self.region),)
+
+    @property
     def registry_hosts(self) -> tuple[str, ...]:
         """Every registry host the cluster's ``config.json`` must map to ``ecr-login``."""
-        return (self.registry_host,)
+        return tuple(host for host, _ in self.registry_host_regions)
 
     @property
     def builder_role_arn(self) -> str | None:
@@ -188,6 +232,13 @@ class Parameters:
         if self.builder_identity is None:
             return None
         return self.builder_identity.namespace or self.namespace
+
+    @property
+    def pull_secret_namespaces(self) -> tuple[str, ...]:
+        """Namespaces that get the pull secret (none without :attr:`pull_secret`)."""
+        if self.pull_secret is None:
+            return ()
+        return tuple(self.pull_secret.namespaces) or (self.namespace,)
 
     @property
     def builder_annotations(self) -> dict[str, str]:
@@ -264,6 +315,9 @@ class Parameters:
                 }
             elif isinstance(value, BuilderIdentity):
                 value = {_BUILDER_CAMEL[k]: v for k, v in vars(value).items() if v is not None}
+            elif isinstance(value, PullSecret):
+                value = {_PULL_CAMEL[k]: list(v) if isinstance(v, tuple) else v
+                         for k, v in vars(value).items()}
             elif isinstance(value, Mapping):
                 value = dict(value)
             if value is not None:
@@ -292,6 +346,11 @@ class Parameters:
                 continue
             if name == "lifecycle":
                 value = _lifecycle_from_mapping(value, problems)
+                if value is None:
+                    continue
+            elif name == "pull_secret" and value is not None:
+                value = _nested_from_mapping("pullSecret", value, PullSecret, _PULL_CAMEL,
+                                             problems)
                 if value is None:
                     continue
             elif name == "builder_identity" and value is not None:
@@ -363,6 +422,15 @@ _BUILDER_CAMEL = {
     "cluster_name": "clusterName",
 }
 
+_PULL_CAMEL = {
+    "mode": "mode",
+    "name": "name",
+    "namespaces": "namespaces",
+    "service_accounts": "serviceAccounts",
+    "refresh_hours": "refreshHours",
+    "image": "image",
+}
+
 _CAMEL: dict[str, str] = {
     "account": "account",
     "region": "region",
@@ -382,6 +450,7 @@ _CAMEL: dict[str, str] = {
     "removal_policy": "removalPolicy",
     "empty_on_delete": "emptyOnDelete",
     "builder_identity": "builderIdentity",
+    "pull_secret": "pullSecret",
 }
 _SNAKE = {camel: snake for snake, camel in _CAMEL.items()}
 _RANK = {camel: i for i, camel in enumerate(_CAMEL.values())}
@@ -720,6 +789,40 @@ def _check_builder_identity(value: Any, values: Mapping[str, Any], problems: lis
                         "the builder role is created by the stack; give it another name")
 
 
+_PULL_NAME_CHECK = _check_dns("pullSecret.name", label=False)
+_IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/:@-]*$", re.ASCII | re.IGNORECASE)
+
+
+def _check_pull_secret(value: Any, values: Mapping[str, Any], problems: list[str]) -> None:
+    if value is None:
+        return
+    if not isinstance(value, PullSecret):
+        problems.append(f"pullSecret: {_show(value)} is not a PullSecret")
+        return
+    if value.mode not in ("external-secrets", "cronjob"):
+        problems.append(f"pullSecret.mode: {_show(value.mode)} is not accepted: use one of "
+                        "external-secrets, cronjob")
+    _PULL_NAME_CHECK(value.name, values, problems)
+    namespaces = _string_list("pullSecret.namespaces", value.namespaces, problems,
+                              required=False)
+    for i, namespace in namespaces:
+        _check_dns(f"pullSecret.namespaces[{i}]", label=True)(namespace, values, problems)
+    for i, account in _string_list("pullSecret.serviceAccounts", value.service_accounts,
+                                   problems, required=False):
+        _check_dns(f"pullSecret.serviceAccounts[{i}]", label=False)(account, values, problems)
+    hours = value.refresh_hours
+    if isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= 8:
+        problems.append(f"pullSecret.refreshHours: {_show(hours)} is not accepted: use a whole "
+                        "number from 1 to 8, well inside the token's 12 hours")
+    if not isinstance(value.image, str) or not _IMAGE.match(value.image):
+        problems.append(f"pullSecret.image: {_show(value.image)} is not an image reference")
+    own = values.get("namespace", "default")
+    targets = [n for _, n in namespaces] or [own]
+    if value.name == values.get("secret_name", "ecr-config") and own in targets:
+        problems.append(f"pullSecret.name: {_show(value.name)} is the ecr-config Secret's name in "
+                        f"namespace {own!r}: give the pull secret another name")
+
+
 _CHECKS: dict[str, Callable[[Any, Mapping[str, Any], list[str]], None]] = {
     "account": _check_account,
     "region": _check_region,
@@ -739,6 +842,7 @@ _CHECKS: dict[str, Callable[[Any, Mapping[str, Any], list[str]], None]] = {
     "removal_policy": _check_choice("removalPolicy", ("retain", "destroy")),
     "empty_on_delete": _check_empty_on_delete,
     "builder_identity": _check_builder_identity,
+    "pull_secret": _check_pull_secret,
 }
 
 

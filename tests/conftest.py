@@ -50,10 +50,12 @@ def tool_env(**extra: str | None) -> dict[str, str]:
 
 
 def run(cmd: list[str], *, cwd: Path = ROOT, timeout: float = 300, check: bool = False,
+        input: str | None = None,  # noqa: A002 - subprocess's own name
         **extra_env: str | None) -> subprocess.CompletedProcess[str]:
     """Run a real command with :func:`tool_env`; return the completed process."""
     result = subprocess.run(cmd, cwd=cwd, env=tool_env(**extra_env), capture_output=True,
-                            text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+                            text=True, timeout=timeout, input=input,
+                            stdin=None if input is not None else subprocess.DEVNULL)
     if check and result.returncode != 0:
         raise AssertionError(
             f"{cmd} exited {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"

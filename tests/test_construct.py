@@ -350,3 +350,17 @@ def test_pod_identity_builder_role_and_association() -> None:
         "ClusterName": "builds", "Namespace": "ci", "ServiceAccount": "ecr-builder",
         "RoleArn": {"Fn::GetAtt": [role_id, "Arn"]}})
     template.has_output("BuilderRoleArn", {"Value": {"Fn::GetAtt": [role_id, "Arn"]}})
+
+
+def test_worker_role_grants_cover_node_pulls() -> None:
+    # On EKS the kubelet pulls with the node (worker) role: it needs the token and the three
+    # pull actions, which the repository policy and the token policy already give.
+    pull = {"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}
+    template = synth()
+    (repo,) = repository_resources(template).values()
+    (statement,) = repo["Properties"]["RepositoryPolicyText"]["Statement"]
+    assert ROLE in statement["Principal"]["AWS"] and pull <= set(statement["Action"])
+    (token,) = template.find_resources("AWS::IAM::Policy").values()
+    assert token["Properties"]["Roles"] == ["k8s-worker"]
+    assert token["Properties"]["PolicyDocument"]["Statement"][0]["Action"] == (
+        "ecr:GetAuthorizationToken")

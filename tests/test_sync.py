@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,30 @@ PARAMETER_SETS: dict[str, dict[str, Any]] = {
                            "amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}},
     "pod-identity-builder": {"builderIdentity": {
         "mode": "pod-identity", "clusterName": "builds", "roleName": "kaniko"}},
+    "cronjob-pull-secret": {"region": "eu-west-1", "pullSecret": {
+        "mode": "cronjob", "namespaces": ["apps", "web"]}},
+    "external-secrets-pull-secret": {"account": "210987654321",
+                                     "workerRoleArns": ["arn:aws:iam::210987654321:role/n"],
+                                     "pullSecret": {"mode": "external-secrets"}},
 }
+
+
+def pull_secret_hosts(objects: list[dict[str, Any]]) -> dict[str, set[str]]:
+    """Registry host -> regions the pull secret machinery fetches tokens for."""
+    found: dict[str, set[str]] = {}
+    for cronjob in of_kind(objects, "CronJob"):
+        (container,) = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+        env = {e["name"]: e["value"] for e in container["env"]}
+        for pair in env["REGISTRIES"].split():
+            host, region = pair.split("=")
+            found.setdefault(host, set()).add(region)
+    regions = {g["spec"]["region"] for g in of_kind(objects, "ECRAuthorizationToken")}
+    for external in of_kind(objects, "ExternalSecret"):
+        template = external["spec"]["target"]["template"]["data"][".dockerconfigjson"]
+        rendered = re.sub(r"\{\{[^}]*\}\}", "x", template)
+        for host in json.loads(rendered)["auths"]:
+            found.setdefault(host, set()).update(regions)
+    return found
 
 
 def independent_host(account: str, region: str) -> str:
@@ -83,7 +107,8 @@ def template_hosts(template: dict[str, Any], env: str) -> set[str]:
 def test_secret_hosts_equal_template_hosts_and_names_equal_outputs(name: str) -> None:
     params = Parameters.from_mapping(params_dict(**PARAMETER_SETS[name]))
     template, env, objects = both_halves(params)
-    (secret,) = of_kind(objects, "Secret")
+    (secret,) = [o for o in of_kind(objects, "Secret")
+                 if o["metadata"]["name"] == params.secret_name]
     assert secret_hosts(secret) == template_hosts(template, env)
     assert template["Outputs"]["RegistryHost"]["Value"] in secret_hosts(secret)
     assert secret["metadata"]["name"] == template["Outputs"]["SecretName"]["Value"]
@@ -107,6 +132,19 @@ def synth_both(data: dict[str, Any], out: Path) -> tuple[dict[str, Any], dict[st
 @pytest.fixture(scope="module")
 def before(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
     return synth_both(params_dict(), tmp_path_factory.mktemp("before") / "out")
+
+
+@pytest.mark.parametrize("name", ["cronjob-pull-secret", "external-secrets-pull-secret"])
+def test_pull_secret_hosts_equal_template_hosts(name: str) -> None:
+    params = Parameters.from_mapping(params_dict(**PARAMETER_SETS[name]))
+    template, env, objects = both_halves(params)
+    hosts = pull_secret_hosts(objects)
+    assert set(hosts) == template_hosts(template, env)
+    assert all(regions == {env.split("/")[1]} for regions in hosts.values())
+    namespaces = {o["metadata"]["namespace"] for o in objects
+                  if o["metadata"]["name"] == params.pull_secret.name
+                  and o["kind"] in ("Secret", "ExternalSecret")}
+    assert namespaces == set(params.pull_secret.namespaces or [params.namespace])
 
 
 @pytest.mark.parametrize("name", ["irsa-builder", "pod-identity-builder"])
