@@ -13,9 +13,9 @@ export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 
 # Debian packages the end-to-end tests run: the real ECR credential helper, skopeo, a local
-# registry, and iproute2/util-linux for the loopback-only network namespace.
-SYSTEM_PACKAGES := amazon-ecr-credential-helper skopeo docker-registry iproute2 util-linux
-SYSTEM_TOOLS := docker-credential-ecr-login skopeo docker-registry ip ss unshare
+# registry, the AWS CLI (the pull-secret refresher), and iproute2/util-linux for the
+# loopback-only network namespace.
+SYSTEM_PACKAGES := amazon-ecr-credential-helper skopeo docker-registry awscli iproute2 util-linux
 
 .PHONY: synth test setup system-packages lint bench clean
 
@@ -37,8 +37,7 @@ node_modules/.installed: package.json package-lock.json
 setup: $(VENV)/.installed node_modules/.installed
 
 system-packages:
-	@for tool in $(SYSTEM_TOOLS); do command -v $$tool >/dev/null || missing=1; done; \
-	if [ -n "$$missing" ]; then \
+	@if ! dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then \
 	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$sudo apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends \

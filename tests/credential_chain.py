@@ -1,6 +1,6 @@
 """The guide's in-cluster push, minus the cluster; run inside a loopback-only network namespace.
 
-    unshare -n -- python -m tests.credential_chain AUTHFILE WORKDIR
+    unshare -n -- python -m tests.credential_chain AUTHFILE WORKDIR [REFRESHER]
 
 AUTHFILE is the decoded ``.dockerconfigjson`` of the rendered Secret. This brings loopback
 up, then starts, all on 127.0.0.1 and all stopped by PID at the end:
@@ -14,7 +14,9 @@ up, then starts, all on 127.0.0.1 and all stopped by PID at the end:
   ``AWS`` and moto's token as password.
 
 Then ``skopeo`` pushes a small OCI image with AUTHFILE (its credHelpers run the real helper),
-and again with an empty authfile, which the registry must refuse. Prints a JSON report.
+and again with an empty authfile, which the registry must refuse. With REFRESHER (the
+chart's CronJob script, its env and the placeholder Secrets, as JSON), it also runs that
+script with the real ``aws`` CLI. Prints a JSON report.
 """
 
 from __future__ import annotations
@@ -195,7 +197,36 @@ def make_oci_image(layout: Path) -> str:
     return manifest_digest
 
 
-def main(authfile: Path, work: Path) -> dict[str, Any]:
+def run_refresher(spec: dict[str, Any], work: Path, env: dict[str, str]) -> dict[str, Any]:
+    """Run the chart's CronJob script with the real ``aws`` CLI (through the proxy to moto)
+    and the real ``kubectl``, which applies each patch to the placeholder Secret locally
+    (``patch --local``) since there is no API server here."""
+    from shutil import which
+
+    kubectl = which("kubectl")
+    assert kubectl, "kubectl is missing"
+    shim = work / "shim"
+    shim.mkdir()
+    for namespace, secret in spec["placeholders"].items():
+        (work / f"secret-{namespace}.json").write_text(json.dumps(secret))
+    # the script calls: kubectl --namespace NS patch secret NAME --type=merge --patch PATCH
+    (shim / "kubectl").write_text(
+        "#!/bin/sh\nset -eu\n"
+        f'exec {kubectl} patch --local -f "{work}/secret-$2.json" $6 -p "$8" -o json '
+        f'> "{work}/patched-$2.json"\n')
+    (shim / "kubectl").chmod(0o755)
+    done = subprocess.run(["/bin/sh", "-c", spec["script"]], capture_output=True, text=True,
+                          timeout=120, env={**env, **spec["env"], "HOME": str(work / "home"),
+                                            "PATH": f"{shim}:{env['PATH']}"})
+    patched = {}
+    for namespace in spec["placeholders"]:
+        path = work / f"patched-{namespace}.json"
+        if path.exists():
+            patched[namespace] = json.loads(path.read_text())
+    return {"returncode": done.returncode, "stderr": done.stderr[-2000:], "patched": patched}
+
+
+def main(authfile: Path, work: Path, refresher: Path | None = None) -> dict[str, Any]:
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     ca, cert, key = make_certificates(work)
     processes: list[subprocess.Popen[bytes]] = []
@@ -261,6 +292,9 @@ def main(authfile: Path, work: Path) -> dict[str, Any]:
         report["inspect"] = skopeo("inspect", "--raw", "--authfile", str(authfile),
                                    "--cert-dir", str(certs), destination)
         report["connects"] = sorted(set(proxy.connects))
+        report["password"] = password
+        if refresher is not None:
+            report["refresher"] = run_refresher(json.loads(refresher.read_text()), work, env)
         report["listening"] = subprocess.run(["ss", "-ltnH"], capture_output=True,
                                              text=True).stdout if _has("ss") else ""
     finally:
@@ -279,4 +313,5 @@ def _has(tool: str) -> bool:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]))))
+    print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]),
+                          Path(sys.argv[3]) if len(sys.argv) > 3 else None)))

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.e2e
 
 
 def test_rendered_secret_pushes_through_the_real_credential_helper(tmp_path: Path) -> None:
-    for tool in ("unshare", "ip", "skopeo", "docker-credential-ecr-login", "docker-registry"):
+    for tool in ("unshare", "ip", "skopeo", "docker-credential-ecr-login", "docker-registry",
+                 "aws", "kubectl"):
         require_tool(tool)
     if os.geteuid() != 0:
         pytest.fail("unshare -n needs root: run `make test` as root, as CI does")
@@ -32,9 +33,11 @@ def test_rendered_secret_pushes_through_the_real_credential_helper(tmp_path: Pat
     authfile.write_bytes(base64.b64decode(secret["data"][".dockerconfigjson"]))
     work = tmp_path / "work"
     work.mkdir()
+    refresher = tmp_path / "refresher.json"
+    refresher.write_text(json.dumps(refresher_spec()))
     # WHEN skopeo pushes with it (and with an empty authfile) in a loopback-only namespace
     result = run(["unshare", "-n", "--", sys.executable, "-m", "tests.credential_chain",
-                  str(authfile), str(work)], cwd=ROOT, timeout=600, check=True)
+                  str(authfile), str(work), str(refresher)], cwd=ROOT, timeout=600, check=True)
     report = json.loads(result.stdout)
     # THEN without credentials the registry refuses the push, and no token was asked for
     assert report["control"]["returncode"] != 0
@@ -51,3 +54,35 @@ def test_rendered_secret_pushes_through_the_real_credential_helper(tmp_path: Pat
     for line in report["listening"].splitlines():
         assert line.split()[3].startswith("127.0.0.1:"), line
     assert report["stopped"] == [True, True]
+    # AND the pull-secret CronJob's script, run with the real aws CLI and kubectl, wrote the
+    # kubelet's auths config with the same token into each namespace's placeholder Secret
+    refreshed = report["refresher"]
+    assert refreshed["returncode"] == 0, refreshed["stderr"]
+    host = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+    auth = base64.b64encode(f"AWS:{report['password']}".encode()).decode()
+    assert sorted(refreshed["patched"]) == ["apps", "default"]
+    for secret in refreshed["patched"].values():
+        assert secret["type"] == "kubernetes.io/dockerconfigjson"
+        assert json.loads(base64.b64decode(secret["data"][".dockerconfigjson"])) == {
+            "auths": {host: {"username": "AWS", "password": report["password"], "auth": auth}}}
+
+
+def refresher_spec() -> dict[str, object]:
+    """The CronJob script, its env and placeholder Secrets, as the chart renders them."""
+    import cdk8s
+
+    from cdk8s_charts import EcrConfigChart
+    from ecr_cluster_access import Parameters
+
+    from .conftest import params_dict
+
+    params = Parameters.from_mapping(params_dict(
+        pullSecret={"mode": "cronjob", "namespaces": ["apps", "default"]}))
+    objects = cdk8s.Testing.synth(EcrConfigChart(cdk8s.Testing.app(), "t", params=params))
+    (cronjob,) = [o for o in objects if o["kind"] == "CronJob"]
+    (container,) = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e["value"] for e in container["env"]}
+    env.pop("HOME")
+    placeholders = {o["metadata"]["namespace"]: o for o in objects
+                    if o["kind"] == "Secret" and o["metadata"]["name"] == "ecr-pull"}
+    return {"script": container["command"][2], "env": env, "placeholders": placeholders}
