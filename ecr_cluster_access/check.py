@@ -156,6 +156,24 @@ def settings_findings(name: str, description: dict[str, Any], lifecycle_text: st
     return findings
 
 
+def creation_template_findings(template: dict[str, Any] | None,
+                               params: Parameters) -> list[Finding]:
+    """Compare the create-on-push repository creation template with the parameters: it
+    exists, applies to ``CREATE_ON_PUSH``, and carries the same repository policy, lifecycle,
+    tag mutability and encryption as the named repositories."""
+    subject = f"creation template {params.create_on_push_prefix}/"
+    if template is None:
+        return [Finding(subject, "does not exist: pushes of new image names will fail")]
+    findings = []
+    if "CREATE_ON_PUSH" not in template.get("appliedFor", []):
+        findings.append(Finding(subject, f"applies to {template.get('appliedFor')}, not "
+                                         "CREATE_ON_PUSH"))
+    findings += repository_policy_findings(subject, template.get("repositoryPolicy"),
+                                           params.repository_principal_arns)
+    findings += settings_findings(subject, template, template.get("lifecyclePolicy"), params)
+    return findings
+
+
 def _allows(document: dict[str, Any], action: str) -> bool:
     """Whether an identity policy has an Allow of ``action`` on ``Resource: "*"``."""
     for statement in _as_list(document.get("Statement")):
@@ -220,6 +238,8 @@ class DriftCheck:
                 yield from settings_findings(name, described[name], lifecycle, self.params)
             for found in roles:
                 yield from found
+        if self.params.create_on_push_prefix is not None:
+            yield from creation_template_findings(self._creation_template(), self.params)
 
     def _describe_repositories(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -229,6 +249,20 @@ class DriftCheck:
             for repository in page["repositories"]:
                 out[repository["repositoryName"]] = repository
         return out
+
+    def _creation_template(self) -> dict[str, Any] | None:
+        prefix = self.params.create_on_push_prefix
+        try:
+            pages = self.ecr.get_paginator("describe_repository_creation_templates").paginate(
+                prefixes=[prefix])
+            for page in pages:
+                for template in page.get("repositoryCreationTemplates", []):
+                    if template.get("prefix") == prefix:
+                        found: dict[str, Any] = template
+                        return found
+        except self.ecr.exceptions.TemplateNotFoundException:
+            return None
+        return None
 
     def _repository_policy(self, name: str) -> str | None:
         try:

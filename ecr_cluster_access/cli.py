@@ -67,8 +67,11 @@ def registry_namespace(params: Parameters) -> str:
     """Return the first path segment every repository name shares, or raise ParameterError.
 
     In-cluster builders push ``<hostname>/<namespace>/<image>``, so the repositories they push
-    to are named ``<namespace>/<image>``.
+    to are named ``<namespace>/<image>``. With create-on-push, the prefix is that namespace:
+    new image names then get their repositories on first push.
     """
+    if params.create_on_push_prefix is not None:
+        return params.create_on_push_prefix
     firsts = {name.split("/", 1)[0] for name in params.repositories if "/" in name}
     if len(firsts) == 1 and all("/" in name for name in params.repositories):
         return firsts.pop()

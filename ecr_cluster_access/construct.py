@@ -34,6 +34,10 @@ _CHECKOV_AES256 = {
     "through the encryption parameter.",
 }
 
+_CREATE_ON_PUSH_REASON = (
+    "Create-on-push repository names are not known in advance; the grant is limited to "
+    "repositories under the configured prefix."
+)
 # checkov: scan on push is on by default and off only when the parameters turn it off, for
 # instance where registry-level enhanced scanning (Amazon Inspector) scans every push instead.
 _CHECKOV_NO_SCAN_ON_PUSH = {
@@ -132,14 +136,11 @@ class EcrClusterAccess(Construct):
                 self,
                 "AuthorizationTokenPolicy",
                 policy_name=f"{cdk.Names.unique_id(self)[-100:]}-ecr-token",
-                policy_document=policy.authorization_token_document(),
+                policy_document=self._worker_identity_document(),
                 roles=sorted({policy.role_name_of_arn(a)
                               for a in params.same_account_worker_role_arns}),
             )
-            cdk.Validations.of(self.authorization_token_policy).acknowledge(
-                cdk.Acknowledgment(id="AwsSolutions-IAM5[Resource::*]",
-                                   reason=_TOKEN_WILDCARD_REASON)
-            )
+            self._acknowledge_wildcards(self.authorization_token_policy)
 
         #: The builder's own role, or ``None`` without ``params.builder_identity``.
         self.builder_role: iam.CfnRole | None = None
@@ -157,12 +158,9 @@ class EcrClusterAccess(Construct):
                     identity.oidc_provider_arn),
                 policies=[iam.CfnRole.PolicyProperty(
                     policy_name="ecr-push-pull",
-                    policy_document=policy.push_pull_identity_document(params.repository_arns))],
+                    policy_document=params.push_pull_identity_policy)],
             )
-            cdk.Validations.of(self.builder_role).acknowledge(
-                cdk.Acknowledgment(id="AwsSolutions-IAM5[Resource::*]",
-                                   reason=_TOKEN_WILDCARD_REASON)
-            )
+            self._acknowledge_wildcards(self.builder_role)
             # The repository policy names the role by ARN: ECR checks that it exists.
             for resource in self.repository_resources.values():
                 resource.node.add_dependency(self.builder_role)
@@ -197,6 +195,90 @@ class EcrClusterAccess(Construct):
                 cdk.Acknowledgment(id="AwsSolutions-IAM5[Resource::*]",
                                    reason=_TOKEN_WILDCARD_REASON)
             )
+
+        #: The create-on-push repository creation template, or ``None`` without a prefix.
+        self.creation_template: ecr.CfnRepositoryCreationTemplate | None = None
+        if params.create_on_push_prefix is not None:
+            self.creation_template = self._creation_template(common)
+
+    def _worker_identity_document(self) -> dict[str, Any]:
+        """The same-account worker roles' identity policy: the token, and create-on-push."""
+        document = policy.authorization_token_document()
+        if self.params.create_on_push_arn:
+            document["Statement"].append(policy.create_on_push_statement(
+                self.params.create_on_push_arn, bool(self.params.tags)))
+        return document
+
+    def _acknowledge_wildcards(self, scope: Construct) -> None:
+        """Acknowledge, with the reason, the two wildcards AWS leaves no way around."""
+        validations = cdk.Validations.of(scope)
+        validations.acknowledge(cdk.Acknowledgment(id="AwsSolutions-IAM5[Resource::*]",
+                                                   reason=_TOKEN_WILDCARD_REASON))
+        if self.params.create_on_push_arn:
+            validations.acknowledge(cdk.Acknowledgment(
+                id=f"AwsSolutions-IAM5[Resource::{self.params.create_on_push_arn}]",
+                reason=_CREATE_ON_PUSH_REASON))
+
+    def _creation_template(self, common: dict[str, Any]) -> ecr.CfnRepositoryCreationTemplate:
+        """``AWS::ECR::RepositoryCreationTemplate`` for ``CREATE_ON_PUSH`` under the prefix,
+        with the same policy, lifecycle, tag mutability, encryption and tags as the named
+        repositories. ECR needs a role of its own to apply tags or a customer managed key."""
+        params = self.params
+        assert params.create_on_push_prefix is not None and params.create_on_push_arn
+        role_arn = None
+        if params.tags or params.kms_key_arn:
+            statements: list[dict[str, Any]] = [{
+                "Effect": "Allow",
+                "Action": [policy.CREATE_REPOSITORY_ACTION, policy.TAG_RESOURCE_ACTION],
+                "Resource": params.create_on_push_arn,
+            }]
+            if params.kms_key_arn:
+                statements.append({"Effect": "Allow", "Resource": params.kms_key_arn,
+                                   "Action": ["kms:CreateGrant", "kms:DescribeKey",
+                                              "kms:RetireGrant"]})
+            role = iam.CfnRole(
+                self, "CreationTemplateRole",
+                description="Lets ECR create create-on-push repositories with tags or a KMS key",
+                assume_role_policy_document={"Version": policy.POLICY_VERSION, "Statement": [{
+                    "Effect": "Allow", "Principal": {"Service": "ecr.amazonaws.com"},
+                    "Action": "sts:AssumeRole"}]},
+                policies=[iam.CfnRole.PolicyProperty(
+                    policy_name="create-repositories",
+                    policy_document={"Version": policy.POLICY_VERSION,
+                                     "Statement": statements})],
+            )
+            cdk.Validations.of(role).acknowledge(cdk.Acknowledgment(
+                id=f"AwsSolutions-IAM5[Resource::{params.create_on_push_arn}]",
+                reason=_CREATE_ON_PUSH_REASON))
+            role_arn = role.attr_arn
+        lifecycle = common["lifecycle_policy"]
+        encryption = common["encryption_configuration"]
+        template = ecr.CfnRepositoryCreationTemplate(
+            self,
+            "CreateOnPushTemplate",
+            prefix=params.create_on_push_prefix,
+            applied_for=["CREATE_ON_PUSH"],
+            description="ecr-cluster-access: repositories created on push under this prefix",
+            repository_policy=policy.policy_text(params.repository_policy),
+            lifecycle_policy=lifecycle.lifecycle_policy_text if lifecycle else None,
+            image_tag_mutability=params.effective_tag_mutability,
+            image_tag_mutability_exclusion_filters=[
+                ecr.CfnRepositoryCreationTemplate.ImageTagMutabilityExclusionFilterProperty(
+                    image_tag_mutability_exclusion_filter_type="WILDCARD",
+                    image_tag_mutability_exclusion_filter_value=f)
+                for f in params.image_tag_mutability_exclusion_filters
+            ] or None,
+            encryption_configuration=(
+                ecr.CfnRepositoryCreationTemplate.EncryptionConfigurationProperty(
+                    encryption_type="KMS", kms_key=params.kms_key_arn)
+                if encryption else None),
+            resource_tags=common["tags"],
+            custom_role_arn=role_arn,
+        )
+        if self.builder_role is not None:
+            # the template's repository policy names the builder role
+            template.node.add_dependency(self.builder_role)
+        return template
 
     def repository(self, name: str) -> ecr.IRepository:
         """Return repository ``name`` as an ``IRepository``, for grants and attributes.

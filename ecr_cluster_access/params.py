@@ -187,6 +187,9 @@ class Parameters:
     #: A refreshed ``auths`` pull secret for the kubelet. Default: none; nodes pull through
     #: their node role.
     pull_secret: PullSecret | None = None
+    #: A repository name prefix for create-on-push: a push to ``<prefix>/<new name>`` creates
+    #: the repository with the same policy and settings. Default: none.
+    create_on_push_prefix: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("repositories", "worker_role_arns", "developer_principal_arns",
@@ -239,6 +242,21 @@ class Parameters:
         if self.pull_secret is None:
             return ()
         return tuple(self.pull_secret.namespaces) or (self.namespace,)
+
+    @property
+    def create_on_push_arn(self) -> str | None:
+        """The ARN pattern of repositories create-on-push may make, or ``None``."""
+        if self.create_on_push_prefix is None:
+            return None
+        return policy.repository_arn(self.account, self.region, f"{self.create_on_push_prefix}/*")
+
+    @property
+    def push_pull_identity_policy(self) -> dict[str, Any]:
+        """The identity policy of a principal that pushes: the seven actions on these
+        repositories, the token, and create-on-push under the prefix when there is one."""
+        return policy.push_pull_identity_document(
+            self.repository_arns, create_on_push_arn=self.create_on_push_arn,
+            tag_on_create=bool(self.tags))
 
     @property
     def builder_annotations(self) -> dict[str, str]:
@@ -451,6 +469,7 @@ _CAMEL: dict[str, str] = {
     "empty_on_delete": "emptyOnDelete",
     "builder_identity": "builderIdentity",
     "pull_secret": "pullSecret",
+    "create_on_push_prefix": "createOnPushPrefix",
 }
 _SNAKE = {camel: snake for snake, camel in _CAMEL.items()}
 _RANK = {camel: i for i, camel in enumerate(_CAMEL.values())}
@@ -823,6 +842,20 @@ def _check_pull_secret(value: Any, values: Mapping[str, Any], problems: list[str
                         f"namespace {own!r}: give the pull secret another name")
 
 
+def _check_create_on_push_prefix(value: Any, values: Mapping[str, Any],
+                                 problems: list[str]) -> None:
+    if value is None:
+        return
+    if value == "ROOT":
+        problems.append("createOnPushPrefix: 'ROOT' is not accepted: it would let builders "
+                        "create any repository; give a prefix such as 'builds'")
+    elif not isinstance(value, str) or not 1 <= len(value) <= 256 or not (
+            _REPOSITORY_NAME.match(value)):
+        problems.append(f"createOnPushPrefix: {_show(value)} is not a repository prefix: use "
+                        "lowercase letters and digits separated by single . _ - or /, without "
+                        "a trailing /")
+
+
 _CHECKS: dict[str, Callable[[Any, Mapping[str, Any], list[str]], None]] = {
     "account": _check_account,
     "region": _check_region,
@@ -843,6 +876,7 @@ _CHECKS: dict[str, Callable[[Any, Mapping[str, Any], list[str]], None]] = {
     "empty_on_delete": _check_empty_on_delete,
     "builder_identity": _check_builder_identity,
     "pull_secret": _check_pull_secret,
+    "create_on_push_prefix": _check_create_on_push_prefix,
 }
 
 

@@ -26,10 +26,16 @@ PUSH_PULL_ACTIONS: tuple[str, ...] = (
 #: identity policy with ``Resource: "*"`` (ECR user guide, "Private repository policies").
 AUTHORIZATION_TOKEN_ACTION = "ecr:GetAuthorizationToken"
 
+#: What a pushing identity needs for create-on-push (scoped to the prefix), and the tagging
+#: that a creation template with resource tags adds.
+CREATE_REPOSITORY_ACTION = "ecr:CreateRepository"
+TAG_RESOURCE_ACTION = "ecr:TagResource"
+
 POLICY_VERSION = "2012-10-17"
 REPOSITORY_POLICY_SID = "AllowPushPull"
 AUTHORIZATION_TOKEN_SID = "AllowEcrAuthorizationToken"
 DEVELOPER_PUSH_PULL_SID = "AllowPushPullOnRepositories"
+CREATE_ON_PUSH_SID = "AllowCreateOnPushUnderPrefix"
 
 #: ECR SetRepositoryPolicy accepts at most this many characters of policy text.
 MAX_REPOSITORY_POLICY_CHARS = 10_240
@@ -129,24 +135,42 @@ def authorization_token_document() -> dict[str, Any]:
     return {"Version": POLICY_VERSION, "Statement": [authorization_token_statement()]}
 
 
-def push_pull_identity_document(repository_arns: Sequence[str]) -> dict[str, Any]:
+def create_on_push_statement(create_on_push_arn: str, tag_on_create: bool) -> dict[str, Any]:
+    """Return the statement a pushing identity needs for create-on-push under one prefix.
+
+    ``ecr:CreateRepository`` (and ``ecr:TagResource`` when the creation template tags new
+    repositories), limited to ``arn:...:repository/<prefix>/*``.
+    """
+    actions = [CREATE_REPOSITORY_ACTION] + ([TAG_RESOURCE_ACTION] if tag_on_create else [])
+    return {
+        "Sid": CREATE_ON_PUSH_SID,
+        "Effect": "Allow",
+        "Action": actions if len(actions) > 1 else actions[0],
+        "Resource": create_on_push_arn,
+    }
+
+
+def push_pull_identity_document(repository_arns: Sequence[str], *,
+                                create_on_push_arn: str | None = None,
+                                tag_on_create: bool = False) -> dict[str, Any]:
     """Return an identity policy: push/pull on ``repository_arns`` plus the token grant.
 
-    This is what developers get (the guide's last paragraph), and what an account that owns
-    a cross-account worker role must attach to that role on its side.
+    This is what developers and the builder role get (the guide's last paragraph), and what an
+    account that owns a cross-account worker role must attach to that role on its side. With
+    ``create_on_push_arn``, also :func:`create_on_push_statement`.
     """
-    return {
-        "Version": POLICY_VERSION,
-        "Statement": [
-            {
-                "Sid": DEVELOPER_PUSH_PULL_SID,
-                "Effect": "Allow",
-                "Action": list(PUSH_PULL_ACTIONS),
-                "Resource": list(repository_arns),
-            },
-            authorization_token_statement(),
-        ],
-    }
+    statements: list[dict[str, Any]] = [
+        {
+            "Sid": DEVELOPER_PUSH_PULL_SID,
+            "Effect": "Allow",
+            "Action": list(PUSH_PULL_ACTIONS),
+            "Resource": list(repository_arns),
+        },
+        authorization_token_statement(),
+    ]
+    if create_on_push_arn:
+        statements.append(create_on_push_statement(create_on_push_arn, tag_on_create))
+    return {"Version": POLICY_VERSION, "Statement": statements}
 
 
 #: The EKS Pod Identity service principal that assumes a builder role.

@@ -51,6 +51,10 @@ class EcrClusterAccessStack(cdk.Stack):
             cdk.CfnOutput(self, "BuilderRoleArn", value=self.access.builder_role.attr_arn,
                           description="The builder's own role (annotate or associate its "
                           "ServiceAccount)")
+        if params.create_on_push_prefix is not None:
+            cdk.CfnOutput(self, "CreateOnPushPrefix", value=params.create_on_push_prefix,
+                          description="Pushes to <RegistryHost>/<prefix>/<new name> create the "
+                          "repository")
         if params.cross_account_worker_role_arns:
             accounts = sorted({policy.account_of_arn(a)
                                for a in params.cross_account_worker_role_arns})

@@ -6,7 +6,11 @@ import json
 from typing import Any
 
 from ecr_cluster_access import PUSH_PULL_ACTIONS, Parameters
-from ecr_cluster_access.check import repository_policy_findings, settings_findings
+from ecr_cluster_access.check import (
+    creation_template_findings,
+    repository_policy_findings,
+    settings_findings,
+)
 from ecr_cluster_access.policy import policy_text, repository_policy_document
 
 from .conftest import params_dict
@@ -133,3 +137,39 @@ def test_an_unexpected_lifecycle_policy_is_drift() -> None:
                                   "action": {"type": "expire"}}]})
     assert [f.message for f in settings_findings("repo", describe(), text, params)] == [
         "has a lifecycle policy; the parameters set no lifecycle rule"]
+
+
+# --- the create-on-push template --------------------------------------------------------------
+
+def template_description(params: Parameters, **overrides: Any) -> dict[str, Any]:
+    description: dict[str, Any] = {
+        "prefix": params.create_on_push_prefix, "appliedFor": ["CREATE_ON_PUSH"],
+        "repositoryPolicy": policy_text(params.repository_policy),
+        "imageTagMutability": params.effective_tag_mutability,
+        "encryptionConfiguration": {"encryptionType": params.encryption}}
+    description.update(overrides)
+    return description
+
+
+def test_a_matching_creation_template_is_in_sync() -> None:
+    params = Parameters.from_mapping(params_dict(createOnPushPrefix="builds"))
+    assert creation_template_findings(template_description(params), params) == []
+
+
+def test_a_missing_creation_template_is_reported() -> None:
+    params = Parameters.from_mapping(params_dict(createOnPushPrefix="builds"))
+    assert [str(f) for f in creation_template_findings(None, params)] == [
+        "creation template builds/: does not exist: pushes of new image names will fail"]
+
+
+def test_creation_template_drift_is_named() -> None:
+    params = Parameters.from_mapping(params_dict(createOnPushPrefix="builds"))
+    document = params.repository_policy
+    document["Statement"][0]["Action"].remove("ecr:PutImage")
+    found = creation_template_findings(template_description(
+        params, appliedFor=["REPLICATION"], repositoryPolicy=json.dumps(document),
+        imageTagMutability="IMMUTABLE"), params)
+    assert [f.message for f in found] == [
+        "applies to ['REPLICATION'], not CREATE_ON_PUSH",
+        f"worker role {ROLE} is not granted ecr:PutImage",
+        "image tag mutability is 'IMMUTABLE', the parameters say 'MUTABLE'"]

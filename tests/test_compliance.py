@@ -48,6 +48,13 @@ PARAMETER_SETS: dict[str, dict[str, Any]] = {
         "mode": "irsa", "oidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/"
         "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}},
     "pod-identity-builder": {"builderIdentity": {"mode": "pod-identity", "clusterName": "c"}},
+    "create-on-push": {"createOnPushPrefix": "builds",
+                       "builderIdentity": {"mode": "pod-identity", "clusterName": "c"}},
+    "create-on-push-tags-kms": {
+        "createOnPushPrefix": "team/builds", "tags": {"team": "platform"},
+        "lifecycle": {"untaggedExpireDays": 3}, "encryption": "KMS",
+        "imageTagMutability": "IMMUTABLE", "imageTagMutabilityExclusionFilters": ["cache-*"],
+        "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
 }
 
 

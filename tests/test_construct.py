@@ -364,3 +364,65 @@ def test_worker_role_grants_cover_node_pulls() -> None:
     assert token["Properties"]["Roles"] == ["k8s-worker"]
     assert token["Properties"]["PolicyDocument"]["Statement"][0]["Action"] == (
         "ecr:GetAuthorizationToken")
+
+
+# --- create-on-push ---------------------------------------------------------------------------
+
+PREFIX_ARN = "arn:aws:ecr:us-east-1:123456789012:repository/builds/*"
+
+
+def test_no_creation_template_by_default() -> None:
+    synth().resource_count_is("AWS::ECR::RepositoryCreationTemplate", 0)
+
+
+def test_creation_template_carries_the_repositories_policy_and_settings() -> None:
+    template = synth(createOnPushPrefix="builds", imageTagMutability="IMMUTABLE",
+                     imageTagMutabilityExclusionFilters=["cache-*"],
+                     lifecycle={"keepLastImages": 30}, encryption="KMS")
+    params = Parameters.from_mapping(params_dict(
+        lifecycle={"keepLastImages": 30}))
+    (repo,) = repository_resources(template).values()
+    template.has_resource_properties("AWS::ECR::RepositoryCreationTemplate", {
+        "Prefix": "builds",
+        "AppliedFor": ["CREATE_ON_PUSH"],
+        "RepositoryPolicy": json.dumps(repo["Properties"]["RepositoryPolicyText"],
+                                       separators=(",", ":")),
+        "LifecyclePolicy": json.dumps(params.lifecycle_policy, separators=(",", ":")),
+        "ImageTagMutability": "IMMUTABLE_WITH_EXCLUSION",
+        "ImageTagMutabilityExclusionFilters": [{
+            "ImageTagMutabilityExclusionFilterType": "WILDCARD",
+            "ImageTagMutabilityExclusionFilterValue": "cache-*"}],
+        "EncryptionConfiguration": {"EncryptionType": "KMS"},
+        "CustomRoleArn": Match.absent(),
+    })
+
+
+def test_creation_template_with_tags_gets_a_role_for_ecr() -> None:
+    template = synth(createOnPushPrefix="builds", tags={"team": "platform"})
+    (role_id, role) = next(iter(template.find_resources("AWS::IAM::Role").items()))
+    assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+        "Service": "ecr.amazonaws.com"}
+    (statement,) = role["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    assert statement["Resource"] == PREFIX_ARN
+    template.has_resource_properties("AWS::ECR::RepositoryCreationTemplate", {
+        "ResourceTags": [{"Key": "team", "Value": "platform"}],
+        "CustomRoleArn": {"Fn::GetAtt": [role_id, "Arn"]}})
+
+
+def test_pushing_identities_may_create_repositories_only_under_the_prefix() -> None:
+    template = synth(createOnPushPrefix="builds",
+                     builderIdentity={"mode": "pod-identity", "clusterName": "c"},
+                     developerPrincipalArns=["arn:aws:iam::123456789012:role/dev"])
+    (token,) = template.find_resources("AWS::IAM::Policy").values()
+    (builder,) = template.find_resources("AWS::IAM::Role").values()
+    for document in (token["Properties"]["PolicyDocument"],
+                     builder["Properties"]["Policies"][0]["PolicyDocument"]):
+        (create,) = [s for s in document["Statement"] if "CreateRepository" in str(s["Action"])]
+        assert create == {"Sid": "AllowCreateOnPushUnderPrefix", "Effect": "Allow",
+                          "Action": "ecr:CreateRepository", "Resource": PREFIX_ARN}
+    (developer,) = template.find_resources("AWS::IAM::ManagedPolicy").values()
+    assert "CreateRepository" not in json.dumps(developer)
+
+
+def test_create_on_push_prefix_is_an_output() -> None:
+    synth(createOnPushPrefix="builds").has_output("CreateOnPushPrefix", {"Value": "builds"})

@@ -476,3 +476,21 @@ def test_pull_secret_namespaces_and_service_accounts_are_checked() -> None:
                                        "serviceAccounts": ["Default"]})
     assert [p.split(":")[0] for p in problems] == [
         "pullSecret.namespaces[1]", "pullSecret.namespaces[2]", "pullSecret.serviceAccounts[0]"]
+
+
+# --- create-on-push ---------------------------------------------------------------------------
+
+def test_create_on_push_prefix_gives_the_arn_pattern() -> None:
+    params = Parameters.from_mapping(params_dict(createOnPushPrefix="builds"))
+    assert params.create_on_push_arn == "arn:aws:ecr:us-east-1:123456789012:repository/builds/*"
+
+
+def test_create_on_push_refuses_root() -> None:
+    assert one_problem(createOnPushPrefix="ROOT").startswith(
+        "createOnPushPrefix: 'ROOT' is not accepted")
+
+
+@pytest.mark.parametrize("prefix", ["Builds", "builds/", "", "a//b"])
+def test_create_on_push_refuses_bad_prefixes(prefix: str) -> None:
+    assert one_problem(createOnPushPrefix=prefix).startswith(
+        f"createOnPushPrefix: {prefix!r} is not a repository prefix")

@@ -189,3 +189,18 @@ def test_changing_one_value_in_the_one_file_changes_both_outputs(
     assert secret_hosts(secret_2) == {template_2["Outputs"]["RegistryHost"]["Value"]}
     assert secret_2["metadata"]["name"] == template_2["Outputs"]["SecretName"]["Value"]
     assert secret_2["metadata"]["namespace"] == template_2["Outputs"]["SecretNamespace"]["Value"]
+
+
+def test_create_on_push_prefix_is_the_builders_registry_namespace() -> None:
+    from ecr_cluster_access.cli import builder_configuration, registry_namespace
+
+    params = Parameters.from_mapping(params_dict(createOnPushPrefix="ci", repositories=["a1"]))
+    template, _, _ = both_halves(params)
+    (creation,) = resources_of(template, "AWS::ECR::RepositoryCreationTemplate")
+    provider = builder_configuration(params, registry_namespace(params), "cluster-buildkit")
+    assert creation["Properties"]["Prefix"] == provider["deploymentRegistry"]["namespace"]
+    (repository,) = resources_of(template, "AWS::ECR::Repository")
+    assert json.loads(creation["Properties"]["RepositoryPolicy"]) == (
+        repository["Properties"]["RepositoryPolicyText"])
+    assert provider["deploymentRegistry"]["hostname"] == (
+        template["Outputs"]["RegistryHost"]["Value"])
