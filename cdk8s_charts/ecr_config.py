@@ -46,8 +46,8 @@ class EcrConfigChart(cdk8s.Chart):
         identity = params.builder_identity
         pull = params.pull_secret
         if identity is not None:
-            attach = pull is not None and identity.service_account in pull.service_accounts \
-                and params.builder_namespace in params.pull_secret_namespaces
+            attach = (params.builder_namespace or "", identity.service_account) in (
+                params.pull_secret_service_accounts)
             self.builder_service_account = k8s.KubeServiceAccount(
                 self,
                 "BuilderServiceAccount",

@@ -55,12 +55,26 @@ def registries(params: Parameters) -> str:
 def external_secret_template(params: Parameters) -> str:
     """The ExternalSecret's Go template for ``.dockerconfigjson``: ``auths`` per host.
 
-    Not JSON itself (the template actions hold quotes); what it renders is.
+    Registry ``i``'s token comes from generator ``i``, whose keys are rewritten to
+    ``r<i>_username`` and ``r<i>_password``. Not JSON itself (the template actions hold
+    quotes); what it renders is.
     """
-    entry = ('{"username":"{{ .username }}","password":"{{ .password }}",'
-             '"auth":"{{ printf "%s:%s" .username .password | b64enc }}"}')
-    return '{"auths":{' + ",".join(
-        f"{json.dumps(host)}:{entry}" for host in params.registry_hosts) + "}}"
+    entries = []
+    for i, (host, _) in enumerate(params.registry_host_regions):
+        user, password = f".r{i}_username", f".r{i}_password"
+        entries.append(
+            f'{json.dumps(host)}:{{"username":"{{{{ {user} }}}}",'
+            f'"password":"{{{{ {password} }}}}",'
+            f'"auth":"{{{{ printf "%s:%s" {user} {password} | b64enc }}}}"}}')
+    return '{"auths":{' + ",".join(entries) + "}}"
+
+
+def generator_name(params: Parameters, index: int) -> str:
+    """The ECRAuthorizationToken generator of registry ``index``: the Secret's name for the
+    home region, ``<name>-<region>`` for each replication region."""
+    assert params.pull_secret is not None
+    region = params.registry_host_regions[index][1]
+    return params.pull_secret.name if index == 0 else f"{params.pull_secret.name}-{region}"
 
 
 class EcrPullSecret(Construct):
@@ -88,28 +102,38 @@ class EcrPullSecret(Construct):
         if settings.mode == "cronjob":
             self._cronjob()
         builder = params.builder_identity
-        for namespace in params.pull_secret_namespaces:
-            for account in settings.service_accounts:
-                if builder is not None and (account, namespace) == (
-                        builder.service_account, params.builder_namespace):
-                    continue  # the chart's builder ServiceAccount lists it already
-                self.objects.append(k8s.KubeServiceAccount(
-                    self, f"ServiceAccount-{namespace}-{account}",
-                    metadata=k8s.ObjectMeta(name=account, namespace=namespace, labels=LABELS),
-                    image_pull_secrets=[k8s.LocalObjectReference(name=name)],
-                ))
+        for namespace, account in params.pull_secret_service_accounts:
+            if builder is not None and (namespace, account) == (
+                    params.builder_namespace, builder.service_account):
+                continue  # the chart's builder ServiceAccount lists it already
+            self.objects.append(k8s.KubeServiceAccount(
+                self, f"ServiceAccount-{namespace}-{account}",
+                metadata=k8s.ObjectMeta(name=account, namespace=namespace, labels=LABELS),
+                image_pull_secrets=[k8s.LocalObjectReference(name=name)],
+            ))
 
     def _external_secret(self, namespace: str) -> None:
         settings = self.params.pull_secret
         assert settings is not None
-        metadata = cdk8s.ApiObjectMetadata(name=settings.name, namespace=namespace,
-                                           labels=LABELS)
-        generator = cdk8s.ApiObject(self, f"Generator-{namespace}", api_version=GENERATOR_API,
-                                    kind="ECRAuthorizationToken", metadata=metadata)
-        generator.add_json_patch(cdk8s.JsonPatch.add("/spec", {"region": self.params.region}))
-        external = cdk8s.ApiObject(self, f"ExternalSecret-{namespace}",
-                                   api_version=EXTERNAL_SECRET_API, kind="ExternalSecret",
-                                   metadata=metadata)
+        sources = []
+        for index, (_, region) in enumerate(self.params.registry_host_regions):
+            name = generator_name(self.params, index)
+            generator = cdk8s.ApiObject(
+                self, f"Generator-{namespace}-{region}", api_version=GENERATOR_API,
+                kind="ECRAuthorizationToken",
+                metadata=cdk8s.ApiObjectMetadata(name=name, namespace=namespace, labels=LABELS))
+            generator.add_json_patch(cdk8s.JsonPatch.add("/spec", {"region": region}))
+            self.objects.append(generator)
+            sources.append({
+                "sourceRef": {"generatorRef": {"apiVersion": GENERATOR_API,
+                                               "kind": "ECRAuthorizationToken", "name": name}},
+                "rewrite": [{"regexp": {"source": "(.*)", "target": f"r{index}_$1"}}],
+            })
+        external = cdk8s.ApiObject(
+            self, f"ExternalSecret-{namespace}", api_version=EXTERNAL_SECRET_API,
+            kind="ExternalSecret",
+            metadata=cdk8s.ApiObjectMetadata(name=settings.name, namespace=namespace,
+                                             labels=LABELS))
         external.add_json_patch(cdk8s.JsonPatch.add("/spec", {
             "refreshInterval": f"{settings.refresh_hours}h",
             "target": {
@@ -120,11 +144,9 @@ class EcrPullSecret(Construct):
                     "data": {DOCKER_CONFIG_JSON_KEY: external_secret_template(self.params)},
                 },
             },
-            "dataFrom": [{"sourceRef": {"generatorRef": {
-                "apiVersion": GENERATOR_API, "kind": "ECRAuthorizationToken",
-                "name": settings.name}}}],
+            "dataFrom": sources,
         }))
-        self.objects += [generator, external]
+        self.objects.append(external)
 
     def _cronjob(self) -> None:
         params = self.params

@@ -77,7 +77,8 @@ def repository_policy_findings(name: str, text: str | None,
     except json.JSONDecodeError:
         return [Finding(name, "the repository policy is not valid JSON")]
     expected = {a.lower(): a for a in policy.PUSH_PULL_ACTIONS}
-    granted: dict[str, set[str]] = {role: set() for role in roles}
+    #: role -> granted action (or pattern), lower-cased -> as written
+    granted: dict[str, dict[str, str]] = {role: {} for role in roles}
     findings: list[Finding] = []
     for index, statement in enumerate(_as_list(document.get("Statement"))):
         label = f"statement {statement.get('Sid') or index!r}"
@@ -89,17 +90,22 @@ def repository_policy_findings(name: str, text: str | None,
                       else f"{', '.join(odd)}" if odd else "no principal")
             findings.append(Finding(name, f"{label} is not in the parameters ({reason})"))
             continue
-        actions = {a.lower() for a in _as_list(statement.get("Action"))}
+        actions = {str(a).lower(): str(a) for a in _as_list(statement.get("Action"))}
         for principal in principals:
             if principal in granted:
-                granted[principal] |= actions
+                granted[principal].update(actions)
             else:
                 findings.append(Finding(
                     name, f"{label} grants principal {principal!r}, which is not a worker role "
                           "in the parameters"))
     for role in roles:
-        missing = sorted(expected[a] for a in expected.keys() - granted[role])
-        extra = sorted(granted[role] - expected.keys())
+        # a wildcard such as ecr:* covers the actions it matches, and is itself extra: the
+        # parameters grant exactly the seven actions, by name
+        covered = {a for a in expected for pattern in granted[role]
+                   if fnmatch.fnmatchcase(a, pattern)}
+        missing = sorted(expected[a] for a in expected.keys() - covered)
+        extra = sorted(written for lowered, written in granted[role].items()
+                       if lowered not in expected)
         if missing:
             findings.append(Finding(name, f"worker role {role} is not granted "
                                           f"{', '.join(missing)}"))
@@ -174,6 +180,29 @@ def creation_template_findings(template: dict[str, Any] | None,
     return findings
 
 
+def replication_findings(configuration: dict[str, Any] | None,
+                         params: Parameters) -> list[Finding]:
+    """Check the registry's replication configuration covers every replication region, and
+    every repository in each (a rule with no filter covers all; else a ``PREFIX_MATCH``
+    filter that the name starts with)."""
+    rules = (configuration or {}).get("rules", [])
+    findings = []
+    for region in params.replication_regions:
+        covering = [rule for rule in rules if any(
+            d.get("region") == region and d.get("registryId") == params.account
+            for d in rule.get("destinations", []))]
+        if not covering:
+            findings.append(Finding(f"region {region}", "replication to this region is not "
+                                                        "configured"))
+            continue
+        for name in params.repositories:
+            if not any(not rule.get("repositoryFilters") or any(
+                    f.get("filterType") == "PREFIX_MATCH" and name.startswith(f.get("filter", ""))
+                    for f in rule["repositoryFilters"]) for rule in covering):
+                findings.append(Finding(name, f"is not replicated to {region}"))
+    return findings
+
+
 def _allows(document: dict[str, Any], action: str) -> bool:
     """Whether an identity policy has an Allow of ``action`` on ``Resource: "*"``."""
     for statement in _as_list(document.get("Statement")):
@@ -205,11 +234,14 @@ class DriftCheck:
 
         self.params = params
         self.concurrency = max(1, concurrency)
-        session = session or boto3.session.Session()
-        config = Config(max_pool_connections=self.concurrency,
-                        retries={"mode": "standard"})
-        self.ecr = session.client("ecr", region_name=params.region, config=config)
-        self.iam = session.client("iam", region_name=params.region, config=config)
+        try:  # a missing profile or bad config fails here, before any call
+            session = session or boto3.session.Session()
+            config = Config(max_pool_connections=self.concurrency,
+                            retries={"mode": "standard"})
+            self.ecr = session.client("ecr", region_name=params.region, config=config)
+            self.iam = session.client("iam", region_name=params.region, config=config)
+        except Exception as error:  # botocore raises many unrelated types; name them once
+            raise AccessError(_describe(error)) from None
 
     def run(self) -> list[Finding]:
         """Return every finding, sorted; raise :class:`AccessError` on credential problems."""
@@ -240,6 +272,10 @@ class DriftCheck:
                 yield from found
         if self.params.create_on_push_prefix is not None:
             yield from creation_template_findings(self._creation_template(), self.params)
+        if self.params.replication_regions:
+            registry = self.ecr.describe_registry()
+            yield from replication_findings(registry.get("replicationConfiguration"),
+                                            self.params)
 
     def _describe_repositories(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -318,7 +354,15 @@ class DriftCheck:
 
 def _describe(error: Exception) -> str:
     """One line for a botocore error: what failed and why, no traceback."""
-    from botocore.exceptions import ClientError, NoCredentialsError, NoRegionError
+    from botocore.exceptions import (
+        ClientError,
+        NoCredentialsError,
+        NoRegionError,
+        ProfileNotFound,
+    )
+
+    if isinstance(error, ProfileNotFound):
+        return f"{error}: check AWS_PROFILE and ~/.aws/config"
 
     if isinstance(error, NoCredentialsError):
         return ("no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and "

@@ -136,7 +136,7 @@ class EcrClusterAccess(Construct):
                 self,
                 "AuthorizationTokenPolicy",
                 policy_name=f"{cdk.Names.unique_id(self)[-100:]}-ecr-token",
-                policy_document=self._worker_identity_document(),
+                policy_document=params.worker_identity_policy,
                 roles=sorted({policy.role_name_of_arn(a)
                               for a in params.same_account_worker_role_arns}),
             )
@@ -196,18 +196,26 @@ class EcrClusterAccess(Construct):
                                    reason=_TOKEN_WILDCARD_REASON)
             )
 
+        #: The registry's replication configuration, or ``None`` without replication regions.
+        self.replication: ecr.CfnReplicationConfiguration | None = None
+        if params.replication_regions:
+            config = ecr.CfnReplicationConfiguration
+            self.replication = config(
+                self, "Replication",
+                replication_configuration=config.ReplicationConfigurationProperty(rules=[
+                    config.ReplicationRuleProperty(
+                        destinations=[config.ReplicationDestinationProperty(
+                            region=region, registry_id=params.account)
+                            for region in params.replication_regions],
+                        repository_filters=[config.RepositoryFilterProperty(
+                            filter=prefix, filter_type="PREFIX_MATCH")
+                            for prefix in params.replication_filters])]),
+            )
+
         #: The create-on-push repository creation template, or ``None`` without a prefix.
         self.creation_template: ecr.CfnRepositoryCreationTemplate | None = None
         if params.create_on_push_prefix is not None:
             self.creation_template = self._creation_template(common)
-
-    def _worker_identity_document(self) -> dict[str, Any]:
-        """The same-account worker roles' identity policy: the token, and create-on-push."""
-        document = policy.authorization_token_document()
-        if self.params.create_on_push_arn:
-            document["Statement"].append(policy.create_on_push_statement(
-                self.params.create_on_push_arn, bool(self.params.tags)))
-        return document
 
     def _acknowledge_wildcards(self, scope: Construct) -> None:
         """Acknowledge, with the reason, the two wildcards AWS leaves no way around."""

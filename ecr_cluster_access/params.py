@@ -190,10 +190,14 @@ class Parameters:
     #: A repository name prefix for create-on-push: a push to ``<prefix>/<new name>`` creates
     #: the repository with the same policy and settings. Default: none.
     create_on_push_prefix: str | None = None
+    #: Other regions of the same account that ECR replicates the repositories to. Default:
+    #: none. The registry's replication configuration is one per account and region: the
+    #: stack's replaces any other.
+    replication_regions: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         for name in ("repositories", "worker_role_arns", "developer_principal_arns",
-                     "image_tag_mutability_exclusion_filters"):
+                     "image_tag_mutability_exclusion_filters", "replication_regions"):
             value = getattr(self, name)
             if isinstance(value, list):
                 object.__setattr__(self, name, tuple(value))
@@ -215,8 +219,23 @@ class Parameters:
 
     @property
     def registry_host_regions(self) -> tuple[tuple[str, str], ...]:
-        """Every registry host the cluster uses, with its region."""
-        return ((self.registry_host, self.region),)
+        """Every registry host the cluster uses, with its region: home region first, then
+        each replication region."""
+        return tuple((policy.registry_host(self.account, r), r)
+                     for r in (self.region, *self.replication_regions))
+
+    @property
+    def replica_repository_arns(self) -> tuple[str, ...]:
+        """The ARN of every repository's replica in every replication region."""
+        return tuple(policy.repository_arn(self.account, r, n)
+                     for r in self.replication_regions for n in self.repositories)
+
+    @property
+    def replication_filters(self) -> tuple[str, ...]:
+        """The replication rule's prefix filters: each repository name, and the create-on-push
+        prefix (as ``<prefix>/``) when there is one."""
+        extra = (f"{self.create_on_push_prefix}/",) if self.create_on_push_prefix else ()
+        return (*self.repositories, *extra)
 
     @property
     def registry_hosts(self) -> tuple[str, ...]:
@@ -256,7 +275,29 @@ class Parameters:
         repositories, the token, and create-on-push under the prefix when there is one."""
         return policy.push_pull_identity_document(
             self.repository_arns, create_on_push_arn=self.create_on_push_arn,
-            tag_on_create=bool(self.tags))
+            tag_on_create=bool(self.tags), replica_arns=self.replica_repository_arns)
+
+    @property
+    def worker_identity_policy(self) -> dict[str, Any]:
+        """The identity policy of same-account worker roles: the authorization token, plus
+        create-on-push under the prefix and pulls from replicas when those are set (the
+        seven actions on the repositories come from the repository policy)."""
+        document = policy.authorization_token_document()
+        if self.create_on_push_arn:
+            document["Statement"].append(
+                policy.create_on_push_statement(self.create_on_push_arn, bool(self.tags)))
+        if self.replication_regions:
+            document["Statement"].append(
+                policy.replica_pull_statement(self.replica_repository_arns))
+        return document
+
+    @property
+    def pull_secret_service_accounts(self) -> tuple[tuple[str, str], ...]:
+        """``(namespace, name)`` of every ServiceAccount that lists the pull secret."""
+        if self.pull_secret is None:
+            return ()
+        return tuple((namespace, account) for namespace in self.pull_secret_namespaces
+                     for account in self.pull_secret.service_accounts)
 
     @property
     def builder_annotations(self) -> dict[str, str]:
@@ -470,6 +511,7 @@ _CAMEL: dict[str, str] = {
     "builder_identity": "builderIdentity",
     "pull_secret": "pullSecret",
     "create_on_push_prefix": "createOnPushPrefix",
+    "replication_regions": "replicationRegions",
 }
 _SNAKE = {camel: snake for snake, camel in _CAMEL.items()}
 _RANK = {camel: i for i, camel in enumerate(_CAMEL.values())}
@@ -801,9 +843,10 @@ def _check_builder_identity(value: Any, values: Mapping[str, Any], problems: lis
     if value.mode == "pod-identity" and value.oidc_provider_arn is not None:
         problems.append("builderIdentity.oidcProviderArn: set with mode pod-identity: it is "
                         "for irsa; remove it")
-    worker_roles = values.get("worker_role_arns") or ()
-    arn = _builder_role_arn(account or "", region or "", stack_name, value)
-    if arn in worker_roles:
+    # IAM role names are unique in an account whatever their path
+    same_account_names = {policy.role_name_of_arn(a) for a in values.get("worker_role_arns") or ()
+                          if isinstance(a, str) and policy.account_of_arn(a) == account}
+    if role_name in same_account_names:
         problems.append(f"builderIdentity.roleName: {_show(role_name)} is also a worker role: "
                         "the builder role is created by the stack; give it another name")
 
@@ -856,6 +899,38 @@ def _check_create_on_push_prefix(value: Any, values: Mapping[str, Any],
                         "a trailing /")
 
 
+#: ECR: at most 25 destinations in a registry's replication configuration, 100 filters a rule.
+MAX_REPLICATION_DESTINATIONS = 25
+MAX_REPLICATION_FILTERS = 100
+
+
+def _check_replication_regions(value: Any, values: Mapping[str, Any],
+                               problems: list[str]) -> None:
+    home = values.get("region")
+    regions = _string_list("replicationRegions", value, problems, required=False)
+    for i, region in regions:
+        if not _REGION.match(region):
+            problems.append(f"replicationRegions[{i}]: {_show(region)} is not an AWS region: use "
+                            "a name such as us-west-2")
+        elif region == home:
+            problems.append(f"replicationRegions[{i}]: {_show(region)} is the repositories' own "
+                            "region: list other regions only")
+        elif isinstance(home, str) and (
+                policy.partition_for_region(region) != policy.partition_for_region(home)):
+            problems.append(f"replicationRegions[{i}]: {_show(region)} is in another partition "
+                            f"than {home!r}: ECR replicates within a partition")
+    if len(regions) > MAX_REPLICATION_DESTINATIONS:
+        problems.append(f"replicationRegions: {len(regions)} regions given: ECR replicates to at "
+                        f"most {MAX_REPLICATION_DESTINATIONS}")
+    names = values.get("repositories")
+    if regions and isinstance(names, Sequence):
+        filters = len(names) + (1 if values.get("create_on_push_prefix") else 0)
+        if filters > MAX_REPLICATION_FILTERS:
+            problems.append(f"replicationRegions: a replication rule filters at most "
+                            f"{MAX_REPLICATION_FILTERS} repositories; {filters} are given: "
+                            "replicate fewer repositories per stack")
+
+
 _CHECKS: dict[str, Callable[[Any, Mapping[str, Any], list[str]], None]] = {
     "account": _check_account,
     "region": _check_region,
@@ -877,6 +952,7 @@ _CHECKS: dict[str, Callable[[Any, Mapping[str, Any], list[str]], None]] = {
     "builder_identity": _check_builder_identity,
     "pull_secret": _check_pull_secret,
     "create_on_push_prefix": _check_create_on_push_prefix,
+    "replication_regions": _check_replication_regions,
 }
 
 
@@ -887,7 +963,7 @@ def estimated_template_bytes(values: Mapping[str, Any]) -> int:
     policy, so those dominate. The constants are measured on synthesized templates with a
     margin; a test checks the estimate stays above the real size.
     """
-    repository_policy = policy.repository_policy_document(values.get("worker_role_arns", ()))
+    repository_policy = policy.repository_policy_document(_principal_arns(values))
     lifecycle = values.get("lifecycle") or Lifecycle()
     lifecycle_doc = policy.lifecycle_policy_document(
         lifecycle.untagged_expire_days, lifecycle.keep_last_images
@@ -910,12 +986,21 @@ def _check_capacity(values: Mapping[str, Any], problems: list[str]) -> None:
         principals = sorted(_principal_arns(values))
         text = policy.policy_text(policy.repository_policy_document(principals))
         if len(text) > policy.MAX_REPOSITORY_POLICY_CHARS:
-            fit = policy.principals_that_fit(principals)
+            workers = sorted(set(values["worker_role_arns"]))
+            builder = [p for p in principals if p not in workers]
+            # how many of the given worker roles fit next to the builder role, if any
+            fit = 0
+            for count in range(1, len(workers) + 1):
+                document = policy.repository_policy_document([*workers[:count], *builder])
+                if len(policy.policy_text(document)) > policy.MAX_REPOSITORY_POLICY_CHARS:
+                    break
+                fit = count
+            beside = " beside the builder role" if builder else ""
             problems.append(
                 f"workerRoleArns: the repository policy for {len(principals)} roles is "
                 f"{len(text)} characters, over ECR's {policy.MAX_REPOSITORY_POLICY_CHARS}: "
-                f"{fit} of these roles fit in one policy; give at most {fit}, or split the "
-                "clusters across stacks with fewer roles each"
+                f"{fit} of these worker roles fit in one policy{beside}; give at most {fit}, "
+                "or split the clusters across stacks with fewer roles each"
             )
     if values.get("developer_principal_arns") and "repositories" in values:
         arns = [policy.repository_arn(values["account"], values["region"], n)
@@ -927,16 +1012,24 @@ def _check_capacity(values: Mapping[str, Any], problems: list[str]) -> None:
                 f"{len(text)} characters, over IAM's {policy.MAX_MANAGED_POLICY_CHARS} for a "
                 "managed policy: give fewer repositories or grant developers separately"
             )
-    if values.get("builder_identity") is not None:
-        arns = [policy.repository_arn(values["account"], values["region"], n)
-                for n in values["repositories"]]
-        text = policy.policy_text(policy.push_pull_identity_document(arns))
+    regions = [values["region"], *(values.get("replication_regions") or ())]
+    arns = [policy.repository_arn(values["account"], r, n)
+            for r in regions for n in values["repositories"]]
+    if values.get("builder_identity") is not None or values.get("replication_regions"):
+        prefix = values.get("create_on_push_prefix")
+        text = policy.policy_text(policy.push_pull_identity_document(
+            arns, tag_on_create=bool(values.get("tags")), create_on_push_arn=(
+                policy.repository_arn(values["account"], values["region"], f"{prefix}/*")
+                if prefix else None)))
         if len(text) > policy.MAX_ROLE_INLINE_POLICY_CHARS:
-            per = len(text) / len(arns)
+            per = len(text) / len(values["repositories"])
+            field_name = ("builderIdentity" if values.get("builder_identity") is not None
+                          else "replicationRegions")
             problems.append(
-                f"builderIdentity: the builder role's policy for {len(arns)} repositories is "
-                f"{len(text)} characters, over IAM's {policy.MAX_ROLE_INLINE_POLICY_CHARS} for a "
-                f"role: about {int(policy.MAX_ROLE_INLINE_POLICY_CHARS / per)} repositories fit")
+                f"{field_name}: the identity policy for {len(values['repositories'])} "
+                f"repositories in {len(regions)} regions is {len(text)} characters, over IAM's "
+                f"{policy.MAX_ROLE_INLINE_POLICY_CHARS} for a role's inline policies: about "
+                f"{int(policy.MAX_ROLE_INLINE_POLICY_CHARS / per)} repositories fit")
     if "repositories" in values:
         size = estimated_template_bytes(values)
         if size > MAX_TEMPLATE_BYTES:
@@ -987,6 +1080,9 @@ def _read_file(path: Path, what: str) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ParameterError([f"{what}: cannot read {str(path)!r}: {error.strerror}"]) from None
+    except UnicodeDecodeError as error:
+        raise ParameterError([f"{path}: not UTF-8 text (byte {error.start}): save it as UTF-8"]
+                             ) from None
     if path.suffix in (".yaml", ".yml"):
         import yaml  # only paid for when a YAML file is used
 
@@ -994,9 +1090,9 @@ def _read_file(path: Path, what: str) -> Any:
             return yaml.safe_load(text)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark is not None else ""
-            raise ParameterError([f"{path}: not valid YAML{where}: {error}".splitlines()[0]]) \
-                from None
+            where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+            raise ParameterError([f"{path}: not valid YAML{where}: {problem}"]) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:

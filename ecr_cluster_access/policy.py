@@ -103,18 +103,6 @@ def repository_policy_document(principal_arns: Iterable[str]) -> dict[str, Any]:
     }
 
 
-def principals_that_fit(principal_arns: Sequence[str]) -> int:
-    """How many of ``principal_arns`` (sorted) fit in one repository policy's character limit."""
-    ordered = sorted(set(principal_arns))
-    fit = 0
-    for count in range(1, len(ordered) + 1):
-        if len(policy_text(repository_policy_document(ordered[:count]))) > (
-                MAX_REPOSITORY_POLICY_CHARS):
-            break
-        fit = count
-    return fit
-
-
 def policy_text(document: dict[str, Any]) -> str:
     """Return ``document`` as compact JSON, the form sent to ECR and measured against its limits."""
     return json.dumps(document, separators=(",", ":"))
@@ -150,9 +138,26 @@ def create_on_push_statement(create_on_push_arn: str, tag_on_create: bool) -> di
     }
 
 
+#: What a pull needs; replicas in other regions carry no repository policy, so same-account
+#: roles pull from them with these actions in their identity policy.
+PULL_ACTIONS: tuple[str, ...] = (
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:BatchGetImage",
+    "ecr:GetDownloadUrlForLayer",
+)
+REPLICA_PULL_SID = "AllowPullFromReplicas"
+
+
+def replica_pull_statement(replica_arns: Sequence[str]) -> dict[str, Any]:
+    """Return the statement letting an identity pull from the repositories' replicas."""
+    return {"Sid": REPLICA_PULL_SID, "Effect": "Allow", "Action": list(PULL_ACTIONS),
+            "Resource": list(replica_arns)}
+
+
 def push_pull_identity_document(repository_arns: Sequence[str], *,
                                 create_on_push_arn: str | None = None,
-                                tag_on_create: bool = False) -> dict[str, Any]:
+                                tag_on_create: bool = False,
+                                replica_arns: Sequence[str] = ()) -> dict[str, Any]:
     """Return an identity policy: push/pull on ``repository_arns`` plus the token grant.
 
     This is what developers and the builder role get (the guide's last paragraph), and what an
@@ -170,6 +175,8 @@ def push_pull_identity_document(repository_arns: Sequence[str], *,
     ]
     if create_on_push_arn:
         statements.append(create_on_push_statement(create_on_push_arn, tag_on_create))
+    if replica_arns:
+        statements.append(replica_pull_statement(replica_arns))
     return {"Version": POLICY_VERSION, "Statement": statements}
 
 

@@ -285,8 +285,9 @@ def test_external_secret_template_renders_to_an_auths_config() -> None:
     (external,) = [o for o in objects if o["kind"] == "ExternalSecret"]
     template = external["spec"]["target"]["template"]["data"][".dockerconfigjson"]
     # what the operator's Go template makes of it, for username AWS and password TOKEN
-    rendered = (template.replace("{{ .username }}", "AWS").replace("{{ .password }}", "TOKEN")
-                .replace('{{ printf "%s:%s" .username .password | b64enc }}',
+    rendered = (template.replace("{{ .r0_username }}", "AWS")
+                .replace("{{ .r0_password }}", "TOKEN")
+                .replace('{{ printf "%s:%s" .r0_username .r0_password | b64enc }}',
                          base64.b64encode(b"AWS:TOKEN").decode()))
     assert json.loads(rendered) == {"auths": {"123456789012.dkr.ecr.us-east-1.amazonaws.com": {
         "username": "AWS", "password": "TOKEN", "auth": base64.b64encode(b"AWS:TOKEN").decode()}}}
@@ -323,3 +324,27 @@ def test_external_secrets_resources_match_the_operator_schemas() -> None:
             o["spec"]["target"]["creationPolicy"] = "Sometimes"
     results = json.loads(run([node, script], input=json.dumps(objects), check=True).stdout)
     assert all("creationPolicy" in r["error"] for r in results if r["kind"] == "ExternalSecret")
+
+
+# --- replication ------------------------------------------------------------------------------
+
+def test_cred_helpers_list_each_regions_registry_host() -> None:
+    secret = secret_of([o for o in chart_objects(replicationRegions=["us-west-2"])
+                        if o["metadata"]["name"] == "ecr-config"])
+    assert decoded_payload(secret) == {"credHelpers": {
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com": "ecr-login",
+        "123456789012.dkr.ecr.us-west-2.amazonaws.com": "ecr-login"}}
+
+
+def test_external_secrets_pull_secret_has_a_generator_per_region() -> None:
+    objects = chart_objects(replicationRegions=["us-west-2"],
+                            pullSecret={"mode": "external-secrets"})
+    generators = [(o["metadata"]["name"], o["spec"]["region"]) for o in objects
+                  if o["kind"] == "ECRAuthorizationToken"]
+    assert generators == [("ecr-pull", "us-east-1"), ("ecr-pull-us-west-2", "us-west-2")]
+    (external,) = [o for o in objects if o["kind"] == "ExternalSecret"]
+    assert [d["sourceRef"]["generatorRef"]["name"] for d in external["spec"]["dataFrom"]] == [
+        "ecr-pull", "ecr-pull-us-west-2"]
+    template = external["spec"]["target"]["template"]["data"][".dockerconfigjson"]
+    assert '"123456789012.dkr.ecr.us-west-2.amazonaws.com":{"username":"{{ .r1_username }}"' in (
+        template)

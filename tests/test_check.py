@@ -8,6 +8,7 @@ from typing import Any
 from ecr_cluster_access import PUSH_PULL_ACTIONS, Parameters
 from ecr_cluster_access.check import (
     creation_template_findings,
+    replication_findings,
     repository_policy_findings,
     settings_findings,
 )
@@ -60,13 +61,24 @@ def test_an_extra_action_is_named() -> None:
     document = repository_policy_document([ROLE])
     document["Statement"][0]["Action"].append("ecr:DeleteRepository")
     assert messages(json.dumps(document)) == [
-        f"worker role {ROLE} is also granted ecr:deleterepository, beyond the seven actions"]
+        f"worker role {ROLE} is also granted ecr:DeleteRepository, beyond the seven actions"]
 
 
-def test_a_wildcard_action_is_extra() -> None:
+def test_a_wildcard_action_covers_the_seven_but_is_extra() -> None:
     document = repository_policy_document([ROLE])
     document["Statement"][0]["Action"] = ["ecr:*"]
-    assert len(messages(json.dumps(document))) == 2
+    assert messages(json.dumps(document)) == [
+        f"worker role {ROLE} is also granted ecr:*, beyond the seven actions"]
+
+
+def test_a_partial_wildcard_names_what_it_misses() -> None:
+    document = repository_policy_document([ROLE])
+    document["Statement"][0]["Action"] = ["ecr:*LayerUpload", "ecr:Batch*"]
+    assert messages(json.dumps(document)) == [
+        f"worker role {ROLE} is not granted ecr:GetDownloadUrlForLayer, ecr:PutImage, "
+        "ecr:UploadLayerPart",
+        f"worker role {ROLE} is also granted ecr:*LayerUpload, ecr:Batch*, beyond the seven "
+        "actions"]
 
 
 def test_an_extra_principal_is_named() -> None:
@@ -173,3 +185,28 @@ def test_creation_template_drift_is_named() -> None:
         "applies to ['REPLICATION'], not CREATE_ON_PUSH",
         f"worker role {ROLE} is not granted ecr:PutImage",
         "image tag mutability is 'IMMUTABLE', the parameters say 'MUTABLE'"]
+
+
+# --- replication ------------------------------------------------------------------------------
+
+def replication_params() -> Parameters:
+    return Parameters.from_mapping(params_dict(repositories=["builds/a", "other/b"],
+                                               replicationRegions=["us-west-2", "eu-west-1"]))
+
+
+def rule(regions: list[str], filters: list[str] | None) -> dict[str, Any]:
+    return {"destinations": [{"region": r, "registryId": "123456789012"} for r in regions],
+            "repositoryFilters": [{"filter": f, "filterType": "PREFIX_MATCH"}
+                                  for f in filters or []]}
+
+
+def test_replication_in_sync() -> None:
+    config = {"rules": [rule(["us-west-2", "eu-west-1"], ["builds/", "other/b"])]}
+    assert replication_findings(config, replication_params()) == []
+
+
+def test_replication_missing_region_and_repository_are_named() -> None:
+    config = {"rules": [rule(["us-west-2"], ["builds/"])]}
+    assert [str(f) for f in replication_findings(config, replication_params())] == [
+        "other/b: is not replicated to us-west-2",
+        "region eu-west-1: replication to this region is not configured"]

@@ -50,6 +50,9 @@ PARAMETER_SETS: dict[str, dict[str, Any]] = {
     "pod-identity-builder": {"builderIdentity": {"mode": "pod-identity", "clusterName": "c"}},
     "create-on-push": {"createOnPushPrefix": "builds",
                        "builderIdentity": {"mode": "pod-identity", "clusterName": "c"}},
+    "replication": {"replicationRegions": ["us-west-2", "eu-west-1"],
+                    "createOnPushPrefix": "builds",
+                    "builderIdentity": {"mode": "pod-identity", "clusterName": "c"}},
     "create-on-push-tags-kms": {
         "createOnPushPrefix": "team/builds", "tags": {"team": "platform"},
         "lifecycle": {"untaggedExpireDays": 3}, "encryption": "KMS",

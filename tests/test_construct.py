@@ -426,3 +426,35 @@ def test_pushing_identities_may_create_repositories_only_under_the_prefix() -> N
 
 def test_create_on_push_prefix_is_an_output() -> None:
     synth(createOnPushPrefix="builds").has_output("CreateOnPushPrefix", {"Value": "builds"})
+
+
+# --- replication ------------------------------------------------------------------------------
+
+def test_replication_configuration_names_each_region_and_repository() -> None:
+    template = synth(repositories=["builds/a", "builds/b"], createOnPushPrefix="builds",
+                     replicationRegions=["us-west-2", "eu-west-1"])
+    template.has_resource_properties("AWS::ECR::ReplicationConfiguration", {
+        "ReplicationConfiguration": {"Rules": [{
+            "Destinations": [{"Region": "us-west-2", "RegistryId": "123456789012"},
+                             {"Region": "eu-west-1", "RegistryId": "123456789012"}],
+            "RepositoryFilters": [
+                {"Filter": "builds/a", "FilterType": "PREFIX_MATCH"},
+                {"Filter": "builds/b", "FilterType": "PREFIX_MATCH"},
+                {"Filter": "builds/", "FilterType": "PREFIX_MATCH"}],
+        }]}})
+
+
+def test_worker_roles_may_pull_from_the_replicas() -> None:
+    template = synth(replicationRegions=["us-west-2"])
+    (token,) = template.find_resources("AWS::IAM::Policy").values()
+    (replicas,) = [s for s in token["Properties"]["PolicyDocument"]["Statement"]
+                   if s["Sid"] == "AllowPullFromReplicas"]
+    assert replicas == {
+        "Sid": "AllowPullFromReplicas", "Effect": "Allow",
+        "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
+                   "ecr:GetDownloadUrlForLayer"],
+        "Resource": ["arn:aws:ecr:us-west-2:123456789012:repository/builds/sample-app"]}
+
+
+def test_no_replication_by_default() -> None:
+    synth().resource_count_is("AWS::ECR::ReplicationConfiguration", 0)

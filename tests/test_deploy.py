@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from ecr_cluster_access import Parameters
-from ecr_cluster_access.policy import policy_text, push_pull_identity_document
+from ecr_cluster_access.policy import policy_text
 
 from .conftest import NODE_BIN, VENV_BIN, params_dict, require_tool, run, write_params
 from .servers import DUMMY_CREDENTIALS, MotoServer
@@ -31,6 +31,7 @@ LARGE = params_dict(
     imageTagMutability="IMMUTABLE", imageTagMutabilityExclusionFilters=["cache-*"],
     lifecycle={"untaggedExpireDays": 14, "keepLastImages": 200},
     stackName="LargeRegistry",
+    replicationRegions=["us-west-2"],
     builderIdentity={"mode": "irsa", "namespace": "ci", "serviceAccount": "buildkit",
                      "oidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/"
                      "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"},
@@ -64,7 +65,8 @@ def create_worker_roles(server: MotoServer, params: Parameters) -> None:
 
 
 def apply_expected_settings(server: MotoServer, params: Parameters) -> None:
-    """What CloudFormation applies on real AWS, and moto's CloudFormation does not.
+    """What CloudFormation applies on real AWS, and moto's CloudFormation does not (it also
+    has no AWS::ECR::ReplicationConfiguration, so the replication rule is put here).
 
     moto's CloudFormation also stores an AWS::IAM::Role's inline `Policies` as a Python repr
     that its own GetRolePolicy returns as not-JSON, so the builder role's policy is put again.
@@ -72,8 +74,14 @@ def apply_expected_settings(server: MotoServer, params: Parameters) -> None:
     if params.builder_role_arn:
         client(server, "iam").put_role_policy(
             RoleName=params.builder_role_arn.rsplit("/", 1)[1], PolicyName="ecr-push-pull",
-            PolicyDocument=policy_text(push_pull_identity_document(params.repository_arns)))
+            PolicyDocument=policy_text(params.push_pull_identity_policy))
     ecr = client(server, "ecr")
+    if params.replication_regions:
+        ecr.put_replication_configuration(replicationConfiguration={"rules": [{
+            "destinations": [{"region": r, "registryId": params.account}
+                             for r in params.replication_regions],
+            "repositoryFilters": [{"filter": f, "filterType": "PREFIX_MATCH"}
+                                  for f in params.replication_filters]}]})
     for name in params.repositories:
         ecr.set_repository_policy(repositoryName=name,
                                   policyText=policy_text(params.repository_policy))
@@ -198,3 +206,13 @@ def test_check_with_an_unreachable_endpoint_is_one_line_and_exit_2(tmp_path: Pat
     assert result.returncode == 2
     (line,) = result.stderr.splitlines()
     assert line.startswith("ecr-cluster-access: error: cannot reach AWS: EndpointConnectionError")
+
+
+def test_check_with_an_unknown_profile_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = run([require_tool(VENV_BIN / "ecr-cluster-access"), "check"],
+                 AWS_PROFILE="no-such-profile", AWS_CONFIG_FILE=str(tmp_path / "none"),
+                 AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "ecr-cluster-access: error: The config profile (no-such-profile) could not be found: "
+        "check AWS_PROFILE and ~/.aws/config"]

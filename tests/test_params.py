@@ -438,7 +438,8 @@ def test_builder_role_may_not_be_a_worker_role() -> None:
 def test_too_many_roles_says_how_many_fit() -> None:
     roles = [f"arn:aws:iam::123456789012:role/worker-role-number-{i:04d}" for i in range(250)]
     problem = one_problem(workerRoleArns=roles)
-    fit = int(problem.split(": ")[-1].split(" of these roles fit")[0].rsplit(" ", 1)[-1])
+    fit = int(problem.split("give at most ")[1].split(",")[0])
+    assert f"{fit} of these worker roles fit in one policy;" in problem
     assert 100 < fit < 250
     assert f"give at most {fit}" in problem
     Parameters.from_mapping(params_dict(workerRoleArns=roles[:fit]))
@@ -494,3 +495,73 @@ def test_create_on_push_refuses_root() -> None:
 def test_create_on_push_refuses_bad_prefixes(prefix: str) -> None:
     assert one_problem(createOnPushPrefix=prefix).startswith(
         f"createOnPushPrefix: {prefix!r} is not a repository prefix")
+
+
+# --- replication ------------------------------------------------------------------------------
+
+def test_replication_adds_each_regions_registry_host() -> None:
+    params = Parameters.from_mapping(params_dict(replicationRegions=["us-west-2", "eu-west-1"]))
+    assert params.registry_hosts == (
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+        "123456789012.dkr.ecr.us-west-2.amazonaws.com",
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+    assert params.replica_repository_arns == (
+        "arn:aws:ecr:us-west-2:123456789012:repository/builds/sample-app",
+        "arn:aws:ecr:eu-west-1:123456789012:repository/builds/sample-app")
+
+
+def test_replication_region_may_not_be_the_home_region() -> None:
+    assert "is the repositories' own region" in one_problem(replicationRegions=["us-east-1"])
+
+
+def test_replication_stays_in_the_partition() -> None:
+    assert "is in another partition" in one_problem(replicationRegions=["cn-north-1"])
+
+
+def test_replication_regions_are_regions_listed_once() -> None:
+    problems = problems_of(replicationRegions=["us-west-2", "us-west-2", "mars"])
+    assert [p.split(":")[0] for p in problems] == [
+        "replicationRegions[1]", "replicationRegions[2]"]
+
+
+def test_replication_filters_at_most_100_repositories() -> None:
+    names = [f"repo-{i}" for i in range(101)]
+    assert one_problem(repositories=names, replicationRegions=["us-west-2"]).startswith(
+        "replicationRegions: a replication rule filters at most 100 repositories; 101")
+
+
+def test_builder_role_name_clashes_with_a_worker_role_whatever_its_path() -> None:
+    assert "is also a worker role" in one_problem(
+        workerRoleArns=["arn:aws:iam::123456789012:role/eks/k8s-worker"],
+        builderIdentity={"mode": "pod-identity", "clusterName": "c", "roleName": "k8s-worker"})
+
+
+def test_too_many_roles_with_a_builder_counts_the_worker_roles_that_fit() -> None:
+    roles = [f"arn:aws:iam::123456789012:role/worker-role-number-{i:04d}" for i in range(250)]
+    builder = {"mode": "pod-identity", "clusterName": "c"}
+    problem = one_problem(workerRoleArns=roles, builderIdentity=builder)
+    fit = int(problem.split("give at most ")[1].split(",")[0])
+    assert "worker roles fit in one policy beside the builder role" in problem
+    Parameters.from_mapping(params_dict(workerRoleArns=roles[:fit], builderIdentity=builder))
+    with pytest.raises(ParameterError):
+        Parameters.from_mapping(params_dict(workerRoleArns=roles[:fit + 1],
+                                            builderIdentity=builder))
+
+
+def test_a_config_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_bytes(b'{"account": "\xff"}')
+    with pytest.raises(ParameterError) as caught:
+        load_parameters(ROOT, environ={"ECR_CLUSTER_ACCESS_CONFIG": str(path)})
+    (line,) = caught.value.problems
+    assert line.endswith("not UTF-8 text (byte 13): save it as UTF-8")
+
+
+def test_malformed_yaml_names_the_problem_and_where(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("account: '123456789012'\nrepositories: [a, b\nregion: x\n")
+    with pytest.raises(ParameterError) as caught:
+        load_parameters(ROOT, environ={"ECR_CLUSTER_ACCESS_CONFIG": str(path)})
+    (line,) = caught.value.problems
+    assert line.startswith(f"{path}: not valid YAML at line 3 column")
+    assert "expected ',' or ']'" in line

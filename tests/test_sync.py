@@ -41,6 +41,11 @@ PARAMETER_SETS: dict[str, dict[str, Any]] = {
     "external-secrets-pull-secret": {"account": "210987654321",
                                      "workerRoleArns": ["arn:aws:iam::210987654321:role/n"],
                                      "pullSecret": {"mode": "external-secrets"}},
+    "replication-cronjob": {"replicationRegions": ["us-west-2", "eu-central-1"],
+                            "pullSecret": {"mode": "cronjob"}},
+    "replication-external-secrets": {"replicationRegions": ["ap-southeast-2"],
+                                     "pullSecret": {"mode": "external-secrets",
+                                                    "namespaces": ["a", "b"]}},
 }
 
 
@@ -53,12 +58,20 @@ def pull_secret_hosts(objects: list[dict[str, Any]]) -> dict[str, set[str]]:
         for pair in env["REGISTRIES"].split():
             host, region = pair.split("=")
             found.setdefault(host, set()).add(region)
-    regions = {g["spec"]["region"] for g in of_kind(objects, "ECRAuthorizationToken")}
     for external in of_kind(objects, "ExternalSecret"):
+        namespace = external["metadata"]["namespace"]
+        region_of = {g["metadata"]["name"]: g["spec"]["region"]
+                     for g in of_kind(objects, "ECRAuthorizationToken")
+                     if g["metadata"]["namespace"] == namespace}
+        # generator i's keys are rewritten to r<i>_*; the template names them per host
+        by_prefix = {d["rewrite"][0]["regexp"]["target"].split("$")[0]:
+                     region_of[d["sourceRef"]["generatorRef"]["name"]]
+                     for d in external["spec"]["dataFrom"]}
         template = external["spec"]["target"]["template"]["data"][".dockerconfigjson"]
-        rendered = re.sub(r"\{\{[^}]*\}\}", "x", template)
-        for host in json.loads(rendered)["auths"]:
-            found.setdefault(host, set()).update(regions)
+        rendered = re.sub(r"\{\{ \.(r\d+_)password \}\}", r"\1", template)
+        rendered = re.sub(r"\{\{[^}]*\}\}", "x", rendered)
+        for host, entry in json.loads(rendered)["auths"].items():
+            found.setdefault(host, set()).add(by_prefix[entry["password"]])
     return found
 
 
@@ -100,7 +113,12 @@ def template_hosts(template: dict[str, Any], env: str) -> set[str]:
     from_uris = {u.split("/", 1)[0] for u in uris}
     account, region = env.split("/")
     assert from_uris == {independent_host(account, region)}
-    return from_uris
+    replicas = {independent_host(d["RegistryId"], d["Region"])
+                for r in template["Resources"].values()
+                if r["Type"] == "AWS::ECR::ReplicationConfiguration"
+                for rule in r["Properties"]["ReplicationConfiguration"]["Rules"]
+                for d in rule["Destinations"]}
+    return from_uris | replicas
 
 
 @pytest.mark.parametrize("name", sorted(PARAMETER_SETS))
@@ -134,13 +152,15 @@ def before(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], di
     return synth_both(params_dict(), tmp_path_factory.mktemp("before") / "out")
 
 
-@pytest.mark.parametrize("name", ["cronjob-pull-secret", "external-secrets-pull-secret"])
+@pytest.mark.parametrize("name", ["cronjob-pull-secret", "external-secrets-pull-secret",
+                                  "replication-cronjob", "replication-external-secrets"])
 def test_pull_secret_hosts_equal_template_hosts(name: str) -> None:
     params = Parameters.from_mapping(params_dict(**PARAMETER_SETS[name]))
     template, env, objects = both_halves(params)
     hosts = pull_secret_hosts(objects)
     assert set(hosts) == template_hosts(template, env)
-    assert all(regions == {env.split("/")[1]} for regions in hosts.values())
+    # each host's token comes from that host's own region
+    assert all(regions == {host.split(".")[3]} for host, regions in hosts.items())
     namespaces = {o["metadata"]["namespace"] for o in objects
                   if o["metadata"]["name"] == params.pull_secret.name
                   and o["kind"] in ("Secret", "ExternalSecret")}
