@@ -187,3 +187,10 @@ def test_cli_builder_config_prints_the_irsa_annotations(tmp_path: Path) -> None:
     assert document["builderServiceAccount"] == {
         "name": "kaniko", "namespace": "default", "roleArn": role, "mode": "irsa",
         "annotations": {"eks.amazonaws.com/role-arn": role}}
+
+
+def test_cli_builder_config_uses_the_create_on_push_prefix(tmp_path: Path) -> None:
+    config = write_params(tmp_path, params_dict(repositories=["a1"], createOnPushPrefix="ci"))
+    provider = yaml.safe_load(run(cli("builder-config", "--config", str(config)),
+                                  check=True).stdout)["providers"][0]
+    assert provider["deploymentRegistry"]["namespace"] == "ci"
