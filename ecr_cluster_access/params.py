@@ -806,9 +806,7 @@ def _check_builder_identity(value: Any, values: Mapping[str, Any], problems: lis
     if not isinstance(value, BuilderIdentity):
         problems.append(f"builderIdentity: {_show(value)} is not a BuilderIdentity")
         return
-    if value.mode not in ("irsa", "pod-identity"):
-        problems.append(f"builderIdentity.mode: {_show(value.mode)} is not accepted: use one of "
-                        "irsa, pod-identity")
+    _check_choice("builderIdentity.mode", ("irsa", "pod-identity"))(value.mode, values, problems)
     _SUBDOMAIN_CHECK(value.service_account, values, problems)
     if value.namespace is not None:
         _NAMESPACE_CHECK(value.namespace, values, problems)
@@ -861,9 +859,8 @@ def _check_pull_secret(value: Any, values: Mapping[str, Any], problems: list[str
     if not isinstance(value, PullSecret):
         problems.append(f"pullSecret: {_show(value)} is not a PullSecret")
         return
-    if value.mode not in ("external-secrets", "cronjob"):
-        problems.append(f"pullSecret.mode: {_show(value.mode)} is not accepted: use one of "
-                        "external-secrets, cronjob")
+    _check_choice("pullSecret.mode", ("external-secrets", "cronjob"))(value.mode, values,
+                                                                      problems)
     _PULL_NAME_CHECK(value.name, values, problems)
     namespaces = _string_list("pullSecret.namespaces", value.namespaces, problems,
                               required=False)
