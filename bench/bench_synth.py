@@ -14,6 +14,7 @@ Run with ``make bench`` (or ``.venv/bin/python bench/bench_synth.py [--repeat R]
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import subprocess
@@ -92,11 +93,20 @@ def bare_chart(_: int) -> None:
 
 
 def seconds(func: Callable[[int], None], n: int, inner: int) -> float:
-    """Seconds per call of ``func(n)``, averaged over ``inner`` back-to-back calls."""
-    start = time.perf_counter()
-    for _ in range(inner):
-        func(n)
-    return (time.perf_counter() - start) / inner
+    """Seconds per call of ``func(n)``, averaged over ``inner`` back-to-back calls.
+
+    As timeit does, the garbage collector is paused while timing (and run before), so a
+    collection that one side's garbage triggers does not land on the other side's clock.
+    """
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        for _ in range(inner):
+            func(n)
+        return (time.perf_counter() - start) / inner
+    finally:
+        gc.enable()
 
 
 def measure(half: str, n: int, repeat: int) -> tuple[float, float]:
@@ -108,10 +118,12 @@ def measure(half: str, n: int, repeat: int) -> tuple[float, float]:
     # batch fast cases so one sample lasts about 0.2 s, far above timer and GC noise
     inner = max(1, round(0.2 / seconds(bare_func, n, 1)))
     ours_samples, bare_samples = [], []
-    for _ in range(repeat):
-        # interleave so drift in machine load hits both sides alike
-        ours_samples.append(seconds(ours_func, n, inner))
-        bare_samples.append(seconds(bare_func, n, inner))
+    for sample in range(repeat):
+        # interleave, alternating which side goes first, so drift in machine load and
+        # warm-up effects hit both sides alike
+        pair = [(ours_samples, ours_func), (bare_samples, bare_func)]
+        for samples, func in pair if sample % 2 == 0 else reversed(pair):
+            samples.append(seconds(func, n, inner))
     return statistics.median(ours_samples), statistics.median(bare_samples)
 
 

@@ -421,10 +421,13 @@ class Parameters:
         for name in _REQUIRED:
             if name not in values:
                 problems.append(f"{_CAMEL[name]}: missing: {_REQUIRED[name]}")
-        problems.extend(validate(values))
         if problems:
+            problems.extend(validate(values))
             raise ParameterError(sorted(problems, key=_field_rank))
-        return cls(**values)
+        try:  # the constructor validates every value
+            return cls(**values)
+        except ParameterError as error:
+            raise ParameterError(sorted(error.problems, key=_field_rank)) from None
 
 
 def _lifecycle_from_mapping(value: object, problems: list[str]) -> Lifecycle | None:
@@ -968,7 +971,7 @@ def estimated_template_bytes(values: Mapping[str, Any]) -> int:
     tags = values.get("tags") or {}
     per_repository = (
         1_000
-        + int(1.3 * len(json.dumps(repository_policy, indent=2)))
+        + int(1.8 * len(json.dumps(repository_policy)))
         + (int(1.6 * len(json.dumps(lifecycle_doc))) + 100 if lifecycle_doc else 0)
         + sum(len(k) + len(v) + 60 for k, v in tags.items())
     )
