@@ -301,21 +301,22 @@ class DriftCheck:
         return None
 
     def _repository_policy(self, name: str) -> str | None:
-        try:
-            response = self.ecr.get_repository_policy(registryId=self.params.account,
-                                                      repositoryName=name)
-        except self.ecr.exceptions.RepositoryPolicyNotFoundException:
-            return None
-        text: str = response["policyText"]
-        return text
+        return self._optional_text("get_repository_policy", "RepositoryPolicyNotFoundException",
+                                   "policyText", name)
 
     def _lifecycle_policy(self, name: str) -> str | None:
+        return self._optional_text("get_lifecycle_policy", "LifecyclePolicyNotFoundException",
+                                   "lifecyclePolicyText", name)
+
+    def _optional_text(self, operation: str, not_found: str, key: str,
+                       name: str) -> str | None:
+        """One repository's policy text from ``operation``, or ``None`` when it has none."""
         try:
-            response = self.ecr.get_lifecycle_policy(registryId=self.params.account,
-                                                     repositoryName=name)
-        except self.ecr.exceptions.LifecyclePolicyNotFoundException:
+            response = getattr(self.ecr, operation)(registryId=self.params.account,
+                                                    repositoryName=name)
+        except getattr(self.ecr.exceptions, not_found):
             return None
-        text: str = response["lifecyclePolicyText"]
+        text: str = response[key]
         return text
 
     def _role_findings(self, arn: str) -> list[Finding]:

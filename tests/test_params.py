@@ -15,6 +15,14 @@ from ecr_cluster_access.params import MAX_REPOSITORIES_PER_STACK, estimated_temp
 from .conftest import DEFAULT, ROOT, params_dict
 
 
+def load_error(path: Path) -> str:
+    """The one problem line that loading ``path`` as the parameters file gives."""
+    with pytest.raises(ParameterError) as caught:
+        load_parameters(ROOT, environ={"ECR_CLUSTER_ACCESS_CONFIG": str(path)})
+    (line,) = caught.value.problems
+    return line
+
+
 def problems_of(**overrides: object) -> list[str]:
     with pytest.raises(ParameterError) as caught:
         Parameters.from_mapping(params_dict(**overrides))
@@ -59,27 +67,20 @@ def test_yaml_config_file_is_read(tmp_path: Path) -> None:
 
 
 def test_missing_config_file_is_one_line(tmp_path: Path) -> None:
-    with pytest.raises(ParameterError) as caught:
-        load_parameters(ROOT, environ={"ECR_CLUSTER_ACCESS_CONFIG": str(tmp_path / "nope.json")})
-    (line,) = caught.value.problems
+    line = load_error(tmp_path / "nope.json")
     assert "nope.json" in line and "cannot read" in line
 
 
 def test_malformed_json_names_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
     path.write_text('{"account": "123456789012",\n "region": }')
-    with pytest.raises(ParameterError) as caught:
-        load_parameters(ROOT, environ={"ECR_CLUSTER_ACCESS_CONFIG": str(path)})
-    (line,) = caught.value.problems
-    assert "not valid JSON at line 2" in line
+    assert "not valid JSON at line 2" in load_error(path)
 
 
 def test_errors_name_their_source_file(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
     path.write_text(json.dumps(params_dict(account="12")))
-    with pytest.raises(ParameterError) as caught:
-        load_parameters(ROOT, environ={"ECR_CLUSTER_ACCESS_CONFIG": str(path)})
-    assert caught.value.problems[0].startswith(f"{path}: account: '12'")
+    assert load_error(path).startswith(f"{path}: account: '12'")
 
 
 def test_cdk_json_without_the_block_is_reported(tmp_path: Path) -> None:
@@ -551,17 +552,12 @@ def test_too_many_roles_with_a_builder_counts_the_worker_roles_that_fit() -> Non
 def test_a_config_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
     path.write_bytes(b'{"account": "\xff"}')
-    with pytest.raises(ParameterError) as caught:
-        load_parameters(ROOT, environ={"ECR_CLUSTER_ACCESS_CONFIG": str(path)})
-    (line,) = caught.value.problems
-    assert line.endswith("not UTF-8 text (byte 13): save it as UTF-8")
+    assert load_error(path).endswith("not UTF-8 text (byte 13): save it as UTF-8")
 
 
 def test_malformed_yaml_names_the_problem_and_where(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text("account: '123456789012'\nrepositories: [a, b\nregion: x\n")
-    with pytest.raises(ParameterError) as caught:
-        load_parameters(ROOT, environ={"ECR_CLUSTER_ACCESS_CONFIG": str(path)})
-    (line,) = caught.value.problems
+    line = load_error(path)
     assert line.startswith(f"{path}: not valid YAML at line 3 column")
     assert "expected ',' or ']'" in line
