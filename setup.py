@@ -23,8 +23,9 @@ setup(
     author="ecr-cluster-access developers",
     license="Apache-2.0",
     python_requires=">=3.9",
-    packages=["ecr_cluster_access", "cdk8s_charts"],
-    package_data={"ecr_cluster_access": ["py.typed"], "cdk8s_charts": ["py.typed"]},
+    packages=["ecr_cluster_access", "ecr_cluster_access.params", "cdk8s_charts"],
+    package_data={"ecr_cluster_access": ["py.typed"], "cdk8s_charts": ["py.typed"],
+                  "ecr_cluster_access.params": ["parameters.schema.json"]},
     include_package_data=True,
     zip_safe=False,
     install_requires=[

@@ -25,9 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import boto3  # noqa: E402
 
-from ecr_cluster_access import Parameters  # noqa: E402
+from ecr_cluster_access import (
+    Parameters,  # noqa: E402
+    documents,
+)
 from ecr_cluster_access.check import check  # noqa: E402
-from ecr_cluster_access.policy import authorization_token_document, policy_text  # noqa: E402
+from ecr_cluster_access.documents import authorization_token_document, policy_text  # noqa: E402
 from tests.servers import DUMMY_CREDENTIALS, MotoServer  # noqa: E402
 
 ROLE = "arn:aws:iam::123456789012:role/k8s-worker"
@@ -53,7 +56,7 @@ def populate(server: MotoServer, params: Parameters) -> None:
         ecr.create_repository(repositoryName=name,
                               imageScanningConfiguration={"scanOnPush": True})
         ecr.set_repository_policy(repositoryName=name,
-                                  policyText=policy_text(params.repository_policy))
+                                  policyText=policy_text(documents.repository_policy(params)))
 
 
 def bare_minimum(server: MotoServer, params: Parameters) -> int:

@@ -9,6 +9,7 @@ import cdk8s
 from cdk8s_plus_35 import k8s
 from constructs import Construct
 
+from ecr_cluster_access.documents import docker_config_bytes
 from ecr_cluster_access.params import Parameters
 
 from .constants import DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, LABELS
@@ -21,8 +22,8 @@ class EcrConfigChart(cdk8s.Chart):
     ``metadata.name`` is ``params.secret_name`` and ``metadata.namespace`` is
     ``params.namespace``, set explicitly so cdk8s adds no hash suffix. The payload maps every
     registry host of the parameters to the ``ecr-login`` credential helper, byte for byte what
-    :attr:`Parameters.docker_config_json` returns. BuildKit and Kaniko read it; the kubelet
-    does not (it reads only ``auths``), so pulls by nodes go through the node role.
+    :func:`ecr_cluster_access.documents.docker_config_bytes` returns. BuildKit and Kaniko read
+    it; the kubelet does not (it reads only ``auths``), so pulls by nodes go through the node role.
 
     See https://kubernetes.io/docs/concepts/configuration/secret/#docker-config-secrets
     """
@@ -37,7 +38,7 @@ class EcrConfigChart(cdk8s.Chart):
             metadata=k8s.ObjectMeta(name=params.secret_name, namespace=params.namespace,
                                     labels=LABELS),
             type=DOCKER_CONFIG_JSON_TYPE,
-            data={DOCKER_CONFIG_JSON_KEY: base64.b64encode(params.docker_config_json).decode()},
+            data={DOCKER_CONFIG_JSON_KEY: base64.b64encode(docker_config_bytes(params)).decode()},
         )
         #: The builder's ServiceAccount, or ``None`` without ``params.builder_identity``. With
         #: IRSA it carries the ``eks.amazonaws.com/role-arn`` annotation; with Pod Identity

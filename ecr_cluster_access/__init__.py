@@ -1,6 +1,7 @@
 """Private Amazon ECR repositories and the cluster's ``ecr-config`` Secret from one parameters set.
 
-The parameters model and the pure policy functions import without ``aws_cdk`` or ``cdk8s``.
+The parameters model, the names and the documents (pure functions) import without ``aws_cdk``
+or ``cdk8s``.
 :class:`EcrClusterAccess` and :class:`EcrClusterAccessStack` need aws-cdk-lib and are imported
 on first use, so ``import ecr_cluster_access`` never starts the jsii runtime.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+from .documents import AUTHORIZATION_TOKEN_ACTION, PUSH_PULL_ACTIONS
 from .params import (
     CONFIG_ENV,
     CONTEXT_KEY,
@@ -21,7 +23,6 @@ from .params import (
     load_parameters,
     load_parameters_or_exit,
 )
-from .policy import AUTHORIZATION_TOKEN_ACTION, PUSH_PULL_ACTIONS
 
 if TYPE_CHECKING:
     from .construct import EcrClusterAccess

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from . import policy
+from . import documents, naming
 from .params import Parameters
 
 #: Default number of concurrent API calls.
@@ -76,7 +76,7 @@ def repository_policy_findings(name: str, text: str | None,
         document = json.loads(text)
     except json.JSONDecodeError:
         return [Finding(name, "the repository policy is not valid JSON")]
-    expected = {a.lower(): a for a in policy.PUSH_PULL_ACTIONS}
+    expected = {a.lower(): a for a in documents.PUSH_PULL_ACTIONS}
     #: role -> granted action (or pattern), lower-cased -> as written
     granted: dict[str, dict[str, str]] = {role: {} for role in roles}
     findings: list[Finding] = []
@@ -146,7 +146,7 @@ def settings_findings(name: str, description: dict[str, Any], lifecycle_text: st
         findings.append(Finding(name, f"encryption is {encryption!r}, the parameters say "
                                       f"{params.encryption!r} (set only when a repository is "
                                       "created)"))
-    want_rules = _lifecycle_rules(params.lifecycle_policy)
+    want_rules = _lifecycle_rules(documents.lifecycle_policy(params))
     try:
         have_rules = _lifecycle_rules(json.loads(lifecycle_text) if lifecycle_text else None)
     except json.JSONDecodeError:
@@ -321,13 +321,13 @@ class DriftCheck:
 
     def _role_findings(self, arn: str) -> list[Finding]:
         """Whether a same-account role has ``ecr:GetAuthorizationToken`` on ``*``."""
-        name = policy.role_name_of_arn(arn)
+        name = naming.role_name_of_arn(arn)
         subject = f"role {arn}"
         unreadable: list[str] = []
 
         def allows(document: Any, label: str) -> bool:
             try:
-                return _allows(_document(document), policy.AUTHORIZATION_TOKEN_ACTION)
+                return _allows(_document(document), documents.AUTHORIZATION_TOKEN_ACTION)
             except ValueError:
                 unreadable.append(label)
                 return False

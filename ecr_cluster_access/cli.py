@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from . import policy
+from . import documents
 from ._version import __version__
 from .params import CONFIG_ENV, ParameterError, Parameters, exit_on_error, load_parameters
 
@@ -23,11 +22,8 @@ PROG = "ecr-cluster-access"
 
 
 def _load(args: argparse.Namespace) -> Parameters:
-    environ = dict(os.environ)
-    if args.config:
-        environ[CONFIG_ENV] = args.config
     try:
-        return load_parameters(args.project_dir, environ)
+        return load_parameters(args.project_dir, config=args.config)
     except ParameterError as error:
         exit_on_error(error, PROG)
 
@@ -47,16 +43,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema (draft 2020-12) of a parameters file or cdk.json block."""
+    from .params.schema import schema_text
+
+    sys.stdout.write(schema_text())
+    return 0
+
+
 def cmd_identity_policy(args: argparse.Namespace) -> int:
     """Print the identity policy a cross-account worker role's own account must attach."""
     params = _load(args)
-    _print_json(policy.push_pull_identity_document(params.repository_arns))
+    _print_json(documents.cross_account_identity_policy(params))
     return 0
 
 
 def cmd_repository_policy(args: argparse.Namespace) -> int:
     """Print the repository policy every repository carries."""
-    _print_json(_load(args).repository_policy)
+    _print_json(documents.repository_policy(_load(args)))
     return 0
 
 
@@ -140,7 +144,7 @@ def cmd_builder_config(args: argparse.Namespace) -> int:
 
 def cmd_docker_config(args: argparse.Namespace) -> int:
     """Print the config.json the Secret carries, byte for byte."""
-    sys.stdout.write(_load(args).docker_config_json.decode())
+    sys.stdout.write(documents.docker_config_bytes(_load(args)).decode())
     return 0
 
 
@@ -182,15 +186,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check and print what ecr-cluster-access derives from its parameters.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--config", metavar="FILE",
-        help=f"parameters file (JSON or YAML); default ${CONFIG_ENV}, else cdk.json's context",
-    )
-    common.add_argument(
-        "--project-dir", metavar="DIR", default=".",
-        help="directory holding cdk.json (default: the current directory)",
-    )
+    # --config and --project-dir work before or after the command: the command's copies
+    # default to SUPPRESS so they do not overwrite a value given before it.
+    for target, default in ((parser, None), (common := argparse.ArgumentParser(add_help=False),
+                                             argparse.SUPPRESS)):
+        target.add_argument(
+            "--config", metavar="FILE", default=default,
+            help=f"parameters file (JSON or YAML); default ${CONFIG_ENV}, else CDK context, "
+            "else cdk.json's context")
+        target.add_argument(
+            "--project-dir", metavar="DIR", default="." if default is None else default,
+            help="directory holding cdk.json (default: the current directory)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, func, help_ in (
         ("validate", cmd_validate, "validate the parameters"),
@@ -198,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
          "print the repository policy every repository carries"),
         ("identity-policy", cmd_identity_policy,
          "print the identity policy a cross-account worker role's account must attach"),
+        ("schema", cmd_schema, "print the JSON Schema of the parameters (for editors)"),
     ):
         command = sub.add_parser(name, parents=[common], help=help_, description=func.__doc__)
         command.set_defaults(func=func)

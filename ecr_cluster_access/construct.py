@@ -10,7 +10,7 @@ from aws_cdk import aws_eks as eks
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from . import policy
+from . import documents, naming
 from .params import Parameters
 
 # Why this construct's findings are acknowledged, next to the code that causes them.
@@ -85,12 +85,13 @@ class EcrClusterAccess(Construct):
         self.repository_resources: dict[str, ecr.CfnRepository] = {}
         self._repository_views: dict[str, ecr.IRepository] = {}
         # Everything that is the same for every repository is built once, outside the loop:
-        # each repository is then one jsii call plus its removal policy.
+        # each repository is then one jsii call plus its removal documents.
+        lifecycle = documents.lifecycle_policy(params)
         common: dict[str, Any] = {
             # The exact document the guide asks for, rendered by the same function the live
             # check compares against (a grant on a same-account role would write an identity
             # policy instead).
-            "repository_policy_text": params.repository_policy,
+            "repository_policy_text": documents.repository_policy(params),
             "image_scanning_configuration":
                 ecr.CfnRepository.ImageScanningConfigurationProperty(
                     scan_on_push=params.scan_on_push),
@@ -102,8 +103,8 @@ class EcrClusterAccess(Construct):
                 for f in params.image_tag_mutability_exclusion_filters
             ] or None,
             "lifecycle_policy": ecr.CfnRepository.LifecyclePolicyProperty(
-                lifecycle_policy_text=policy.policy_text(params.lifecycle_policy))
-                if params.lifecycle_policy else None,
+                lifecycle_policy_text=documents.policy_text(lifecycle))
+                if lifecycle else None,
             "encryption_configuration": ecr.CfnRepository.EncryptionConfigurationProperty(
                 encryption_type="KMS", kms_key=params.kms_key_arn)
                 if params.encryption == "KMS" else None,
@@ -136,8 +137,8 @@ class EcrClusterAccess(Construct):
                 self,
                 "AuthorizationTokenPolicy",
                 policy_name=f"{cdk.Names.unique_id(self)[-100:]}-ecr-token",
-                policy_document=params.worker_identity_policy,
-                roles=sorted({policy.role_name_of_arn(a)
+                policy_document=documents.worker_identity_policy(params),
+                roles=sorted({naming.role_name_of_arn(a)
                               for a in params.same_account_worker_role_arns}),
             )
             self._acknowledge_wildcards(self.authorization_token_policy)
@@ -149,16 +150,14 @@ class EcrClusterAccess(Construct):
             self.builder_role = iam.CfnRole(
                 self,
                 "BuilderRole",
-                role_name=policy.role_name_of_arn(params.builder_role_arn or ""),
+                role_name=naming.role_name_of_arn(params.builder_role_arn or ""),
                 description="In-cluster image builder: push/pull on the ecr-cluster-access "
                 f"repositories, for ServiceAccount {params.builder_namespace}/"
                 f"{identity.service_account} ({identity.mode})",
-                assume_role_policy_document=policy.builder_trust_document(
-                    identity.mode, params.builder_namespace, identity.service_account,
-                    identity.oidc_provider_arn),
+                assume_role_policy_document=documents.builder_trust_policy(params),
                 policies=[iam.CfnRole.PolicyProperty(
                     policy_name="ecr-push-pull",
-                    policy_document=params.push_pull_identity_policy)],
+                    policy_document=documents.push_pull_identity_policy(params))],
             )
             self._acknowledge_wildcards(self.builder_role)
             # The repository policy names the role by ARN: ECR checks that it exists.
@@ -179,14 +178,13 @@ class EcrClusterAccess(Construct):
         if params.developer_principal_arns:
             kinds: dict[str, list[str]] = {"role": [], "user": [], "group": []}
             for arn in params.developer_principal_arns:
-                kind = arn.split(":", 5)[5].split("/", 1)[0]
-                kinds[kind].append(policy.role_name_of_arn(arn))
+                kinds[naming.principal_kind_of_arn(arn)].append(naming.role_name_of_arn(arn))
             self.developer_policy = iam.CfnManagedPolicy(
                 self,
                 "DeveloperPolicy",
                 description="Push and pull on the ecr-cluster-access repositories, plus the "
                 "ECR authorization token.",
-                policy_document=policy.push_pull_identity_document(params.repository_arns),
+                policy_document=documents.developer_policy(params),
                 roles=sorted(kinds["role"]) or None,
                 users=sorted(kinds["user"]) or None,
                 groups=sorted(kinds["group"]) or None,
@@ -234,26 +232,14 @@ class EcrClusterAccess(Construct):
         params = self.params
         assert params.create_on_push_prefix is not None and params.create_on_push_arn
         role_arn = None
-        if params.tags or params.kms_key_arn:
-            statements: list[dict[str, Any]] = [{
-                "Effect": "Allow",
-                "Action": [policy.CREATE_REPOSITORY_ACTION, policy.TAG_RESOURCE_ACTION],
-                "Resource": params.create_on_push_arn,
-            }]
-            if params.kms_key_arn:
-                statements.append({"Effect": "Allow", "Resource": params.kms_key_arn,
-                                   "Action": ["kms:CreateGrant", "kms:DescribeKey",
-                                              "kms:RetireGrant"]})
+        role_policy = documents.creation_template_role_policy(params)
+        if role_policy is not None:
             role = iam.CfnRole(
                 self, "CreationTemplateRole",
                 description="Lets ECR create create-on-push repositories with tags or a KMS key",
-                assume_role_policy_document={"Version": policy.POLICY_VERSION, "Statement": [{
-                    "Effect": "Allow", "Principal": {"Service": "ecr.amazonaws.com"},
-                    "Action": "sts:AssumeRole"}]},
-                policies=[iam.CfnRole.PolicyProperty(
-                    policy_name="create-repositories",
-                    policy_document={"Version": policy.POLICY_VERSION,
-                                     "Statement": statements})],
+                assume_role_policy_document=documents.creation_template_trust_policy(),
+                policies=[iam.CfnRole.PolicyProperty(policy_name="create-repositories",
+                                                     policy_document=role_policy)],
             )
             cdk.Validations.of(role).acknowledge(cdk.Acknowledgment(
                 id=f"AwsSolutions-IAM5[Resource::{params.create_on_push_arn}]",
@@ -267,7 +253,7 @@ class EcrClusterAccess(Construct):
             prefix=params.create_on_push_prefix,
             applied_for=["CREATE_ON_PUSH"],
             description="ecr-cluster-access: repositories created on push under this prefix",
-            repository_policy=policy.policy_text(params.repository_policy),
+            repository_policy=documents.policy_text(documents.repository_policy(params)),
             lifecycle_policy=lifecycle.lifecycle_policy_text if lifecycle else None,
             image_tag_mutability=params.effective_tag_mutability,
             image_tag_mutability_exclusion_filters=[

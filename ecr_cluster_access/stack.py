@@ -7,7 +7,7 @@ from typing import Any
 import aws_cdk as cdk
 from constructs import Construct
 
-from . import policy
+from . import naming
 from .construct import EcrClusterAccess
 from .params import Parameters
 
@@ -56,7 +56,7 @@ class EcrClusterAccessStack(cdk.Stack):
                           description="Pushes to <RegistryHost>/<prefix>/<new name> create the "
                           "repository")
         if params.cross_account_worker_role_arns:
-            accounts = sorted({policy.account_of_arn(a)
+            accounts = sorted({naming.account_of_arn(a)
                                for a in params.cross_account_worker_role_arns})
             cdk.CfnOutput(
                 self,

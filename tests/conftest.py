@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,31 @@ DEFAULT = {
     "repositories": ["builds/sample-app"],
     "workerRoleArns": ["arn:aws:iam::123456789012:role/k8s-worker"],
 }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_accepted_parameter_set_passes_the_schema() -> Iterator[None]:
+    """Whatever parameter set any test loads, if the loader accepts it, the published JSON
+    Schema must accept it too (checked by ``jsonschema``, an independent validator)."""
+    from jsonschema import Draft202012Validator
+
+    from ecr_cluster_access import Parameters
+    from ecr_cluster_access.params.schema import json_schema
+
+    validator = Draft202012Validator(json_schema())
+    original = Parameters.__dict__["from_mapping"]
+
+    def checked(cls: type[Parameters], raw: object) -> Parameters:
+        params: Parameters = original.__func__(cls, raw)
+        errors = [e.message for e in validator.iter_errors(raw)]
+        assert not errors, f"the loader accepts what the schema refuses: {errors}"
+        return params
+
+    Parameters.from_mapping = classmethod(checked)  # type: ignore[assignment,method-assign]
+    try:
+        yield
+    finally:
+        Parameters.from_mapping = original  # type: ignore[method-assign]
 
 
 def params_dict(**overrides: Any) -> dict[str, Any]:

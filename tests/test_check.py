@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ecr_cluster_access import PUSH_PULL_ACTIONS, Parameters
+from ecr_cluster_access import PUSH_PULL_ACTIONS, Parameters, documents
 from ecr_cluster_access.check import (
     creation_template_findings,
     replication_findings,
     repository_policy_findings,
     settings_findings,
 )
-from ecr_cluster_access.policy import policy_text, repository_policy_document
+from ecr_cluster_access.documents import policy_text, repository_policy_document
 
 from .conftest import params_dict
 
@@ -133,8 +133,8 @@ def test_settings_drift_is_named_one_line_each() -> None:
 
 def test_lifecycle_is_compared_by_rule_not_by_text() -> None:
     params = Parameters.from_mapping(params_dict(lifecycle={"keepLastImages": 30}))
-    assert params.lifecycle_policy
-    rules = params.lifecycle_policy["rules"]
+    assert documents.lifecycle_policy(params)
+    rules = documents.lifecycle_policy(params)["rules"]
     rules[0]["description"] = "edited in the console"
     assert settings_findings("repo", describe(), json.dumps({"rules": rules}), params) == []
     rules[0]["selection"]["countNumber"] = 31
@@ -156,7 +156,7 @@ def test_an_unexpected_lifecycle_policy_is_drift() -> None:
 def template_description(params: Parameters, **overrides: Any) -> dict[str, Any]:
     description: dict[str, Any] = {
         "prefix": params.create_on_push_prefix, "appliedFor": ["CREATE_ON_PUSH"],
-        "repositoryPolicy": policy_text(params.repository_policy),
+        "repositoryPolicy": policy_text(documents.repository_policy(params)),
         "imageTagMutability": params.effective_tag_mutability,
         "encryptionConfiguration": {"encryptionType": params.encryption}}
     description.update(overrides)
@@ -176,7 +176,7 @@ def test_a_missing_creation_template_is_reported() -> None:
 
 def test_creation_template_drift_is_named() -> None:
     params = Parameters.from_mapping(params_dict(createOnPushPrefix="builds"))
-    document = params.repository_policy
+    document = documents.repository_policy(params)
     document["Statement"][0]["Action"].remove("ecr:PutImage")
     found = creation_template_findings(template_description(
         params, appliedFor=["REPLICATION"], repositoryPolicy=json.dumps(document),

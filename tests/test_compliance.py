@@ -17,7 +17,7 @@ from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_iam as iam
 from cdk_nag import AwsSolutionsChecks
 
-from ecr_cluster_access import Parameters, policy
+from ecr_cluster_access import Parameters, documents
 from ecr_cluster_access.stack import EcrClusterAccessStack
 
 from .conftest import ROOT, VENV_BIN, params_dict, require_tool, run
@@ -127,7 +127,7 @@ def test_cdk_nag_rejects_an_unacknowledged_token_wildcard() -> None:
     app = cdk.App()
     stack = cdk.Stack(app, "Control")
     iam.CfnPolicy(stack, "Token", policy_name="token", roles=["w"],
-                  policy_document=policy.authorization_token_document())
+                  policy_document=documents.authorization_token_document())
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     with pytest.raises(RuntimeError, match=r"AwsSolutions-IAM5\[Resource::\*\]"):
         app.synth()

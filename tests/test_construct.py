@@ -9,7 +9,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from ecr_cluster_access import PUSH_PULL_ACTIONS, EcrClusterAccess, Parameters
+from ecr_cluster_access import PUSH_PULL_ACTIONS, EcrClusterAccess, Parameters, documents
 from ecr_cluster_access.params import estimated_template_bytes
 from ecr_cluster_access.stack import EcrClusterAccessStack
 
@@ -387,7 +387,7 @@ def test_creation_template_carries_the_repositories_policy_and_settings() -> Non
         "AppliedFor": ["CREATE_ON_PUSH"],
         "RepositoryPolicy": json.dumps(repo["Properties"]["RepositoryPolicyText"],
                                        separators=(",", ":")),
-        "LifecyclePolicy": json.dumps(params.lifecycle_policy, separators=(",", ":")),
+        "LifecyclePolicy": json.dumps(documents.lifecycle_policy(params), separators=(",", ":")),
         "ImageTagMutability": "IMMUTABLE_WITH_EXCLUSION",
         "ImageTagMutabilityExclusionFilters": [{
             "ImageTagMutabilityExclusionFilterType": "WILDCARD",

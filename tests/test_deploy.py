@@ -15,8 +15,8 @@ from typing import Any
 import boto3
 import pytest
 
-from ecr_cluster_access import Parameters
-from ecr_cluster_access.policy import policy_text
+from ecr_cluster_access import Parameters, documents
+from ecr_cluster_access.documents import policy_text
 
 from .conftest import NODE_BIN, VENV_BIN, params_dict, require_tool, run, write_params
 from .servers import DUMMY_CREDENTIALS, MotoServer
@@ -74,7 +74,7 @@ def apply_expected_settings(server: MotoServer, params: Parameters) -> None:
     if params.builder_role_arn:
         client(server, "iam").put_role_policy(
             RoleName=params.builder_role_arn.rsplit("/", 1)[1], PolicyName="ecr-push-pull",
-            PolicyDocument=policy_text(params.push_pull_identity_policy))
+            PolicyDocument=policy_text(documents.push_pull_identity_policy(params)))
     ecr = client(server, "ecr")
     if params.replication_regions:
         ecr.put_replication_configuration(replicationConfiguration={"rules": [{
@@ -84,12 +84,12 @@ def apply_expected_settings(server: MotoServer, params: Parameters) -> None:
                                   for f in params.replication_filters]}]})
     for name in params.repositories:
         ecr.set_repository_policy(repositoryName=name,
-                                  policyText=policy_text(params.repository_policy))
+                                  policyText=policy_text(documents.repository_policy(params)))
         ecr.put_image_scanning_configuration(
             repositoryName=name, imageScanningConfiguration={"scanOnPush": params.scan_on_push})
-        if params.lifecycle_policy:
+        if documents.lifecycle_policy(params):
             ecr.put_lifecycle_policy(repositoryName=name,
-                                     lifecyclePolicyText=policy_text(params.lifecycle_policy))
+                                     lifecyclePolicyText=policy_text(documents.lifecycle_policy(params)))
 
 
 def repository_names(server: MotoServer) -> set[str]:
@@ -135,7 +135,7 @@ def deploy_and_prove(tmp_path: Path, data: dict[str, Any]) -> None:
 
         # one action removed from one repository's policy is named, with the repository
         victim = params.repositories[len(params.repositories) // 2]
-        document = params.repository_policy
+        document = documents.repository_policy(params)
         document["Statement"][0]["Action"].remove("ecr:PutImage")
         client(server, "ecr").set_repository_policy(repositoryName=victim,
                                                     policyText=policy_text(document))

@@ -67,6 +67,8 @@ def test_wheel_holds_both_packages_typed_and_no_tests(dist: Path) -> None:
     files = zipfile.ZipFile(wheel).namelist()
     assert "ecr_cluster_access/py.typed" in files
     assert "cdk8s_charts/py.typed" in files
+    schema = zipfile.ZipFile(wheel).read("ecr_cluster_access/params/parameters.schema.json")
+    assert json.loads(schema)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert not [f for f in files if f.startswith("tests/")]
     metadata = zipfile.ZipFile(wheel).read(
         next(f for f in files if f.endswith("METADATA"))).decode()
@@ -97,3 +99,6 @@ def test_wheel_installs_into_a_fresh_venv_and_synthesizes_a_user_app(
                     "import ecr_cluster_access; print(ecr_cluster_access.__file__)"],
                    cwd=tmp_path, check=True).stdout
     assert location.startswith(str(venv))
+    printed = run([str(venv / "bin" / "ecr-cluster-access"), "schema"], cwd=tmp_path,
+                  check=True).stdout
+    assert printed == (ROOT / "ecr_cluster_access/params/parameters.schema.json").read_text()

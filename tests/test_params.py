@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ecr_cluster_access import Lifecycle, ParameterError, Parameters, load_parameters
+from ecr_cluster_access import Lifecycle, ParameterError, Parameters, documents, load_parameters
 from ecr_cluster_access.params import MAX_REPOSITORIES_PER_STACK, estimated_template_bytes
 
 from .conftest import DEFAULT, ROOT, params_dict
@@ -92,7 +92,7 @@ def test_cdk_json_without_the_block_is_reported(tmp_path: Path) -> None:
 
 def test_importing_the_model_does_not_import_aws_cdk_or_cdk8s() -> None:
     code = (
-        "import sys, ecr_cluster_access, ecr_cluster_access.params, ecr_cluster_access.policy\n"
+        "import sys, ecr_cluster_access, ecr_cluster_access.params, ecr_cluster_access.documents\n"
         "ecr_cluster_access.load_parameters()\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('aws_cdk', 'cdk8s', 'jsii')]\n"
         "print(bad)\n"
@@ -230,7 +230,9 @@ def test_fails_on_namespace_that_is_not_a_dns1123_label(namespace: str) -> None:
 
 
 def test_fails_on_unknown_key() -> None:
-    assert one_problem(workerRoleArn="x").startswith("workerRoleArn: unknown key: accepted keys")
+    assert one_problem(workerRoleArn="x") == (
+        "workerRoleArn: unknown key: did you mean workerRoleArns? (ecr-cluster-access schema "
+        "lists every key)")
 
 
 def test_fails_on_missing_required_keys() -> None:
@@ -284,7 +286,7 @@ def test_defaults_keep_everything() -> None:
     params = Parameters.from_mapping(params_dict())
     assert params.removal_policy == "retain"
     assert params.empty_on_delete is False
-    assert params.lifecycle_policy is None
+    assert documents.lifecycle_policy(params) is None
     assert params.scan_on_push is True
     assert params.effective_tag_mutability == "MUTABLE"
     assert params.encryption == "AES256"
@@ -292,7 +294,7 @@ def test_defaults_keep_everything() -> None:
 
 def test_empty_on_delete_needs_destroy() -> None:
     assert one_problem(emptyOnDelete=True).startswith(
-        "emptyOnDelete: True deletes images but removalPolicy is 'retain'")
+        "emptyOnDelete: true deletes images but removalPolicy is 'retain'")
 
 
 def test_fails_on_unknown_removal_policy() -> None:
@@ -415,7 +417,7 @@ def test_builder_identity_mode_is_checked() -> None:
 
 
 def test_builder_identity_needs_a_mode() -> None:
-    assert one_problem(builderIdentity={}) == "builderIdentity: missing mode"
+    assert one_problem(builderIdentity={}).startswith("builderIdentity.mode: missing: irsa")
 
 
 def test_builder_identity_unknown_key_is_named() -> None:
@@ -527,7 +529,7 @@ def test_replication_regions_are_regions_listed_once() -> None:
 
 def test_replication_filters_at_most_100_repositories() -> None:
     names = [f"repo-{i}" for i in range(101)]
-    assert one_problem(repositories=names, replicationRegions=["us-west-2"]).startswith(
+    assert problems_of(repositories=names, replicationRegions=["us-west-2"])[0].startswith(
         "replicationRegions: a replication rule filters at most 100 repositories; 101")
 
 

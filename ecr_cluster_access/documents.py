@@ -1,15 +1,22 @@
-"""Pure functions that render what both halves, the live check and the tests share.
+"""Every document the project renders, as pure functions: the one home for each of them.
 
-Nothing here imports ``aws_cdk`` or ``cdk8s``: the CDK construct, the cdk8s chart, the
-``check`` command and the tests all call these functions, so there is one rendering of the
-repository policy, the lifecycle policy, the registry host and the docker ``config.json``.
+The repository policy, the identity policies (worker roles, builder role, developers,
+cross-account roles, the creation template's role), the trust policies, the lifecycle policy
+and the docker ``config.json``. Nothing here imports ``aws_cdk`` or ``cdk8s``: the CDK
+construct, the cdk8s chart, the ``check`` command and the tests all call these functions, so
+each document has exactly one rendering. The lower-level functions take plain values (so the
+parameters' own size checks can use them before a :class:`Parameters` exists); the functions
+at the end take a :class:`Parameters`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .params import Parameters
 
 #: The seven actions the guide's repository policy grants the worker role, sorted.
 PUSH_PULL_ACTIONS: tuple[str, ...] = (
@@ -46,41 +53,6 @@ MAX_ROLE_INLINE_POLICY_CHARS = 10_240
 
 #: The docker credential helper the guide's ``config.json`` names for each registry host.
 CREDENTIAL_HELPER = "ecr-login"
-
-
-def partition_for_region(region: str) -> str:
-    """Return the AWS partition of ``region``: ``aws-cn``, ``aws-us-gov`` or ``aws``."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
-
-
-def dns_suffix(region: str) -> str:
-    """Return the DNS suffix of ``region``'s endpoints (``amazonaws.com.cn`` in China)."""
-    return "amazonaws.com.cn" if partition_for_region(region) == "aws-cn" else "amazonaws.com"
-
-
-def registry_host(account: str, region: str) -> str:
-    """Return the private registry host that serves every repository of an account and region."""
-    return f"{account}.dkr.ecr.{region}.{dns_suffix(region)}"
-
-
-def repository_arn(account: str, region: str, name: str) -> str:
-    """Return the ARN of repository ``name`` in ``account`` and ``region``."""
-    return f"arn:{partition_for_region(region)}:ecr:{region}:{account}:repository/{name}"
-
-
-def account_of_arn(arn: str) -> str:
-    """Return the account field (the fifth) of an ARN, or ``""`` if it has none."""
-    parts = arn.split(":", 5)
-    return parts[4] if len(parts) == 6 else ""
-
-
-def role_name_of_arn(arn: str) -> str:
-    """Return the role name of an IAM role ARN: the last segment of its path."""
-    return arn.rsplit("/", 1)[-1]
 
 
 def repository_policy_document(principal_arns: Iterable[str]) -> dict[str, Any]:
@@ -263,3 +235,89 @@ def docker_config(hosts: Iterable[str]) -> dict[str, Any]:
 def docker_config_json(hosts: Iterable[str]) -> bytes:
     """Return :func:`docker_config` as the exact bytes the Secret carries (sorted, ends in \\n)."""
     return (json.dumps(docker_config(hosts), indent=2, sort_keys=True) + "\n").encode()
+
+
+# ---------------------------------------------------------------------------------------------
+# The documents of one parameters object: what the construct, the chart and ``check`` use.
+# ---------------------------------------------------------------------------------------------
+
+def repository_policy(params: Parameters) -> dict[str, Any]:
+    """The repository policy every repository (and the creation template) carries."""
+    return repository_policy_document(params.repository_principal_arns)
+
+
+def lifecycle_policy(params: Parameters) -> dict[str, Any] | None:
+    """The ECR lifecycle policy, or ``None`` when no lifecycle rule is set."""
+    return lifecycle_policy_document(params.lifecycle.untagged_expire_days,
+                                     params.lifecycle.keep_last_images)
+
+
+def push_pull_identity_policy(params: Parameters) -> dict[str, Any]:
+    """The identity policy of a principal that pushes (the builder role): the seven actions
+    on these repositories, the token, create-on-push under the prefix and replica pulls."""
+    return push_pull_identity_document(
+        params.repository_arns, create_on_push_arn=params.create_on_push_arn,
+        tag_on_create=bool(params.tags), replica_arns=params.replica_repository_arns)
+
+
+def developer_policy(params: Parameters) -> dict[str, Any]:
+    """The developers' managed policy: the seven actions on these repositories and the token."""
+    return push_pull_identity_document(params.repository_arns)
+
+
+def cross_account_identity_policy(params: Parameters) -> dict[str, Any]:
+    """What an account owning a cross-account worker role must attach to it on its side."""
+    return push_pull_identity_document(params.repository_arns)
+
+
+def worker_identity_policy(params: Parameters) -> dict[str, Any]:
+    """The identity policy of same-account worker roles: the authorization token, plus
+    create-on-push under the prefix and pulls from replicas when those are set (the seven
+    actions on the repositories come from the repository policy)."""
+    document = authorization_token_document()
+    if params.create_on_push_arn:
+        document["Statement"].append(
+            create_on_push_statement(params.create_on_push_arn, bool(params.tags)))
+    if params.replication_regions:
+        document["Statement"].append(replica_pull_statement(params.replica_repository_arns))
+    return document
+
+
+def builder_trust_policy(params: Parameters) -> dict[str, Any] | None:
+    """The builder role's trust policy, or ``None`` without a builder identity."""
+    identity = params.builder_identity
+    if identity is None or params.builder_namespace is None:
+        return None
+    return builder_trust_document(identity.mode, params.builder_namespace,
+                                  identity.service_account, identity.oidc_provider_arn)
+
+
+#: The service principal ECR uses to apply a creation template's tags or customer key.
+ECR_SERVICE = "ecr.amazonaws.com"
+
+
+def creation_template_trust_policy() -> dict[str, Any]:
+    """The trust policy of the role ECR assumes to apply a creation template."""
+    return {"Version": POLICY_VERSION, "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": ECR_SERVICE}, "Action": "sts:AssumeRole"}]}
+
+
+def creation_template_role_policy(params: Parameters) -> dict[str, Any] | None:
+    """What ECR needs to create create-on-push repositories with tags or a customer managed
+    key, or ``None`` when it needs no role (no prefix, or neither tags nor a key)."""
+    if params.create_on_push_arn is None or not (params.tags or params.kms_key_arn):
+        return None
+    statements: list[dict[str, Any]] = [{
+        "Effect": "Allow",
+        "Action": [CREATE_REPOSITORY_ACTION, TAG_RESOURCE_ACTION],
+        "Resource": params.create_on_push_arn,
+    }]
+    if params.kms_key_arn:
+        statements.append({"Effect": "Allow", "Resource": params.kms_key_arn,
+                           "Action": ["kms:CreateGrant", "kms:DescribeKey", "kms:RetireGrant"]})
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def docker_config_bytes(params: Parameters) -> bytes:
+    """The exact ``config.json`` bytes the ``ecr-config`` Secret carries."""
+    return docker_config_json(params.registry_hosts)

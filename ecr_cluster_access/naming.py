@@ -1,0 +1,52 @@
+"""Pure functions for AWS names: partitions, registry hosts and ARNs.
+
+No ``aws_cdk``, no ``cdk8s``: the parameters model, the documents, the construct, the chart and
+``check`` all derive names here, so there is one spelling of each.
+"""
+
+from __future__ import annotations
+
+
+def partition_for_region(region: str) -> str:
+    """Return the AWS partition of ``region``: ``aws-cn``, ``aws-us-gov`` or ``aws``."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def dns_suffix(region: str) -> str:
+    """Return the DNS suffix of ``region``'s endpoints (``amazonaws.com.cn`` in China)."""
+    return "amazonaws.com.cn" if partition_for_region(region) == "aws-cn" else "amazonaws.com"
+
+
+def registry_host(account: str, region: str) -> str:
+    """Return the private registry host that serves every repository of an account and region."""
+    return f"{account}.dkr.ecr.{region}.{dns_suffix(region)}"
+
+
+def repository_arn(account: str, region: str, name: str) -> str:
+    """Return the ARN of repository ``name`` in ``account`` and ``region``."""
+    return f"arn:{partition_for_region(region)}:ecr:{region}:{account}:repository/{name}"
+
+
+def role_arn(account: str, region: str, name: str) -> str:
+    """Return the ARN of IAM role ``name`` (no path) in ``account``, in ``region``'s partition."""
+    return f"arn:{partition_for_region(region)}:iam::{account}:role/{name}"
+
+
+def account_of_arn(arn: str) -> str:
+    """Return the account field (the fifth) of an ARN, or ``""`` if it has none."""
+    parts = arn.split(":", 5)
+    return parts[4] if len(parts) == 6 else ""
+
+
+def role_name_of_arn(arn: str) -> str:
+    """Return the role name of an IAM role ARN: the last segment of its path."""
+    return arn.rsplit("/", 1)[-1]
+
+
+def principal_kind_of_arn(arn: str) -> str:
+    """Return ``role``, ``user`` or ``group`` for an IAM principal ARN."""
+    return arn.split(":", 5)[5].split("/", 1)[0]

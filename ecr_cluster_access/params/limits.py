@@ -1,0 +1,125 @@
+"""Capacity and size limits: what AWS would refuse at deploy time, checked at load time.
+
+ECR's repository policy text (10,240 characters), IAM's managed policy (6,144) and a role's
+inline policies (10,240), and CloudFormation's template size (1 MB through S3). The sizes are
+measured on the documents :mod:`ecr_cluster_access.documents` renders, so they are exactly
+what the stack sends. These are cross-field checks: each runs once the fields it reads passed
+their own rules.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from .. import documents, naming
+from .rules import builder_role_name, cross
+
+#: CloudFormation accepts a template of at most 1 MB through S3; estimates stay below this.
+MAX_TEMPLATE_BYTES = 1_000_000
+
+
+def principal_arns(values: Mapping[str, Any]) -> set[str]:
+    """Worker roles plus the builder role: the principals of the repository policy."""
+    principals = set(values.get("worker_role_arns") or ())
+    identity = values.get("builder_identity")
+    if identity is not None:
+        principals.add(naming.role_arn(values["account"], values["region"],
+                                       builder_role_name(values["stack_name"], identity)))
+    return principals
+
+
+def estimated_template_bytes(values: Mapping[str, Any]) -> int:
+    """Return an upper estimate of the synthesized template's size in bytes.
+
+    Each repository resource carries its own copy of the repository policy and lifecycle
+    policy, so those dominate. The constants are measured on synthesized templates with a
+    margin; a test checks the estimate stays above the real size.
+    """
+    repository_policy = documents.repository_policy_document(principal_arns(values))
+    lifecycle = values.get("lifecycle")
+    lifecycle_doc = documents.lifecycle_policy_document(
+        lifecycle.untagged_expire_days, lifecycle.keep_last_images) if lifecycle else None
+    tags = values.get("tags") or {}
+    per_repository = (
+        1_000
+        + int(1.8 * len(json.dumps(repository_policy)))
+        + (int(1.6 * len(json.dumps(lifecycle_doc))) + 100 if lifecycle_doc else 0)
+        + sum(len(k) + len(v) + 60 for k, v in tags.items())
+    )
+    names = values.get("repositories", ())
+    developer = len(names) * 120 if values.get("developer_principal_arns") else 0
+    return 20_000 + developer + sum(per_repository + 4 * len(n) for n in names)
+
+
+@cross("worker_role_arns", "builder_identity", "account", "region", "stack_name")
+def _repository_policy_size(values: Mapping[str, Any], problems: list[str]) -> None:
+    principals = sorted(principal_arns(values))
+    text = documents.policy_text(documents.repository_policy_document(principals))
+    if len(text) <= documents.MAX_REPOSITORY_POLICY_CHARS:
+        return
+    workers = sorted(set(values["worker_role_arns"]))
+    builder = [p for p in principals if p not in workers]
+    # how many of the given worker roles fit next to the builder role, if any
+    fit = 0
+    for count in range(1, len(workers) + 1):
+        document = documents.repository_policy_document([*workers[:count], *builder])
+        if len(documents.policy_text(document)) > documents.MAX_REPOSITORY_POLICY_CHARS:
+            break
+        fit = count
+    beside = " beside the builder role" if builder else ""
+    problems.append(
+        f"workerRoleArns: the repository policy for {len(principals)} roles is {len(text)} "
+        f"characters, over ECR's {documents.MAX_REPOSITORY_POLICY_CHARS}: {fit} of these worker "
+        f"roles fit in one policy{beside}; give at most {fit}, or split the clusters across "
+        "stacks with fewer roles each")
+
+
+@cross("developer_principal_arns", "repositories", "account", "region")
+def _developer_policy_size(values: Mapping[str, Any], problems: list[str]) -> None:
+    if not values.get("developer_principal_arns"):
+        return
+    arns = [naming.repository_arn(values["account"], values["region"], n)
+            for n in values["repositories"]]
+    text = documents.policy_text(documents.push_pull_identity_document(arns))
+    if len(text) > documents.MAX_MANAGED_POLICY_CHARS:
+        problems.append(
+            f"developerPrincipalArns: the developer policy for {len(arns)} repositories is "
+            f"{len(text)} characters, over IAM's {documents.MAX_MANAGED_POLICY_CHARS} for a "
+            "managed policy: give fewer repositories or grant developers separately")
+
+
+@cross("builder_identity", "replication_regions", "repositories", "account", "region", "tags",
+       "create_on_push_prefix")
+def _identity_policy_size(values: Mapping[str, Any], problems: list[str]) -> None:
+    if values.get("builder_identity") is None and not values.get("replication_regions"):
+        return
+    regions = [values["region"], *(values.get("replication_regions") or ())]
+    arns = [naming.repository_arn(values["account"], r, n)
+            for r in regions for n in values["repositories"]]
+    prefix = values.get("create_on_push_prefix")
+    text = documents.policy_text(documents.push_pull_identity_document(
+        arns, tag_on_create=bool(values.get("tags")), create_on_push_arn=(
+            naming.repository_arn(values["account"], values["region"], f"{prefix}/*")
+            if prefix else None)))
+    if len(text) > documents.MAX_ROLE_INLINE_POLICY_CHARS:
+        per = len(text) / len(values["repositories"])
+        field_name = ("builderIdentity" if values.get("builder_identity") is not None
+                      else "replicationRegions")
+        problems.append(
+            f"{field_name}: the identity policy for {len(values['repositories'])} repositories "
+            f"in {len(regions)} regions is {len(text)} characters, over IAM's "
+            f"{documents.MAX_ROLE_INLINE_POLICY_CHARS} for a role's inline policies: about "
+            f"{int(documents.MAX_ROLE_INLINE_POLICY_CHARS / per)} repositories fit")
+
+
+@cross("repositories", "worker_role_arns", "builder_identity", "account", "region",
+       "stack_name", "lifecycle", "tags", "developer_principal_arns")
+def _template_size(values: Mapping[str, Any], problems: list[str]) -> None:
+    size = estimated_template_bytes(values)
+    if size > MAX_TEMPLATE_BYTES:
+        problems.append(
+            f"repositories: {len(values['repositories'])} repositories make a template of about "
+            f"{size} bytes, over CloudFormation's 1 MB: give fewer repositories or fewer worker "
+            "roles per stack")

@@ -1,0 +1,361 @@
+"""The parameters model: each field declared once, with its type, default, doc and rule.
+
+Files use camelCase keys (``workerRoleArns``), derived from the snake_case field names
+(``worker_role_arns``). Constructing a :class:`Parameters` (from Python or through
+:meth:`Parameters.from_mapping`) validates every value and raises :class:`ParameterError`
+listing all problems, one line each, naming the field, quoting the value and saying what is
+accepted. The nested classes are plain records; :class:`Parameters` checks them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from .. import naming
+from . import limits
+from . import rules as r
+from .spec import (
+    Bool,
+    Nested,
+    ParameterError,
+    Text,
+    TextList,
+    TextMap,
+    check_fields,
+    declare,
+    declared_fields,
+    from_file_mapping,
+    normalise,
+    to_file_mapping,
+)
+
+#: The CronJob refresher's default image: it must hold ``aws`` (the AWS CLI), ``kubectl``
+#: and a POSIX shell.
+DEFAULT_REFRESH_IMAGE = "docker.io/alpine/k8s:1.31.4"
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """ECR lifecycle rules; both unset (the default) means no lifecycle policy, nothing expires."""
+
+    untagged_expire_days: int | None = field(default=None, metadata=declare(
+        r.LIFECYCLE_COUNT, "Expire untagged images this many days after they were pushed.",
+        default_doc="never"))
+    keep_last_images: int | None = field(default=None, metadata=declare(
+        r.LIFECYCLE_COUNT, "Keep only this many most recent images, whatever their tags.",
+        default_doc="keep all"))
+
+
+@dataclass(frozen=True)
+class BuilderIdentity:
+    """An IAM role of the builder's own, trusted by one Kubernetes ServiceAccount.
+
+    For clusters whose pods cannot reach the node role (IMDSv2 hop limit 1, or not EKS nodes).
+    The role gets the seven push/pull actions on the repositories plus the authorization
+    token, and the repository policy names it next to the worker roles.
+    """
+
+    mode: str = field(metadata=declare(
+        r.choice("irsa", "pod-identity"),
+        "irsa (IAM roles for service accounts, through the cluster's OIDC provider) or "
+        "pod-identity (EKS Pod Identity)."))
+    service_account: str = field(default="ecr-builder", metadata=declare(
+        r.dns_subdomain(), "The builder's ServiceAccount."))
+    namespace: str | None = field(default=None, metadata=declare(
+        r.dns_label(), "Its namespace.", default_doc="`namespace`"))
+    role_name: str | None = field(default=None, metadata=declare(
+        r.ROLE_NAME_RULE, "The IAM role's name.", default_doc="`<stackName>-builder`"))
+    oidc_provider_arn: str | None = field(default=None, metadata=declare(
+        r.OIDC_PROVIDER_ARN_RULE, "With irsa (required): the cluster's IAM OIDC provider ARN, "
+        "in `account`."))
+    cluster_name: str | None = field(default=None, metadata=declare(
+        r.CLUSTER_NAME_RULE, "With pod-identity (required): the EKS cluster name."))
+
+
+@dataclass(frozen=True)
+class PullSecret:
+    """A pull secret the kubelet can use: ``auths`` with a real ECR token, refreshed.
+
+    For clusters whose nodes cannot pull through their node role. The kubelet ignores
+    ``credHelpers``, so this Secret carries the token itself, renewed well inside its
+    12-hour life, either by the External Secrets Operator or by a CronJob.
+    """
+
+    mode: str = field(metadata=declare(
+        r.choice("external-secrets", "cronjob"),
+        "external-secrets (the operator's ECRAuthorizationToken generator and an "
+        "ExternalSecret) or cronjob (a self-contained CronJob with its own RBAC)."))
+    name: str = field(default="ecr-pull", metadata=declare(
+        r.dns_subdomain(), "The Secret's name."))
+    namespaces: Sequence[str] = field(default=(), metadata=declare(
+        TextList(r.dns_label()), "Namespaces that get the Secret.", default_doc="`namespace`"))
+    service_accounts: Sequence[str] = field(default=(), metadata=declare(
+        TextList(r.dns_subdomain()), "ServiceAccounts (in each of those namespaces) that list "
+        "it in imagePullSecrets."))
+    refresh_hours: int = field(default=6, metadata=declare(
+        r.REFRESH_HOURS, "Hours between refreshes, 1 to 8 (tokens live 12)."))
+    image: str = field(default=DEFAULT_REFRESH_IMAGE, metadata=declare(
+        r.IMAGE_RULE, "With cronjob: the refresher's image (needs aws, kubectl and sh)."))
+
+    def __post_init__(self) -> None:
+        normalise(self)
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Everything both halves need: the AWS repositories and the cluster's ``ecr-config`` Secret.
+
+    Constructing one validates every value and raises :class:`ParameterError` listing all
+    problems. Lists become tuples and tags are sorted, so a ``Parameters`` is immutable and
+    compares equal however it was made. Each field's doc is in its declaration (and in the
+    README's table and the JSON Schema, both derived from it).
+    """
+
+    account: str = field(metadata=declare(
+        r.ACCOUNT_RULE, "The 12-digit AWS account that owns the repositories (a quoted string)."))
+    region: str = field(metadata=declare(
+        r.REGION_RULE, "The AWS region of the repositories, such as us-east-1; cn-* regions use "
+        "aws-cn, us-gov-* use aws-us-gov."))
+    repositories: Sequence[str] = field(metadata=declare(
+        TextList(r.REPOSITORY_RULE, required=True, max_items=r.MAX_REPOSITORIES_PER_STACK,
+                 too_many="{n} repositories do not fit in one CloudFormation stack: give at "
+                 "most {max} (500 resources, 10 kept for the stack)"),
+        "One or more ECR repository names, each created with the guide's policy."))
+    worker_role_arns: Sequence[str] = field(metadata=declare(
+        TextList(r.ROLE_ARN_RULE, required=True),
+        "One or more IAM role ARNs of the cluster's workers (the guide's k8s_worker_iam_role); "
+        "their partition must match the region."))
+    secret_name: str = field(default="ecr-config", metadata=declare(
+        r.dns_subdomain(), "Name of the cluster Secret holding the docker config.json."))
+    namespace: str = field(default="default", metadata=declare(
+        r.dns_label(), "Namespace of that Secret."))
+    stack_name: str = field(default="EcrClusterAccess", metadata=declare(
+        r.STACK_NAME_RULE, "CloudFormation stack name used by app.py."))
+    developer_principal_arns: Sequence[str] = field(default=(), metadata=declare(
+        TextList(r.PRINCIPAL_ARN_RULE),
+        "IAM roles, users or groups in `account` given a developer push/pull managed policy; "
+        "none means no developer policy."))
+    image_tag_mutability: str = field(default="MUTABLE", metadata=declare(
+        r.choice("MUTABLE", "IMMUTABLE"), "Whether image tags can be overwritten."))
+    image_tag_mutability_exclusion_filters: Sequence[str] = field(default=(), metadata=declare(
+        TextList(r.EXCLUSION_FILTER_RULE, max_items=r.MAX_EXCLUSION_FILTERS,
+                 too_many="{n} filters given: ECR accepts at most {max}"),
+        "Up to five tag wildcards (such as latest, cache-*) that take the opposite mutability."))
+    scan_on_push: bool = field(default=True, metadata=declare(
+        Bool(), "Basic image scanning on every push."))
+    lifecycle: Lifecycle = field(default_factory=Lifecycle, metadata=declare(
+        Nested(Lifecycle), "Lifecycle rules.", default_doc="none: nothing expires"))
+    encryption: str = field(default="AES256", metadata=declare(
+        r.choice("AES256", "KMS"), "AES256 (ECR's own server-side encryption) or KMS."))
+    kms_key_arn: str | None = field(default=None, metadata=declare(
+        r.KMS_KEY_ARN_RULE, "With KMS: a customer managed key ARN in `region`.",
+        default_doc="the AWS managed key"))
+    tags: Mapping[str, str] = field(default_factory=dict, metadata=declare(
+        TextMap(r.TAG_KEY_RULE, r.TAG_VALUE_RULE, r.MAX_TAGS,
+                too_many="{n} tags given: AWS accepts at most {max}"),
+        "Resource tags on every repository (at most 50)."))
+    removal_policy: str = field(default="retain", metadata=declare(
+        r.choice("retain", "destroy"),
+        "retain: repositories and images survive removal from the stack and stack deletion; "
+        "destroy: CloudFormation deletes them."))
+    empty_on_delete: bool = field(default=False, metadata=declare(
+        Bool(), "With destroy only: delete the images too (else a non-empty repository is "
+        "kept)."))
+    builder_identity: BuilderIdentity | None = field(default=None, metadata=declare(
+        Nested(BuilderIdentity), "A builder role of its own (IRSA or EKS Pod Identity); without "
+        "it builders use the worker (node) role."))
+    pull_secret: PullSecret | None = field(default=None, metadata=declare(
+        Nested(PullSecret), "A refreshed auths pull secret for the kubelet; without it nodes "
+        "pull through their node role."))
+    create_on_push_prefix: str | None = field(default=None, metadata=declare(
+        r.PREFIX_RULE, "A repository name prefix for create-on-push: a push to "
+        "<prefix>/<new name> creates the repository with the same policy and settings."))
+    replication_regions: Sequence[str] = field(default=(), metadata=declare(
+        TextList(Text("an AWS region", "use a name such as us-west-2", pattern=r.REGION,
+                        max_length=32), max_items=r.MAX_REPLICATION_DESTINATIONS,
+                 too_many="{n} regions given: ECR replicates to at most {max}"),
+        "Other regions of the same account that ECR replicates the repositories to; the "
+        "stack's replication configuration replaces any other in the region."))
+
+    def __post_init__(self) -> None:
+        normalise(self)
+        problems = validate({f.name: getattr(self, f.name) for f in fields(self)})
+        if problems:
+            raise ParameterError(problems)
+
+    # --- derived names (documents live in ecr_cluster_access.documents) ---------------------
+
+    @property
+    def partition(self) -> str:
+        """The AWS partition of :attr:`region`."""
+        return naming.partition_for_region(self.region)
+
+    @property
+    def registry_host(self) -> str:
+        """``<account>.dkr.ecr.<region>.amazonaws.com`` (``.com.cn`` in China)."""
+        return naming.registry_host(self.account, self.region)
+
+    @property
+    def registry_host_regions(self) -> tuple[tuple[str, str], ...]:
+        """Every registry host the cluster uses, with its region: home region first, then
+        each replication region."""
+        return tuple((naming.registry_host(self.account, region), region)
+                     for region in (self.region, *self.replication_regions))
+
+    @property
+    def registry_hosts(self) -> tuple[str, ...]:
+        """Every registry host the cluster's ``config.json`` must map to ``ecr-login``."""
+        return tuple(host for host, _ in self.registry_host_regions)
+
+    @property
+    def replica_repository_arns(self) -> tuple[str, ...]:
+        """The ARN of every repository's replica in every replication region."""
+        return tuple(naming.repository_arn(self.account, region, name)
+                     for region in self.replication_regions for name in self.repositories)
+
+    @property
+    def replication_filters(self) -> tuple[str, ...]:
+        """The replication rule's prefix filters: each repository name, and the create-on-push
+        prefix (as ``<prefix>/``) when there is one."""
+        extra = (f"{self.create_on_push_prefix}/",) if self.create_on_push_prefix else ()
+        return (*self.repositories, *extra)
+
+    @property
+    def builder_role_arn(self) -> str | None:
+        """The builder role's ARN, or ``None`` without :attr:`builder_identity`."""
+        if self.builder_identity is None:
+            return None
+        return naming.role_arn(self.account, self.region,
+                               r.builder_role_name(self.stack_name, self.builder_identity))
+
+    @property
+    def builder_namespace(self) -> str | None:
+        """The builder ServiceAccount's namespace, or ``None`` without a builder identity."""
+        if self.builder_identity is None:
+            return None
+        return self.builder_identity.namespace or self.namespace
+
+    @property
+    def builder_annotations(self) -> dict[str, str]:
+        """The builder ServiceAccount's annotations: the role ARN for IRSA, else none."""
+        from ..documents import IRSA_ANNOTATION
+
+        identity = self.builder_identity
+        if identity is None or identity.mode != "irsa" or self.builder_role_arn is None:
+            return {}
+        return {IRSA_ANNOTATION: self.builder_role_arn}
+
+    @property
+    def pull_secret_namespaces(self) -> tuple[str, ...]:
+        """Namespaces that get the pull secret (none without :attr:`pull_secret`)."""
+        if self.pull_secret is None:
+            return ()
+        return tuple(self.pull_secret.namespaces) or (self.namespace,)
+
+    @property
+    def pull_secret_service_accounts(self) -> tuple[tuple[str, str], ...]:
+        """``(namespace, name)`` of every ServiceAccount that lists the pull secret."""
+        if self.pull_secret is None:
+            return ()
+        return tuple((namespace, account) for namespace in self.pull_secret_namespaces
+                     for account in self.pull_secret.service_accounts)
+
+    @property
+    def create_on_push_arn(self) -> str | None:
+        """The ARN pattern of repositories create-on-push may make, or ``None``."""
+        if self.create_on_push_prefix is None:
+            return None
+        return naming.repository_arn(self.account, self.region, f"{self.create_on_push_prefix}/*")
+
+    @property
+    def repository_principal_arns(self) -> tuple[str, ...]:
+        """The principals the repository policy grants, sorted: worker roles and builder role."""
+        return tuple(sorted(limits.principal_arns(vars(self))))
+
+    @property
+    def effective_tag_mutability(self) -> str:
+        """The ECR ``ImageTagMutability`` value, ``*_WITH_EXCLUSION`` when filters are set."""
+        if self.image_tag_mutability_exclusion_filters:
+            return f"{self.image_tag_mutability}_WITH_EXCLUSION"
+        return self.image_tag_mutability
+
+    @property
+    def same_account_worker_role_arns(self) -> tuple[str, ...]:
+        """Worker roles in :attr:`account`: the stack grants them the authorization token."""
+        return tuple(a for a in self.worker_role_arns if naming.account_of_arn(a) == self.account)
+
+    @property
+    def cross_account_worker_role_arns(self) -> tuple[str, ...]:
+        """Worker roles in other accounts: those accounts must grant them on their side."""
+        return tuple(a for a in self.worker_role_arns if naming.account_of_arn(a) != self.account)
+
+    @property
+    def repository_arns(self) -> tuple[str, ...]:
+        """The ARN of every repository, in parameter order."""
+        return tuple(naming.repository_arn(self.account, self.region, n)
+                     for n in self.repositories)
+
+    @property
+    def repository_uris(self) -> tuple[str, ...]:
+        """``<registry host>/<name>`` of every repository, in parameter order."""
+        return tuple(f"{self.registry_host}/{n}" for n in self.repositories)
+
+    # --- files ------------------------------------------------------------------------------
+
+    def to_mapping(self) -> dict[str, Any]:
+        """Return the parameters as a file would spell them (camelCase keys, JSON types)."""
+        return to_file_mapping(self)
+
+    @classmethod
+    def from_mapping(cls, raw: object) -> Parameters:
+        """Build parameters from a camelCase mapping (a ``cdk.json`` block or a config file).
+
+        Unknown keys, missing keys, wrong types and bad values are all reported together, in
+        field order, and cross-field checks run for every field that passed its own rule.
+        """
+        problems: list[str] = []
+        values = from_file_mapping("", cls, raw, problems)
+        if values is None:
+            raise ParameterError(problems)
+        if problems:
+            problems.extend(validate(values))
+            raise ParameterError(sorted(problems, key=_field_rank))
+        return cls(**values)
+
+
+def validate(values: Mapping[str, Any]) -> list[str]:
+    """Return every problem with ``values`` (snake_case names), one line each; [] when valid.
+
+    Fields missing from ``values`` take their defaults (a missing required field is left to
+    the caller); each field is checked by its declared rule, then every cross-field check whose
+    fields all passed runs, so one bad field does not hide problems elsewhere.
+    """
+    present = dict(values)
+    for info in declared_fields(Parameters):
+        if info.name not in present and not info.required:
+            present[info.name] = info.default
+    problems: list[str] = []
+    bad = check_fields("", Parameters, _Record(present), problems)
+    valid = {name for name in present if name not in bad}
+    for check in r.CROSS_CHECKS:
+        if all(name in valid for name in check.needs):
+            check.run(present, problems)
+    return sorted(problems, key=_field_rank)
+
+
+class _Record:
+    """Attribute access to a dict, so a partial set of values checks like a dataclass."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.__dict__.update(values)
+
+
+_RANK = {info.key: i for i, info in enumerate(declared_fields(Parameters))}
+
+
+def _field_rank(problem: str) -> int:
+    """Sort key putting problems in the order of the fields (unknown keys last)."""
+    return _RANK.get(re.split(r"[:\[.]", problem, maxsplit=1)[0], len(_RANK))

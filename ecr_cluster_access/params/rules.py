@@ -1,0 +1,325 @@
+"""The rules: what each field accepts, and the checks that look at several fields at once.
+
+Every pattern here is matched against the whole string (``fullmatch``) with ``re.ASCII``, and
+written with explicit character classes, so it means the same in Python, in ``jsonschema`` and
+in an editor's ECMA-262 engine. Field-level rules are :mod:`.spec` objects used by the
+declarations in :mod:`.model`; cross-field checks are :class:`CrossCheck` entries that run
+when every field they need passed its own rule, even if other fields failed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .. import naming
+from .spec import Int, Text, show
+
+# --- patterns ----------------------------------------------------------------------------------
+
+REPOSITORY_NAME = r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"
+ACCOUNT = r"[0-9]{12}"
+REGION = r"(?:[a-z]{2}|us-gov)-[a-z]+-[0-9]{1,2}"
+PARTITION = r"aws|aws-cn|aws-us-gov"
+_IAM_NAME = r"[A-Za-z0-9+=,.@_-]"
+IAM_PATH = rf"(?:{_IAM_NAME}+/)*"
+
+
+def iam_arn(*kinds: str) -> str:
+    """The pattern of an IAM ARN of one of ``kinds`` (``role``, ``user``, ``group``)."""
+    return (rf"arn:(?:{PARTITION}):iam::[0-9]{{12}}:(?:{'|'.join(kinds)})/{IAM_PATH}"
+            rf"{_IAM_NAME}{{1,64}}")
+
+
+KMS_KEY_ARN = rf"arn:(?:{PARTITION}):kms:{REGION}:[0-9]{{12}}:key/[A-Za-z0-9-]{{1,128}}"
+OIDC_PROVIDER_ARN = (rf"arn:(?:{PARTITION}):iam::[0-9]{{12}}:oidc-provider/"
+                     r"[a-z0-9.-]+(?:/[A-Za-z0-9._-]+)*")
+ROLE_NAME = rf"{_IAM_NAME}{{1,64}}"
+CLUSTER_NAME = r"[0-9A-Za-z][A-Za-z0-9_-]{0,99}"
+DNS1123_LABEL = r"[a-z0-9](?:[-a-z0-9]*[a-z0-9])?"
+DNS1123_SUBDOMAIN = rf"{DNS1123_LABEL}(?:\.{DNS1123_LABEL})*"
+STACK_NAME = r"[A-Za-z][A-Za-z0-9-]{0,127}"
+EXCLUSION_FILTER = r"[0-9A-Za-z._*-]{1,128}"
+# An image reference as the container runtimes parse it (distribution/reference): an optional
+# registry host with port, lowercase path components, an optional tag and an optional digest.
+_HOST_PART = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_PATH_PART = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+IMAGE = (rf"(?:{_HOST_PART}(?:\.{_HOST_PART})*(?::[0-9]+)?/)?{_PATH_PART}(?:/{_PATH_PART})*"
+         r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
+         r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?")
+
+#: ECR: tag-mutability exclusion filters, 1 to 5; AWS: 50 tags a resource.
+MAX_EXCLUSION_FILTERS = 5
+MAX_TAGS = 50
+#: CloudFormation holds at most 500 resources in a stack; ten are kept for the stack's own
+#: resources (identity policies, CDK metadata); one resource is one repository.
+MAX_STACK_RESOURCES = 500
+RESERVED_STACK_RESOURCES = 10
+MAX_REPOSITORIES_PER_STACK = MAX_STACK_RESOURCES - RESERVED_STACK_RESOURCES
+#: ECR: at most 25 destinations in a registry's replication configuration, 100 filters a rule.
+MAX_REPLICATION_DESTINATIONS = 25
+MAX_REPLICATION_FILTERS = 100
+#: ECR lifecycle counts are 32-bit.
+MAX_COUNT = 2**31 - 1
+
+# --- field rules -------------------------------------------------------------------------------
+
+
+def _quote_hint(value: Any) -> str:
+    return " (write it as a quoted string)" if isinstance(value, int) and not isinstance(
+        value, bool) else ""
+
+
+_DNS_ACCEPTED = "starting and ending with a letter or digit"
+
+
+def dns_label(what: str = "a DNS-1123 label") -> Text:
+    """A Kubernetes namespace: a DNS-1123 label."""
+    return Text(what, f"use at most 63 lowercase letters, digits and '-', {_DNS_ACCEPTED}",
+                pattern=DNS1123_LABEL, max_length=63)
+
+
+def dns_subdomain(what: str = "a DNS-1123 subdomain") -> Text:
+    """A Kubernetes object name: a DNS-1123 subdomain."""
+    return Text(what, f"use at most 253 lowercase letters, digits and '-' and '.', "
+                f"{_DNS_ACCEPTED}", pattern=DNS1123_SUBDOMAIN, max_length=253)
+
+
+def choice(*choices: str) -> Text:
+    """One of ``choices``, spelled exactly."""
+    return Text("accepted", f"use one of {', '.join(choices)}", choices=choices)
+
+
+ACCOUNT_RULE = Text("an AWS account ID", "use 12 digits", pattern=ACCOUNT,
+                    type_hint=_quote_hint)
+REGION_RULE = Text("an AWS region", "use a name such as us-east-1, eu-west-2, cn-north-1 or "
+                   "us-gov-west-1", pattern=REGION, max_length=32)
+REPOSITORY_RULE = Text("a valid ECR repository name", "use 2-256 lowercase letters and digits, "
+                       "separated by single . _ - or /", pattern=REPOSITORY_NAME,
+                       min_length=2, max_length=256)
+ROLE_ARN_RULE = Text("an IAM role ARN", "use arn:<partition>:iam::<12-digit account>:role/<name>",
+                     pattern=iam_arn("role"), max_length=2048)
+PRINCIPAL_ARN_RULE = Text(
+    "an IAM role/user/group ARN", "use arn:<partition>:iam::<12-digit account>:role/<name>, "
+    "...:user/<name> or ...:group/<name>", pattern=iam_arn("role", "user", "group"),
+    max_length=2048)
+STACK_NAME_RULE = Text("a CloudFormation stack name", "use 1-128 letters, digits and '-', "
+                       "starting with a letter", pattern=STACK_NAME)
+EXCLUSION_FILTER_RULE = Text("a tag filter", "use 1-128 letters, digits and . _ - with * as a "
+                             "wildcard", pattern=EXCLUSION_FILTER)
+KMS_KEY_ARN_RULE = Text("a KMS key ARN", "use arn:<partition>:kms:<region>:<account>:key/<key id>",
+                        pattern=KMS_KEY_ARN)
+ROLE_NAME_RULE = Text("an IAM role name", "use 1-64 letters, digits and + = , . @ _ -",
+                      pattern=ROLE_NAME)
+OIDC_PROVIDER_ARN_RULE = Text(
+    "an IAM OIDC provider ARN", "irsa needs arn:<partition>:iam::<account>:oidc-provider/"
+    "<issuer host and path>", pattern=OIDC_PROVIDER_ARN, max_length=2048)
+CLUSTER_NAME_RULE = Text("an EKS cluster name", "use 1-100 letters, digits, - and _, starting "
+                         "with a letter or digit", pattern=CLUSTER_NAME)
+IMAGE_RULE = Text("an image reference", "use [host[:port]/]path[:tag][@sha256:<digest>] in "
+                  "ASCII, path in lowercase", pattern=IMAGE, max_length=512)
+
+
+def _root_prefix(value: str) -> str | None:
+    if value == "ROOT":
+        return ("is not accepted: it would let builders create any repository; give a prefix "
+                "such as 'builds'")
+    return None
+
+
+PREFIX_RULE = Text("a repository prefix", "use lowercase letters and digits separated by "
+                   "single . _ - or /, without a trailing /", pattern=REPOSITORY_NAME,
+                   max_length=256, extra=_root_prefix)
+
+_TAG_PUNCTUATION = set("_.:/=+-@ ")
+
+
+def _aws_tag_characters(value: str) -> str | None:
+    """AWS tags: letters, numbers, separators (spaces) and ``_ . : / = + - @`` only."""
+    for char in value:
+        if char not in _TAG_PUNCTUATION and unicodedata.category(char)[0] not in "LNZ":
+            return (f"holds {show(char)}, which AWS does not accept in tags: use letters, "
+                    "digits, spaces and _ . : / = + - @")
+    return None
+
+
+def _tag_key_extra(value: str) -> str | None:
+    if value.lower().startswith("aws:"):
+        return "is not accepted: keys starting with 'aws:' are reserved by AWS"
+    return _aws_tag_characters(value)
+
+
+TAG_KEY_RULE = Text("accepted", "use 1-128 characters, not starting with 'aws:'",
+                    max_length=128, extra=_tag_key_extra)
+TAG_VALUE_RULE = Text("accepted", "use a string of at most 256 characters", min_length=0,
+                      max_length=256, extra=_aws_tag_characters)
+LIFECYCLE_COUNT = Int(1, MAX_COUNT, ", or leave it out")
+REFRESH_HOURS = Int(1, 8, ", well inside the token's 12 hours")
+
+
+# --- cross-field checks ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """A check over several fields; runs only when each field in ``needs`` passed its rule."""
+
+    needs: tuple[str, ...]
+    run: Callable[[Mapping[str, Any], list[str]], None]
+
+
+CROSS_CHECKS: list[CrossCheck] = []
+
+
+def cross(*needs: str) -> Callable[[Callable[[Mapping[str, Any], list[str]], None]],
+                                   Callable[[Mapping[str, Any], list[str]], None]]:
+    """Register a cross-field check that needs the fields ``needs`` (snake_case names)."""
+    def register(run: Callable[[Mapping[str, Any], list[str]], None]
+                 ) -> Callable[[Mapping[str, Any], list[str]], None]:
+        CROSS_CHECKS.append(CrossCheck(needs, run))
+        return run
+    return register
+
+
+def _partition_problem(path: str, arn: str, region: str) -> str | None:
+    partition, expected = arn.split(":", 2)[1], naming.partition_for_region(region)
+    if partition != expected:
+        return (f"{path}: {show(arn)} is in partition {partition!r} but region {region!r} is "
+                f"in {expected!r}: use arn:{expected}:iam::...")
+    return None
+
+
+def _good_items(values: Mapping[str, Any], name: str, rule: Text) -> list[tuple[int, str]]:
+    """``(index, item)`` of the items of list ``name`` that pass ``rule`` (first of duplicates)."""
+    items = values.get(name) or ()
+    if not isinstance(items, (list, tuple)):
+        return []
+    seen: set[str] = set()
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, str) and item not in seen and rule.reason(item) is None:
+            seen.add(item)
+            out.append((i, item))
+    return out
+
+
+@cross("region")
+def _worker_role_partitions(values: Mapping[str, Any], problems: list[str]) -> None:
+    for i, arn in _good_items(values, "worker_role_arns", ROLE_ARN_RULE):
+        problem = _partition_problem(f"workerRoleArns[{i}]", arn, values["region"])
+        if problem:
+            problems.append(problem)
+
+
+@cross("region", "account")
+def _developer_principals(values: Mapping[str, Any], problems: list[str]) -> None:
+    account = values["account"]
+    for i, arn in _good_items(values, "developer_principal_arns", PRINCIPAL_ARN_RULE):
+        problem = _partition_problem(f"developerPrincipalArns[{i}]", arn, values["region"])
+        if problem:
+            problems.append(problem)
+        elif naming.account_of_arn(arn) != account:
+            problems.append(
+                f"developerPrincipalArns[{i}]: {show(arn)} is in account "
+                f"{naming.account_of_arn(arn)}, not {account}: an identity policy can only be "
+                "attached in its own account; list principals of this account")
+
+
+@cross("kms_key_arn", "encryption", "region")
+def _kms_key(values: Mapping[str, Any], problems: list[str]) -> None:
+    arn, encryption, region = values.get("kms_key_arn"), values["encryption"], values["region"]
+    if arn is None:
+        return
+    if encryption != "KMS":
+        problems.append(f"kmsKeyArn: {show(arn)} is set but encryption is {show(encryption)}: "
+                        "set encryption to KMS, or remove kmsKeyArn")
+    elif arn.split(":")[3] != region:
+        problems.append(f"kmsKeyArn: {show(arn)} is in region {arn.split(':')[3]!r}: ECR needs "
+                        f"a key in the repositories' region {region!r}")
+
+
+@cross("empty_on_delete", "removal_policy")
+def _empty_on_delete(values: Mapping[str, Any], problems: list[str]) -> None:
+    if values.get("empty_on_delete") and values.get("removal_policy", "retain") != "destroy":
+        problems.append(
+            "emptyOnDelete: true deletes images but removalPolicy is "
+            f"{show(values.get('removal_policy', 'retain'))}: set removalPolicy to destroy to "
+            "opt in to deleting repositories, or drop emptyOnDelete")
+
+
+def builder_role_name(stack_name: str, identity: Any) -> str:
+    """The builder role's name: ``roleName``, or ``<stackName>-builder``."""
+    return identity.role_name if identity.role_name is not None else f"{stack_name}-builder"
+
+
+@cross("builder_identity", "account", "region", "stack_name")
+def _builder_identity(values: Mapping[str, Any], problems: list[str]) -> None:
+    identity = values.get("builder_identity")
+    if identity is None:
+        return
+    account, region = values["account"], values["region"]
+    if identity.mode == "irsa":
+        if identity.oidc_provider_arn is None:
+            problems.append("builderIdentity.oidcProviderArn: None is not an IAM OIDC provider "
+                            "ARN: irsa needs arn:<partition>:iam::<account>:oidc-provider/"
+                            "<issuer host and path>")
+        elif naming.account_of_arn(identity.oidc_provider_arn) != account or (
+                identity.oidc_provider_arn.split(":")[1] != naming.partition_for_region(region)):
+            problems.append(
+                f"builderIdentity.oidcProviderArn: {show(identity.oidc_provider_arn)} is not in "
+                f"account {account} and the region's partition: the builder role lives there")
+        if identity.cluster_name is not None:
+            problems.append("builderIdentity.clusterName: set with mode irsa: it is for "
+                            "pod-identity; remove it")
+    else:
+        if identity.cluster_name is None:
+            problems.append("builderIdentity.clusterName: None is not an EKS cluster name: "
+                            "pod-identity needs 1-100 letters, digits, - and _, starting with a "
+                            "letter or digit")
+        if identity.oidc_provider_arn is not None:
+            problems.append("builderIdentity.oidcProviderArn: set with mode pod-identity: it is "
+                            "for irsa; remove it")
+    role_name = builder_role_name(values["stack_name"], identity)
+    if ROLE_NAME_RULE.reason(role_name):
+        problems.append(f"builderIdentity.roleName: {show(role_name)} (from stackName) is not "
+                        "an IAM role name: use 1-64 letters, digits and + = , . @ _ -: give "
+                        "roleName")
+    # IAM role names are unique in an account whatever their path
+    same_account = {naming.role_name_of_arn(a)
+                    for _, a in _good_items(values, "worker_role_arns", ROLE_ARN_RULE)
+                    if naming.account_of_arn(a) == account}
+    if role_name in same_account:
+        problems.append(f"builderIdentity.roleName: {show(role_name)} is also a worker role: "
+                        "the builder role is created by the stack; give it another name")
+
+
+@cross("pull_secret", "secret_name", "namespace")
+def _pull_secret_name(values: Mapping[str, Any], problems: list[str]) -> None:
+    settings = values.get("pull_secret")
+    if settings is None:
+        return
+    own = values["namespace"]
+    targets = list(settings.namespaces) or [own]
+    if settings.name == values["secret_name"] and own in targets:
+        problems.append(f"pullSecret.name: {show(settings.name)} is the ecr-config Secret's name "
+                        f"in namespace {own!r}: give the pull secret another name")
+
+
+@cross("replication_regions", "region", "repositories", "create_on_push_prefix")
+def _replication(values: Mapping[str, Any], problems: list[str]) -> None:
+    home = values["region"]
+    regions = values.get("replication_regions") or ()
+    for i, region in enumerate(regions):
+        if region == home:
+            problems.append(f"replicationRegions[{i}]: {show(region)} is the repositories' own "
+                            "region: list other regions only")
+        elif naming.partition_for_region(region) != naming.partition_for_region(home):
+            problems.append(f"replicationRegions[{i}]: {show(region)} is in another partition "
+                            f"than {home!r}: ECR replicates within a partition")
+    if regions:
+        filters = len(values["repositories"]) + (1 if values.get("create_on_push_prefix") else 0)
+        if filters > MAX_REPLICATION_FILTERS:
+            problems.append(f"replicationRegions: a replication rule filters at most "
+                            f"{MAX_REPLICATION_FILTERS} repositories; {filters} are given: "
+                            "replicate fewer repositories per stack")

@@ -1,0 +1,511 @@
+"""The declaration machinery: one :func:`declare` per field, and everything derived from it.
+
+A field of a parameters dataclass is declared once, as ``field(..., metadata=declare(rule,
+doc))``: its file key (the camelCase of its name), its type and check (the rule), its default
+(the dataclass default) and its one-line doc. From that come the conversion from a file's
+mapping, the validation of every value (from a file or from Python), ``to_mapping``, the JSON
+Schema and the README's parameters table.
+
+Rules are small declarative objects (:class:`Text`, :class:`Int`, :class:`Bool`,
+:class:`TextList`, :class:`TextMap`, :class:`Nested`), so the same declaration gives a
+problem line, a JSON Schema fragment and a README line. Patterns are matched against the
+whole string, ASCII only; types are exact (a bool is not an int, a float is not an int).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+#: The longest quoted value in a problem line, and the longest problem line.
+MAX_SHOWN_VALUE = 80
+MAX_PROBLEM_LINE = 400
+#: At most this many problems are listed for the items of one list or mapping.
+MAX_ITEM_PROBLEMS = 10
+
+
+class ParameterError(ValueError):
+    """Raised when parameters are invalid; ``problems`` holds one line per problem.
+
+    Every line is made safe for a terminal: control characters are escaped and the line is
+    capped at :data:`MAX_PROBLEM_LINE` characters.
+    """
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(one_line(p) for p in problems)
+        super().__init__("\n".join(self.problems))
+
+
+def one_line(text: str) -> str:
+    """``text`` with every non-printable character escaped, capped in length."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else _escape(c) for c in text)
+    return text if len(text) <= MAX_PROBLEM_LINE else text[:MAX_PROBLEM_LINE - 3] + "..."
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else (
+        f"\\U{code:08x}")
+
+
+class HugeNumber:
+    """A number too long to convert (a file's integer of hundreds of digits): never valid."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"<a number of {self.digits} digits>"
+
+
+def show(value: object, limit: int = MAX_SHOWN_VALUE) -> str:
+    """Quote a value for a problem line: escaped, bounded in time and length whatever it is.
+
+    Containers are rendered only as far as ``limit`` characters reach, so a huge or deeply
+    shared structure costs no more than a small one; unknown objects show their type only.
+    """
+    out: list[str] = []
+    _render(value, out, [limit + 4], 0)
+    text = "".join(out)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _render(value: object, out: list[str], budget: list[int], depth: int) -> None:
+    if budget[0] <= 0:
+        return
+    if isinstance(value, str):
+        piece = repr(value[:budget[0]])
+    elif isinstance(value, bool) or value is None:
+        piece = repr(value)
+    elif isinstance(value, int):
+        piece = repr(value) if value.bit_length() <= 256 else f"<a number of about " \
+            f"{int(value.bit_length() * 0.30103)} digits>"
+    elif isinstance(value, (float, HugeNumber)):
+        piece = repr(value)
+    elif isinstance(value, (list, tuple, Mapping)) and depth < 4:
+        is_map = isinstance(value, Mapping)
+        opening, closing = ("{", "}") if is_map else (("[", "]") if isinstance(value, list)
+                                                       else ("(", ")"))
+        out.append(opening)
+        budget[0] -= 1
+        items: Iterator[Any] = iter(value.items() if is_map else value)  # type: ignore[union-attr]
+        for i, item in enumerate(items):
+            if budget[0] <= 0:
+                return
+            if i:
+                out.append(", ")
+                budget[0] -= 2
+            if is_map:
+                _render(item[0], out, budget, depth + 1)
+                out.append(": ")
+                budget[0] -= 2
+                _render(item[1], out, budget, depth + 1)
+            else:
+                _render(item, out, budget, depth + 1)
+        out.append(closing)
+        budget[0] -= 1
+        return
+    elif isinstance(value, (list, tuple, Mapping)):
+        piece = "..."
+    else:
+        piece = f"<{type(value).__name__}>"
+    out.append(piece)
+    budget[0] -= len(piece)
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.-]{1,64}", re.ASCII)
+
+
+def show_key(key: object) -> str:
+    """A mapping key for a problem line's path: as written when plain, else quoted."""
+    if isinstance(key, str) and _PLAIN_KEY.fullmatch(key):
+        return key
+    return show(key, 40)
+
+
+def camel(name: str) -> str:
+    """``worker_role_arns`` -> ``workerRoleArns``: the file spelling of a field name."""
+    first, *rest = name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules: a type and a check, declared as data so they render as problems, schema and docs.
+# ---------------------------------------------------------------------------------------------
+
+#: ``(value) -> reason or None``: a field-local check beyond the rule's type and pattern; the
+#: reason replaces the rule's own verdict (for example "'ROOT' is not accepted: ...").
+Extra = Callable[[Any], "str | None"]
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def has_control_characters(value: str) -> bool:
+    """Whether ``value`` holds a control character, a format character or a lone surrogate."""
+    return any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in value)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string: exact type, whole-string ASCII pattern or choices, length bounds.
+
+    With neither a pattern nor choices, any text of printable characters is accepted (no
+    control, format or private-use characters, no lone surrogates), as for tag values.
+    """
+
+    #: What the value must be, for the problem line: "an AWS account ID".
+    what: str
+    #: What is accepted, for the problem line and the docs: "use 12 digits".
+    accepted: str
+    pattern: str | None = None
+    choices: tuple[str, ...] | None = None
+    min_length: int = 1
+    max_length: int | None = None
+    extra: Extra | None = None
+    #: A hint added when the value is of the wrong type (e.g. a number for an account ID).
+    type_hint: Callable[[Any], str] | None = None
+    _compiled: re.Pattern[str] | None = field(default=None, init=False, repr=False,
+                                              compare=False)
+
+    def __post_init__(self) -> None:
+        if self.pattern is not None:
+            object.__setattr__(self, "_compiled", re.compile(self.pattern, re.ASCII))
+
+    def reason(self, value: object) -> str | None:
+        """Why ``value`` is refused (``"is not ...: use ..."``), or ``None`` when accepted."""
+        if not isinstance(value, str):
+            hint = self.type_hint(value) if self.type_hint else ""
+            return f"is not {self.what}: {self.accepted}{hint}"
+        special = self.extra(value) if self.extra else None
+        if special:
+            return special
+        if self.choices is not None:
+            if value not in self.choices:
+                return f"is not accepted: use one of {', '.join(self.choices)}"
+        elif not self.min_length <= len(value) <= (self.max_length or len(value)) or (
+                self._compiled is not None and not self._compiled.fullmatch(value)) or (
+                self.pattern is None and has_control_characters(value)):
+            return f"is not {self.what}: {self.accepted}"
+        return None
+
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema of this rule (draft 2020-12)."""
+        if self.choices is not None:
+            return {"type": "string", "enum": list(self.choices)}
+        out: dict[str, Any] = {"type": "string"}
+        if self.min_length:
+            out["minLength"] = self.min_length
+        if self.max_length is not None:
+            out["maxLength"] = self.max_length
+        # ``(?![\s\S])`` is end-of-string in both ECMA-262 and Python (``$`` is not: in Python
+        # it also matches before a final newline), so editors and jsonschema agree with us.
+        out["pattern"] = (f"^(?:{self.pattern})(?![\\s\\S])" if self.pattern is not None
+                          else "^[^\\u0000-\\u001f\\u007f-\\u009f]*(?![\\s\\S])")
+        return out
+
+
+@dataclass(frozen=True)
+class Int:
+    """A whole number (not a bool, not a float) from ``minimum`` to ``maximum``."""
+
+    minimum: int
+    maximum: int
+    why: str = ""
+
+    def reason(self, value: object) -> str | None:
+        """Why ``value`` is refused, or ``None``."""
+        if isinstance(value, bool) or not isinstance(value, int) or not (
+                self.minimum <= value <= self.maximum):
+            return (f"is not accepted: use a whole number from {self.minimum} to "
+                    f"{self.maximum}{self.why}")
+        return None
+
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema of this rule."""
+        return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
+
+
+@dataclass(frozen=True)
+class Bool:
+    """``true`` or ``false``: nothing else (not 0, 1, "yes")."""
+
+    def reason(self, value: object) -> str | None:
+        """Why ``value`` is refused, or ``None``."""
+        return None if isinstance(value, bool) else "is not a boolean: use true or false"
+
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema of this rule."""
+        return {"type": "boolean"}
+
+
+@dataclass(frozen=True)
+class TextList:
+    """A list of distinct strings, each checked by ``item``."""
+
+    item: Text
+    required: bool = False
+    max_items: int | None = None
+    #: The problem line when there are too many, with ``{n}`` and ``{max}`` filled in.
+    too_many: str = "{n} given: give at most {max}"
+
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema of this rule."""
+        out: dict[str, Any] = {"type": "array", "items": self.item.schema(), "uniqueItems": True}
+        if self.required:
+            out["minItems"] = 1
+        if self.max_items is not None:
+            out["maxItems"] = self.max_items
+        return out
+
+
+@dataclass(frozen=True)
+class TextMap:
+    """A mapping of string keys to string values, such as resource tags."""
+
+    key: Text
+    value: Text
+    max_items: int
+    too_many: str = "{n} given: give at most {max}"
+
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema of this rule."""
+        return {"type": "object", "maxProperties": self.max_items,
+                "propertyNames": self.key.schema(), "additionalProperties": self.value.schema()}
+
+
+@dataclass(frozen=True)
+class Nested:
+    """An object of its own declared fields (a nested parameters dataclass)."""
+
+    cls: type
+
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema of this rule: a reference to the nested class's definition."""
+        return {"$ref": f"#/$defs/{self.cls.__name__}"}
+
+
+Rule = Union[Text, Int, Bool, TextList, TextMap, Nested]
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What a field declares besides its name, type and default (kept in field metadata)."""
+
+    rule: Rule
+    doc: str
+    #: The README's "default" column when the default is not a plain value.
+    default_doc: str | None = None
+
+
+def declare(rule: Rule, doc: str, *, default_doc: str | None = None) -> dict[str, Declaration]:
+    """The ``metadata`` of a declared field: ``field(default=..., metadata=declare(...))``."""
+    return {"param": Declaration(rule, doc, default_doc)}
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One declared field, as read back from a dataclass."""
+
+    name: str
+    key: str
+    rule: Rule
+    doc: str
+    required: bool
+    default: Any
+    default_doc: str | None
+
+
+def declared_fields(cls: type) -> tuple[FieldInfo, ...]:
+    """The declared fields of a parameters dataclass, in declaration order."""
+    cached: tuple[FieldInfo, ...] | None = cls.__dict__.get("_declared")
+    if cached is not None:
+        return cached
+    out = []
+    for f in dataclasses.fields(cls):
+        info: Declaration = f.metadata["param"]
+        factory: Any = f.default_factory
+        required = f.default is dataclasses.MISSING and factory is dataclasses.MISSING
+        default = (None if required else f.default if f.default is not dataclasses.MISSING
+                   else factory())
+        out.append(FieldInfo(f.name, camel(f.name), info.rule, info.doc, required, default,
+                             info.default_doc))
+    result = tuple(out)
+    cls._declared = result  # type: ignore[attr-defined]
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation of Python values against the declarations.
+# ---------------------------------------------------------------------------------------------
+
+def check_value(path: str, rule: Rule, value: Any, problems: list[str]) -> None:
+    """Append a problem line for every way ``value`` breaks ``rule``."""
+    if isinstance(rule, (Text, Int, Bool)):
+        reason = rule.reason(value)
+        if reason:
+            problems.append(f"{path}: {show(value)} {reason}")
+    elif isinstance(rule, TextList):
+        _check_list(path, rule, value, problems)
+    elif isinstance(rule, TextMap):
+        _check_map(path, rule, value, problems)
+    else:
+        check_struct(path, rule.cls, value, problems)
+
+
+def _check_list(path: str, rule: TextList, value: Any, problems: list[str]) -> None:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        problems.append(f"{path}: {show(value)} is not a list: expected a list of strings")
+        return
+    if rule.required and not value:
+        problems.append(f"{path}: [] is empty: give at least one")
+    found: list[str] = []
+    seen: set[str] = set()
+    for i, item in enumerate(value):
+        if isinstance(item, str) and item in seen:
+            found.append(f"{path}[{i}]: {show(item)} is a duplicate: list each once")
+        else:
+            check_value(f"{path}[{i}]", rule.item, item, found)
+            if isinstance(item, str):
+                seen.add(item)
+        if len(found) > MAX_ITEM_PROBLEMS:
+            break
+    problems.extend(_capped(path, found))
+    if rule.max_items is not None and len(value) > rule.max_items:
+        problems.append(f"{path}: {rule.too_many.format(n=len(value), max=rule.max_items)}")
+
+
+def _check_map(path: str, rule: TextMap, value: Any, problems: list[str]) -> None:
+    if not isinstance(value, Mapping):
+        problems.append(f"{path}: {show(value)} is not an object: use {{\"key\": \"value\"}}")
+        return
+    if len(value) > rule.max_items:
+        problems.append(f"{path}: {rule.too_many.format(n=len(value), max=rule.max_items)}")
+    found: list[str] = []
+    for key, item in value.items():
+        reason = rule.key.reason(key)
+        if reason:
+            found.append(f"{path}: key {show(key)} {reason}")
+        else:
+            check_value(f"{path}.{show_key(key)}", rule.value, item, found)
+        if len(found) > MAX_ITEM_PROBLEMS:
+            break
+    problems.extend(_capped(path, found))
+
+
+def _capped(path: str, found: list[str]) -> list[str]:
+    if len(found) <= MAX_ITEM_PROBLEMS:
+        return found
+    return [*found[:MAX_ITEM_PROBLEMS], f"{path}: more problems not listed: fix these first"]
+
+
+def check_struct(path: str, cls: type, value: Any, problems: list[str]) -> set[str]:
+    """Check a nested dataclass instance field by field; return the names of bad fields.
+
+    ``value`` must be an instance of ``cls`` (the file loader builds one from a mapping).
+    """
+    if not isinstance(value, cls):
+        problems.append(f"{path}: {show(value)} is not an object: expected {cls.__name__}")
+        return {"*"}
+    return check_fields(path, cls, value, problems)
+
+
+def check_fields(path: str, cls: type, value: Any, problems: list[str]) -> set[str]:
+    """Check the declared fields of ``cls`` on ``value`` (anything with those attributes)."""
+    bad: set[str] = set()
+    for info in declared_fields(cls):
+        if not hasattr(value, info.name):  # a partial set: missing keys are reported apart
+            continue
+        item = getattr(value, info.name)
+        if item is None and not info.required and info.default is None:
+            continue
+        before = len(problems)
+        check_value(f"{path}.{info.key}" if path else info.key, info.rule, item, problems)
+        if len(problems) > before:
+            bad.add(info.name)
+    return bad
+
+
+# ---------------------------------------------------------------------------------------------
+# Conversion: a file's mapping (camelCase, JSON types) to and from Python values.
+# ---------------------------------------------------------------------------------------------
+
+def from_file_mapping(path: str, cls: type, raw: object, problems: list[str]
+                      ) -> dict[str, Any] | None:
+    """The keyword arguments of ``cls`` from a file's mapping, or ``None`` when unusable.
+
+    Reports unknown keys (with the nearest known key), missing required keys and nested
+    objects that are not objects; converts nested mappings to their dataclasses. Values are
+    not checked here: the dataclass checks them.
+    """
+    fields_ = declared_fields(cls)
+    by_key = {f.key: f for f in fields_}
+    if not isinstance(raw, Mapping):
+        expected = "an object of " + ", ".join(by_key) if not path else "an object"
+        problems.append(f"{path or 'parameters'}: {show(raw)} is not {expected}"
+                        if path else f"parameters: {show(raw)} is not a mapping: expected "
+                        f"{expected}")
+        return None
+    kwargs: dict[str, Any] = {}
+    for key, item in raw.items():
+        info = by_key.get(key) if isinstance(key, str) else None
+        where = f"{path}.{show_key(key)}" if path else show_key(key)
+        if info is None:
+            problems.append(f"{where}: unknown key: {_suggest(key, by_key)}")
+            continue
+        if isinstance(info.rule, Nested) and item is not None:
+            nested = from_file_mapping(where, info.rule.cls, item, problems)
+            if nested is None:
+                continue
+            try:
+                item = info.rule.cls(**nested)
+            except TypeError:  # a missing required key, reported below
+                continue
+        kwargs[info.name] = item
+    for info in fields_:
+        if info.required and info.name not in kwargs and info.key not in raw:
+            problems.append(f"{path + '.' if path else ''}{info.key}: missing: {info.doc}")
+    return kwargs
+
+
+def _suggest(key: object, by_key: Mapping[str, FieldInfo]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, list(by_key), n=1) if isinstance(key, str) and (
+        len(key) <= 100) else []
+    if close:
+        return f"did you mean {close[0]}? (ecr-cluster-access schema lists every key)"
+    return "accepted keys are " + ", ".join(by_key)
+
+
+def to_file_mapping(value: Any) -> dict[str, Any]:
+    """A parameters dataclass as a file spells it: camelCase keys, JSON types, no ``None``."""
+    out: dict[str, Any] = {}
+    for info in declared_fields(type(value)):
+        item = getattr(value, info.name)
+        if isinstance(info.rule, Nested) and item is not None:
+            item = to_file_mapping(item)
+        elif isinstance(item, tuple):
+            item = list(item)
+        elif isinstance(item, Mapping):
+            item = dict(item)
+        if item is not None:
+            out[info.key] = item
+    return out
+
+
+def normalise(value: Any) -> None:
+    """Freeze a dataclass's list fields as tuples and sort its mappings, in place."""
+    for info in declared_fields(type(value)):
+        item = getattr(value, info.name)
+        if isinstance(info.rule, TextList) and isinstance(item, list):
+            object.__setattr__(value, info.name, tuple(item))
+        elif isinstance(info.rule, TextMap) and isinstance(item, Mapping) and all(
+                isinstance(k, str) for k in item):
+            object.__setattr__(value, info.name, dict(sorted(item.items())))

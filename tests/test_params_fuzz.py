@@ -1,0 +1,251 @@
+"""Property-based fuzzing of the loader with generated mutations of valid parameter sets.
+
+For every generated file the loader either returns a :class:`Parameters` whose values pass the
+documented patterns (checked against the published JSON Schema with the ``jsonschema`` package,
+and against simple independent predicates), or raises :class:`ParameterError` with one escaped
+line per problem. Any other exception fails the test. A bounded sample of the failing cases
+also runs through ``ecr-cluster-access validate``, ``python app.py`` and ``python main.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from ecr_cluster_access import ParameterError, Parameters, load_parameters
+from ecr_cluster_access.params.schema import json_schema
+from ecr_cluster_access.params.spec import MAX_PROBLEM_LINE
+
+from .conftest import ROOT, VENV_BIN, run
+
+OIDC = ("arn:aws:iam::123456789012:oidc-provider/"
+        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
+
+#: Valid parameter sets the mutations start from: the minimum, and one with every field set.
+BASES: list[dict[str, Any]] = [
+    {
+        "account": "123456789012", "region": "us-east-1", "repositories": ["builds/sample-app"],
+        "workerRoleArns": ["arn:aws:iam::123456789012:role/k8s-worker"],
+    },
+    {
+        "account": "123456789012", "region": "us-east-1",
+        "repositories": ["builds/app", "builds/web.v2"],
+        "workerRoleArns": ["arn:aws:iam::123456789012:role/eks/k8s-worker",
+                           "arn:aws:iam::210987654321:role/nodes"],
+        "secretName": "ecr-config", "namespace": "builds", "stackName": "Ecr-Builds",
+        "developerPrincipalArns": ["arn:aws:iam::123456789012:group/devs"],
+        "imageTagMutability": "IMMUTABLE", "imageTagMutabilityExclusionFilters": ["cache-*"],
+        "scanOnPush": False, "lifecycle": {"untaggedExpireDays": 7, "keepLastImages": 50},
+        "encryption": "KMS", "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd",
+        "tags": {"team": "platform", "cost:center": "42"},
+        "removalPolicy": "destroy", "emptyOnDelete": True,
+        "builderIdentity": {"mode": "irsa", "namespace": "ci", "serviceAccount": "buildkit",
+                            "oidcProviderArn": OIDC},
+        "pullSecret": {"mode": "cronjob", "namespaces": ["apps", "ci"],
+                       "serviceAccounts": ["puller"], "refreshHours": 4},
+        "createOnPushPrefix": "ci",
+        "replicationRegions": ["us-west-2"],
+    },
+    {
+        "account": "210987654321", "region": "cn-north-1", "repositories": ["a1"],
+        "workerRoleArns": ["arn:aws-cn:iam::210987654321:role/w"],
+        "builderIdentity": {"mode": "pod-identity", "clusterName": "builds",
+                            "roleName": "kaniko"},
+        "pullSecret": {"mode": "external-secrets", "name": "pull"},
+    },
+]
+
+HUGE = "__HUGE_NUMBER__"
+BAD_SUFFIXES = ["\n", " ", "\t", "\r\n", "\x00", "\x1b[31m", "\u0660", "\u2028", "\ud800",
+                "\u202e", "\x85"]
+LOOKALIKE_DIGITS = {str(d): c for d, c in zip(range(10), "٠١٢٣٤٥٦٧٨٩")}
+
+
+def paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every path to a value inside a document (keys and list indexes), the root excluded."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield (*prefix, key)
+            yield from paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield (*prefix, index)
+            yield from paths(item, (*prefix, index))
+
+
+def get(document: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        document = document[step]
+    return document
+
+
+def deep(depth: int) -> Any:
+    value: Any = "x"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+hostile_text = st.one_of(
+    st.text(max_size=40),
+    st.text(st.characters(categories=["Cc", "Cs", "Cf", "Zl", "Zp", "Nd"]), max_size=10),
+    st.sampled_from(["", " ", "ROOT", "aws:x", "*", "arn:aws:iam::*:role/*", "ecr:*",
+                     "a" * 300, "x" * 70_000, "A_B", "-a", "a-", "a//b"]),
+)
+hostile = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_infinity=False),
+              st.just(HUGE), hostile_text, st.integers(33, 80).map(deep)),
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(hostile_text, children, max_size=3)),
+    max_leaves=6,
+)
+
+
+@st.composite
+def mutated_documents(draw: st.DrawFn) -> tuple[str, str]:
+    """A valid parameter set with one to three mutations, as ``(file name, file text)``."""
+    document = copy.deepcopy(draw(st.sampled_from(BASES)))
+    for _ in range(draw(st.integers(1, 3))):
+        all_paths = list(paths(document))
+        kind = draw(st.sampled_from(["replace", "suffix", "digits", "delete", "add", "share"]))
+        path = draw(st.sampled_from(all_paths)) if all_paths else ()
+        parent = get(document, path[:-1]) if path else None
+        if kind == "replace" and path:
+            parent[path[-1]] = draw(hostile)
+        elif kind == "suffix" and path and isinstance(parent[path[-1]], str):
+            parent[path[-1]] += draw(st.sampled_from(BAD_SUFFIXES))
+        elif kind == "digits" and path and isinstance(parent[path[-1]], str):
+            parent[path[-1]] = "".join(LOOKALIKE_DIGITS.get(c, c) for c in parent[path[-1]])
+        elif kind == "delete" and path:
+            del parent[path[-1]]
+        elif kind == "add":
+            target = parent if isinstance(parent, dict) else document
+            target[draw(hostile_text)] = draw(hostile)
+        elif kind == "share" and path and isinstance(parent, dict):
+            shared = [draw(hostile)]  # the same object twice: YAML writes an alias
+            parent[path[-1]] = shared
+            document["repositories"] = shared
+    form = draw(st.sampled_from(["json", "yaml", "json-duplicate", "yaml-duplicate"]))
+    if form.startswith("yaml"):
+        try:
+            text = yaml.safe_dump(document, allow_unicode=draw(st.booleans()))
+        except yaml.YAMLError:
+            form = "json"
+    if form.startswith("json"):
+        text = json.dumps(document)
+    if form.endswith("duplicate") and document:
+        key = draw(st.sampled_from(sorted(map(str, document))))
+        if form.startswith("json") and text.endswith("}"):
+            text = text[:-1] + f", {json.dumps(key)}: {json.dumps(document.get(key))}}}"
+        elif form.startswith("yaml"):
+            text += yaml.safe_dump({key: document.get(key)})
+    text = text.replace(json.dumps(HUGE), "7" * 4500).replace(HUGE, "7" * 4500)
+    return ("params.yaml" if form.startswith("yaml") else "params.json"), text
+
+
+VALIDATOR = Draft202012Validator(json_schema())
+
+
+def strings(value: Any, key_path: str = "") -> Iterator[tuple[str, str]]:
+    """``(path, string)`` of every string in a document, keys included."""
+    if isinstance(value, str):
+        yield key_path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield f"{key_path}.{key}", key
+            yield from strings(item, f"{key_path}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item, key_path)
+
+
+def assert_values_pass_the_documented_patterns(params: Parameters) -> None:
+    """Independent predicates on an accepted parameter set, and the published schema."""
+    document = params.to_mapping()
+    errors = sorted(e.message for e in VALIDATOR.iter_errors(document))
+    assert not errors, errors
+    assert len(params.account) == 12 and set(params.account) <= set("0123456789")
+    for path, text in strings(document):
+        if path.startswith(".tags"):  # free text: letters of any script, but no control
+            assert all(unicodedata.category(c)[0] in "LNZ" or c in "_.:/=+-@ " for c in text)
+        else:
+            assert text.isascii() and text.isprintable() and text == text.strip(), (path, text)
+
+
+def assert_one_escaped_line_each(error: ParameterError) -> None:
+    assert error.problems
+    for line in error.problems:
+        assert line.isprintable() and "\n" not in line and len(line) <= MAX_PROBLEM_LINE, line
+
+
+def load(directory: Path, name: str, text: str) -> Parameters:
+    path = directory / name
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    return load_parameters(ROOT, environ={}, config=str(path))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.data_too_large])
+@given(mutated_documents())
+def test_the_loader_gives_valid_parameters_or_one_escaped_line_per_problem(
+        case: tuple[str, str]) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        try:
+            params = load(Path(directory), *case)
+        except ParameterError as error:
+            assert_one_escaped_line_each(error)
+        else:
+            assert_values_pass_the_documented_patterns(params)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(BASES), st.data())
+def test_python_callers_get_the_same_checks(base: dict[str, Any], data: st.DataObject) -> None:
+    """The dataclass constructor, not only the file loader, refuses every hostile value."""
+    values = Parameters.from_mapping(base).__dict__.copy()
+    name = data.draw(st.sampled_from(sorted(values)))
+    values[name] = data.draw(hostile)
+    try:
+        params = Parameters(**values)
+    except ParameterError as error:
+        assert_one_escaped_line_each(error)
+    else:
+        assert_values_pass_the_documented_patterns(params)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                HealthCheck.data_too_large,
+                                                                HealthCheck.filter_too_much])
+@given(mutated_documents())
+def test_failing_cases_exit_2_through_every_entry_point(case: tuple[str, str]) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        workdir = Path(directory)
+        try:
+            load(workdir, *case)
+        except ParameterError:
+            pass
+        else:
+            assume(False)
+        config = str(workdir / case[0])
+        commands = [[str(VENV_BIN / "ecr-cluster-access"), "validate", "--config", config],
+                    [sys.executable, str(ROOT / "app.py")],
+                    [sys.executable, str(ROOT / "main.py")]]
+        for command in commands:
+            result = run(command, cwd=workdir, ECR_CLUSTER_ACCESS_CONFIG=config,
+                         CDK_OUTDIR=str(workdir / "cdk.out"))
+            assert result.returncode == 2, (command, result.stderr)
+            assert "Traceback" not in result.stderr and result.stdout == ""
+            assert all(line.startswith("ecr-cluster-access: error: ")
+                       for line in result.stderr.splitlines())
+        assert not (workdir / "cdk.out").exists() and not (workdir / "dist").exists()
