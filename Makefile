@@ -17,7 +17,7 @@ export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 # loopback-only network namespace.
 SYSTEM_PACKAGES := amazon-ecr-credential-helper skopeo docker-registry awscli iproute2 util-linux
 
-.PHONY: synth test setup system-packages lint bench clean
+.PHONY: synth test setup system-packages lint bench docs clean
 
 $(VENV)/.installed: setup.py pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -62,8 +62,18 @@ lint: setup
 	$(VENV)/bin/mypy
 
 bench: setup
+	$(VENV)/bin/python bench/bench_params.py
 	$(VENV)/bin/python bench/bench_synth.py
 	$(VENV)/bin/python bench/bench_check.py
+
+# The JSON Schema and the README's parameters table are generated from the field declarations
+# (ecr_cluster_access/params/model.py); tests/test_schema.py fails until they are regenerated.
+docs: setup
+	$(VENV)/bin/ecr-cluster-access schema > ecr_cluster_access/params/parameters.schema.json
+	$(VENV)/bin/python -c 'import re, pathlib; from ecr_cluster_access.params.schema import \
+	  markdown_table as t; p = pathlib.Path("README.md"); p.write_text(re.sub( \
+	  r"(<!-- parameters-table -->\n).*?(<!-- /parameters-table -->)", \
+	  lambda m: m.group(1) + t() + m.group(2), p.read_text(), flags=re.S))'
 
 clean:
 	rm -rf cdk.out dist build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -13,13 +13,13 @@ lives 12 hours. Two ways to keep such a Secret fresh, chosen by ``params.pull_se
 from __future__ import annotations
 
 import base64
-import json
 from typing import Any
 
 import cdk8s
 from cdk8s_plus_35 import k8s
 from constructs import Construct
 
+from ecr_cluster_access import documents
 from ecr_cluster_access.params import Parameters
 
 from .constants import DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, LABELS
@@ -52,23 +52,6 @@ def registries(params: Parameters) -> str:
     return " ".join(f"{host}={region}" for host, region in params.registry_host_regions)
 
 
-def external_secret_template(params: Parameters) -> str:
-    """The ExternalSecret's Go template for ``.dockerconfigjson``: ``auths`` per host.
-
-    Registry ``i``'s token comes from generator ``i``, whose keys are rewritten to
-    ``r<i>_username`` and ``r<i>_password``. Not JSON itself (the template actions hold
-    quotes); what it renders is.
-    """
-    entries = []
-    for i, (host, _) in enumerate(params.registry_host_regions):
-        user, password = f".r{i}_username", f".r{i}_password"
-        entries.append(
-            f'{json.dumps(host)}:{{"username":"{{{{ {user} }}}}",'
-            f'"password":"{{{{ {password} }}}}",'
-            f'"auth":"{{{{ printf "%s:%s" {user} {password} | b64enc }}}}"}}')
-    return '{"auths":{' + ",".join(entries) + "}}"
-
-
 def generator_name(params: Parameters, index: int) -> str:
     """The ECRAuthorizationToken generator of registry ``index``: the Secret's name for the
     home region, ``<name>-<region>`` for each replication region."""
@@ -97,7 +80,8 @@ class EcrPullSecret(Construct):
                     self, f"Placeholder-{namespace}",
                     metadata=k8s.ObjectMeta(name=name, namespace=namespace, labels=LABELS),
                     type=DOCKER_CONFIG_JSON_TYPE,
-                    data={DOCKER_CONFIG_JSON_KEY: base64.b64encode(b'{"auths":{}}').decode()},
+                    data={DOCKER_CONFIG_JSON_KEY: base64.b64encode(
+                        documents.EMPTY_PULL_SECRET_CONFIG).decode()},
                 ))
         if settings.mode == "cronjob":
             self._cronjob()
@@ -141,7 +125,8 @@ class EcrPullSecret(Construct):
                 "creationPolicy": "Owner",
                 "template": {
                     "type": DOCKER_CONFIG_JSON_TYPE,
-                    "data": {DOCKER_CONFIG_JSON_KEY: external_secret_template(self.params)},
+                    "data": {DOCKER_CONFIG_JSON_KEY:
+                             documents.pull_secret_config_template(self.params)},
                 },
             },
             "dataFrom": sources,

@@ -44,10 +44,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    """Print the JSON Schema (draft 2020-12) of a parameters file or cdk.json block."""
+    """Print the JSON Schema (draft 2020-12) of a parameters file, or with --cdk-json of a
+    cdk.json whose context holds the parameters block. Point an editor at it."""
     from .params.schema import schema_text
 
-    sys.stdout.write(schema_text())
+    sys.stdout.write(schema_text(cdk_json=args.cdk_json))
     return 0
 
 
@@ -204,10 +205,15 @@ def build_parser() -> argparse.ArgumentParser:
          "print the repository policy every repository carries"),
         ("identity-policy", cmd_identity_policy,
          "print the identity policy a cross-account worker role's account must attach"),
-        ("schema", cmd_schema, "print the JSON Schema of the parameters (for editors)"),
     ):
         command = sub.add_parser(name, parents=[common], help=help_, description=func.__doc__)
         command.set_defaults(func=func)
+
+    schema = sub.add_parser("schema", description=cmd_schema.__doc__,
+                            help="print the JSON Schema of the parameters (for editors)")
+    schema.add_argument("--cdk-json", action="store_true",
+                        help="the schema of a cdk.json holding the parameters block")
+    schema.set_defaults(func=cmd_schema)
 
     builder = sub.add_parser(
         "builder-config", parents=[common], description=cmd_builder_config.__doc__,

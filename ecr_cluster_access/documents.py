@@ -321,3 +321,24 @@ def creation_template_role_policy(params: Parameters) -> dict[str, Any] | None:
 def docker_config_bytes(params: Parameters) -> bytes:
     """The exact ``config.json`` bytes the ``ecr-config`` Secret carries."""
     return docker_config_json(params.registry_hosts)
+
+
+#: The pull secret's ``.dockerconfigjson`` until the CronJob refresher first writes it.
+EMPTY_PULL_SECRET_CONFIG = b'{"auths":{}}'
+
+
+def pull_secret_config_template(params: Parameters) -> str:
+    """The ExternalSecret's Go template for ``.dockerconfigjson``: ``auths`` per host.
+
+    Registry ``i``'s token comes from generator ``i``, whose keys are rewritten to
+    ``r<i>_username`` and ``r<i>_password``. Not JSON itself (the template actions hold
+    quotes); what it renders is.
+    """
+    entries = []
+    for i, (host, _) in enumerate(params.registry_host_regions):
+        user, password = f".r{i}_username", f".r{i}_password"
+        entries.append(
+            f'{json.dumps(host)}:{{"username":"{{{{ {user} }}}}",'
+            f'"password":"{{{{ {password} }}}}",'
+            f'"auth":"{{{{ printf "%s:%s" {user} {password} | b64enc }}}}"}}')
+    return '{"auths":{' + ",".join(entries) + "}}"

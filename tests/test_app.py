@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import NODE_BIN, VENV_BIN, params_dict, require_tool, run, write_params
+from .conftest import NODE_BIN, ROOT, VENV_BIN, params_dict, require_tool, run, write_params
 
 pytestmark = pytest.mark.e2e
 
@@ -194,3 +195,69 @@ def test_cli_builder_config_uses_the_create_on_push_prefix(tmp_path: Path) -> No
     provider = yaml.safe_load(run(cli("builder-config", "--config", str(config)),
                                   check=True).stdout)["providers"][0]
     assert provider["deploymentRegistry"]["namespace"] == "ci"
+
+
+# --- CDK context: -c and cdk.context.json, as CDK users expect --------------------------------
+
+def test_cdk_synth_honours_the_block_given_with_dash_c(tmp_path: Path) -> None:
+    block = json.dumps(params_dict(account="210987654321", region="eu-west-1",
+                                   workerRoleArns=["arn:aws:iam::210987654321:role/nodes"]))
+    outdir = tmp_path / "cdk.out"
+    run(cdk("synth", "--quiet", "-o", str(outdir), "-c", f"ecr-cluster-access={block}"),
+        check=True)
+    template = json.loads((outdir / "EcrClusterAccess.template.json").read_text())
+    assert template["Outputs"]["RegistryHost"]["Value"] == (
+        "210987654321.dkr.ecr.eu-west-1.amazonaws.com")
+
+
+def test_cdk_synth_reports_a_bad_dash_c_block_in_one_line(tmp_path: Path) -> None:
+    outdir = tmp_path / "cdk.out"
+    result = run(cdk("synth", "--quiet", "-o", str(outdir), "-c",
+                     'ecr-cluster-access={"account": "1"'))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert ("ecr-cluster-access: error: CDK context ecr-cluster-access: not valid JSON at line "
+            "1 column 16: Expecting ',' delimiter\n") in result.stderr
+    assert list(outdir.glob("*.template.json")) == []
+
+
+def project(tmp_path: Path, *, in_cdk_json: dict[str, object] | None,
+            in_context_json: dict[str, object] | None) -> Path:
+    """A user's project directory running this project's two apps."""
+    directory = tmp_path / "project"
+    directory.mkdir()
+    cdk_json: dict[str, object] = {"app": f"{sys.executable} {ROOT / 'app.py'}"}
+    if in_cdk_json is not None:
+        cdk_json["context"] = {"ecr-cluster-access": in_cdk_json}
+    (directory / "cdk.json").write_text(json.dumps(cdk_json))
+    if in_context_json is not None:
+        (directory / "cdk.context.json").write_text(
+            json.dumps({"ecr-cluster-access": in_context_json}))
+    (directory / "cdk8s.yaml").write_text(
+        f"language: python\napp: {sys.executable} {ROOT / 'main.py'}\noutput: dist\n")
+    return directory
+
+
+def test_both_halves_read_the_block_from_cdk_context_json(tmp_path: Path) -> None:
+    block = params_dict(account="210987654321",
+                        workerRoleArns=["arn:aws:iam::210987654321:role/nodes"])
+    directory = project(tmp_path, in_cdk_json=None, in_context_json=block)
+    run(cdk("synth", "--quiet", "-o", "cdk.out"), cwd=directory, check=True)
+    template = json.loads((directory / "cdk.out/EcrClusterAccess.template.json").read_text())
+    host = template["Outputs"]["RegistryHost"]["Value"]
+    assert host == "210987654321.dkr.ecr.us-east-1.amazonaws.com"
+    run([require_tool(NODE_BIN / "cdk8s"), "synth", "--check-upgrade=false"], cwd=directory,
+        check=True)
+    (path,) = (directory / "dist").glob("*.k8s.yaml")
+    manifest = yaml.safe_load(path.read_text())
+    config = json.loads(base64.b64decode(manifest["data"][".dockerconfigjson"]))
+    assert config == {"credHelpers": {host: "ecr-login"}}
+
+
+def test_a_block_in_both_cdk_json_and_cdk_context_json_is_refused(tmp_path: Path) -> None:
+    directory = project(tmp_path, in_cdk_json=params_dict(), in_context_json=params_dict())
+    for command in (cdk("synth", "--quiet", "-o", "cdk.out"), cli("validate")):
+        result = run(command, cwd=directory)
+        assert result.returncode != 0 and "Traceback" not in result.stderr
+        assert ("ecr-cluster-access: error: cdk.context.json: also holds a 'ecr-cluster-access' "
+                "block, as does cdk.json") in result.stderr
+    assert not list(directory.glob("cdk.out/*.template.json"))

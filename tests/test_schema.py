@@ -12,7 +12,13 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from ecr_cluster_access import ParameterError, Parameters
-from ecr_cluster_access.params.schema import SCHEMA_PATH, json_schema, markdown_table, schema_text
+from ecr_cluster_access.params.schema import (
+    SCHEMA_PATH,
+    cdk_json_schema,
+    json_schema,
+    markdown_table,
+    schema_text,
+)
 
 from .conftest import DEFAULT, ROOT, VENV_BIN, params_dict, run
 from .test_compliance import PARAMETER_SETS as COMPLIANCE_SETS
@@ -31,14 +37,26 @@ def test_the_schema_is_valid_draft_2020_12() -> None:
 
 
 def test_the_shipped_schema_file_is_the_generated_one() -> None:
-    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), (
-        "regenerate it: .venv/bin/ecr-cluster-access schema > "
-        "ecr_cluster_access/params/parameters.schema.json")
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), "regenerate it: make docs"
 
 
 def test_the_schema_command_prints_the_shipped_file() -> None:
     result = run([str(VENV_BIN / "ecr-cluster-access"), "schema"], check=True)
     assert result.stdout == SCHEMA_PATH.read_text(encoding="utf-8")
+
+
+def test_the_cdk_json_schema_checks_the_block_inside_cdk_json() -> None:
+    validator = Draft202012Validator(cdk_json_schema())
+    cdk_json = json.loads((ROOT / "cdk.json").read_text())
+    assert list(validator.iter_errors(cdk_json)) == []
+    cdk_json["context"]["ecr-cluster-access"]["account"] = "123456789012\n"
+    (error,) = validator.iter_errors(cdk_json)
+    assert list(error.path) == ["context", "ecr-cluster-access", "account"]
+
+
+def test_the_schema_command_prints_the_cdk_json_schema() -> None:
+    result = run([str(VENV_BIN / "ecr-cluster-access"), "schema", "--cdk-json"], check=True)
+    assert json.loads(result.stdout) == cdk_json_schema()
 
 
 def every_parameter_set() -> list[tuple[str, dict[str, Any]]]:
@@ -125,9 +143,7 @@ def test_the_readme_parameters_table_is_the_generated_one() -> None:
     found = re.search(r"<!-- parameters-table -->\n(.*?)<!-- /parameters-table -->", readme,
                       re.S)
     assert found, "README.md lacks the <!-- parameters-table --> markers"
-    assert found.group(1) == markdown_table(), (
-        "regenerate it: .venv/bin/python -c 'from ecr_cluster_access.params.schema import "
-        "markdown_table; print(markdown_table(), end=\"\")'")
+    assert found.group(1) == markdown_table(), "regenerate it: make docs"
 
 
 def test_every_field_is_in_the_readme_table() -> None:

@@ -241,29 +241,41 @@ def _context_value(value: Any, where: str) -> Any:
     return value
 
 
-def _project_block(project_dir: Path) -> tuple[Any, str]:
-    """The block from ``cdk.json``'s context, else ``cdk.context.json``, with its source."""
+def _project_blocks(project_dir: Path) -> list[tuple[Any, str]]:
+    """``(block, source)`` from ``cdk.json``'s context and from ``cdk.context.json``; refuse
+    the block in both (the CDK CLI would merge them key by key, lists concatenated)."""
     cdk_json = project_dir / "cdk.json"
     context_json = project_dir / "cdk.context.json"
-    if not cdk_json.exists() and not context_json.exists():
-        raise ParameterError([f"{cdk_json}: cannot read it: no such file: run in the project "
-                              f"directory, pass --project-dir or --config FILE, or set "
-                              f"{CONFIG_ENV}"])
-    config = read_document(cdk_json) if cdk_json.exists() else {}
-    in_config = _block_of(config.get("context") if isinstance(config, Mapping) else None)
-    in_context = _block_of(read_document(context_json)) if context_json.exists() else None
-    if in_config is not None and in_context is not None:
+    found = []
+    if cdk_json.exists():
+        config = read_document(cdk_json)
+        block = _block_of(config.get("context") if isinstance(config, Mapping) else None)
+        if block is not None:
+            found.append((block, f"{cdk_json} context.{CONTEXT_KEY}"))
+    if context_json.exists():
+        block = _block_of(read_document(context_json))
+        if block is not None:
+            found.append((block, f"{context_json} {CONTEXT_KEY}"))
+    if len(found) > 1:
         raise ParameterError([f"{context_json}: also holds a {CONTEXT_KEY!r} block, as does "
                               f"{cdk_json}: the CDK CLI would merge them key by key (lists "
                               "concatenated); keep one"])
-    if in_config is not None:
-        return _context_value(in_config, f"{cdk_json} context.{CONTEXT_KEY}"), (
-            f"{cdk_json} context.{CONTEXT_KEY}")
-    if in_context is not None:
-        return _context_value(in_context, f"{context_json} {CONTEXT_KEY}"), (
-            f"{context_json} {CONTEXT_KEY}")
-    raise ParameterError([f"{cdk_json}: no context.{CONTEXT_KEY!r} block: add one, or set "
-                          f"{CONFIG_ENV} to a parameters file"])
+    return found
+
+
+def _project_block(project_dir: Path) -> tuple[Any, str]:
+    """The block from ``cdk.json``'s context, else ``cdk.context.json``, with its source."""
+    cdk_json = project_dir / "cdk.json"
+    if not cdk_json.exists() and not (project_dir / "cdk.context.json").exists():
+        raise ParameterError([f"{cdk_json}: cannot read it: no such file: run in the project "
+                              f"directory, pass --project-dir or --config FILE, or set "
+                              f"{CONFIG_ENV}"])
+    found = _project_blocks(project_dir)
+    if not found:
+        raise ParameterError([f"{cdk_json}: no context.{CONTEXT_KEY!r} block: add one, or set "
+                              f"{CONFIG_ENV} to a parameters file"])
+    block, source = found[0]
+    return _context_value(block, source), source
 
 
 # --- the loader --------------------------------------------------------------------------------
@@ -295,6 +307,7 @@ def load_parameters(project_dir: str | os.PathLike[str] | None = None,
         context = cdk_context(env)
         block = _block_of(context)
         if block is not None:
+            _project_blocks(directory)  # the CLI merged them: refuse the block in both files
             source = f"CDK context {CONTEXT_KEY}"
             raw = _context_value(block, source)
         else:

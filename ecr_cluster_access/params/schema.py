@@ -63,9 +63,25 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
-def schema_text() -> str:
-    """:func:`json_schema` as the exact text shipped and printed (sorted keys, 2 spaces)."""
-    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+def cdk_json_schema() -> dict[str, Any]:
+    """A JSON Schema of a ``cdk.json`` that checks its ``context.ecr-cluster-access`` block
+    (and leaves the rest of the file to the CDK CLI)."""
+    parameters = json_schema()
+    block = {k: v for k, v in parameters.items() if k not in ("$schema", "$id", "$defs")}
+    return {
+        "$schema": parameters["$schema"],
+        "title": "cdk.json with an ecr-cluster-access block",
+        "type": "object",
+        "properties": {"context": {"type": "object",
+                                   "properties": {"ecr-cluster-access": block}}},
+        "$defs": parameters["$defs"],
+    }
+
+
+def schema_text(cdk_json: bool = False) -> str:
+    """:func:`json_schema` (or :func:`cdk_json_schema`) as the exact text shipped and printed."""
+    schema = cdk_json_schema() if cdk_json else json_schema()
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 # --- the README table --------------------------------------------------------------------------
@@ -102,13 +118,17 @@ def _accepts_cell(info: FieldInfo) -> str:
     return f"object: `{info.key}.*` below"
 
 
+def _cell(text: str) -> str:
+    """Text safe in a Markdown table cell: no column break, no HTML tag, no emphasis."""
+    return text.replace("|", "\\|").replace("<", "&lt;").replace("*", "\\*")
+
+
 def _rows(cls: type, prefix: str) -> list[str]:
     rows = []
     for info in declared_fields(cls):
         key = f"{prefix}{info.key}"
-        doc = info.doc.replace("|", "\\|")
-        accepts = _accepts_cell(info).replace("|", "\\|")
-        rows.append(f"| `{key}` | {_default_cell(info)} | {doc} | {accepts} |")
+        rows.append(f"| `{key}` | {_default_cell(info)} | {_cell(info.doc)} | "
+                    f"{_cell(_accepts_cell(info))} |")
         if isinstance(info.rule, Nested):
             rows += _rows(info.rule.cls, f"{key}.")
     return rows
