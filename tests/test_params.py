@@ -563,3 +563,46 @@ def test_malformed_yaml_names_the_problem_and_where(tmp_path: Path) -> None:
     line = load_error(path)
     assert line.startswith(f"{path}: not valid YAML at line 3 column")
     assert "expected ',' or ']'" in line
+
+
+# --- one declaration per field ------------------------------------------------------------------
+
+def test_cross_field_checks_still_run_when_another_field_is_wrong() -> None:
+    problems = problems_of(account="12", region="cn-north-1", scanOnPush="yes")
+    assert [p.split(":")[0] for p in problems] == ["account", "workerRoleArns[0]", "scanOnPush"]
+    assert "is in partition 'aws' but region 'cn-north-1'" in problems[1]
+
+
+def test_each_declared_rule_matches_its_python_type() -> None:
+    import typing
+
+    from ecr_cluster_access import BuilderIdentity, PullSecret
+    from ecr_cluster_access.params.spec import (
+        Bool,
+        Int,
+        Nested,
+        Text,
+        TextList,
+        TextMap,
+        declared_fields,
+    )
+
+    expected = {Text: "str", Int: "int", Bool: "bool", TextList: "Sequence[str]",
+                TextMap: "Mapping[str, str]"}
+    for cls in (Parameters, Lifecycle, BuilderIdentity, PullSecret):
+        hints = typing.get_type_hints(cls)
+        for info in declared_fields(cls):
+            hint = str(hints[info.name]).replace("typing.", "").replace(
+                "collections.abc.", "")
+            if isinstance(info.rule, Nested):
+                assert info.rule.cls.__name__ in hint, (cls, info.name)
+            else:
+                assert expected[type(info.rule)] in hint, (cls, info.name, hint)
+            assert ("None" in hint) == (not info.required and info.default is None), info.name
+
+
+def test_file_keys_are_the_camel_case_of_the_python_names() -> None:
+    assert list(Parameters.from_mapping(params_dict()).to_mapping())[:4] == [
+        "account", "region", "repositories", "workerRoleArns"]
+    assert "imageTagMutabilityExclusionFilters" in Parameters.from_mapping(
+        params_dict()).to_mapping()

@@ -185,6 +185,21 @@ def test_a_yaml_alias_bomb_is_refused_fast_and_small(tmp_path: Path) -> None:
         "are not accepted: write the value out"]
 
 
+@pytest.mark.parametrize(("name", "text"), [
+    ("deep.json", "[" * 100_000 + "]" * 100_000),
+    ("deep.yaml", "[" * 100_000 + "]" * 100_000),
+    ("deep.yaml", "".join(f"{' ' * i}k{i}:\n" for i in range(500))),
+])
+def test_deep_nesting_is_refused_fast_and_small(tmp_path: Path, name: str, text: str) -> None:
+    path = write(tmp_path, name, text)
+    result = run_bounded([str(VENV_BIN / "ecr-cluster-access"), "validate", "--config",
+                          str(path)], tmp_path)
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"ecr-cluster-access: error: {path}: not valid ")
+    assert line.endswith(f"nested deeper than {MAX_DEPTH} levels")
+
+
 @pytest.mark.parametrize("name", ["big.json", "big.yaml"])
 def test_a_file_over_the_size_cap_is_refused_fast_and_small(tmp_path: Path, name: str) -> None:
     path = write(tmp_path, name, json.dumps(params_dict(tags={"k": "v" * MAX_FILE_BYTES})))
