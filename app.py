@@ -9,7 +9,8 @@ from ecr_cluster_access.params import load_parameters_or_exit
 
 
 def main() -> None:
-    """Synthesize the stack for the parameters in cdk.json (or $ECR_CLUSTER_ACCESS_CONFIG)."""
+    """Synthesize the stack: parameters from $ECR_CLUSTER_ACCESS_CONFIG, else the CDK context the
+    CLI passes (``-c``, cdk.context.json, cdk.json), else cdk.json."""
     params = load_parameters_or_exit()
 
     import aws_cdk as cdk

@@ -12,7 +12,8 @@ CHART_ID = "ecr-cluster-access"
 
 
 def main() -> None:
-    """Synthesize the chart for the parameters in cdk.json (or $ECR_CLUSTER_ACCESS_CONFIG)."""
+    """Synthesize the chart: parameters from $ECR_CLUSTER_ACCESS_CONFIG, else cdk.json's
+    context, else cdk.context.json."""
     params = load_parameters_or_exit()
 
     import cdk8s

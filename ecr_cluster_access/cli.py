@@ -1,7 +1,8 @@
 """The ``ecr-cluster-access`` command: what the CDK and cdk8s CLIs cannot do.
 
 Every command reads the parameters through :func:`~ecr_cluster_access.params.load_parameters`,
-the loader both halves use (``cdk.json``'s context, or ``$ECR_CLUSTER_ACCESS_CONFIG``).
+the loader both halves use (``--config`` or ``$ECR_CLUSTER_ACCESS_CONFIG``, else CDK
+context, else ``cdk.json``'s context; see :mod:`ecr_cluster_access.params.io`).
 Exit status: 0 on success, 1 when ``check`` finds drift, 2 on usage, parameter or credential
 problems (one line each on stderr).
 """
@@ -152,25 +153,52 @@ def cmd_docker_config(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Compare the live AWS account with the parameters (boto3's default credentials).
 
-    Prints one line per difference and exits 1 on drift; prints a summary and exits 0 when
-    in sync; exits 2 on parameter or credential problems.
+    Compares every document the stack manages with what the parameters render, and decides
+    what each worker and builder role can actually do (identity policies, permissions
+    boundary, repository policy). Prints one line per difference ("drift: ...") or per point
+    it cannot decide ("cannot verify: ..."), and exits 1 on either; prints a summary and exits
+    0 only when everything was decided and matches; exits 2 on parameter, credential or
+    connection problems (one line). --format json prints one object with every finding.
     """
     params = _load(args)
-    from .check import AccessError, check
+    from .check import CANNOT_VERIFY, AccessError, check
+    from .check.findings import plural as _plural
 
     try:
-        findings = check(params, concurrency=args.concurrency)
+        findings = check(params, concurrency=args.concurrency, timeout=args.timeout)
     except AccessError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2
+    others = params.cross_account_worker_role_arns
+    scope = (f"; {_plural(len(others), 'worker role')} in other accounts checked on this "
+             "account's side only" if others else "")
+    if args.format == "json":
+        _print_json({"inSync": not findings, "account": params.account,
+                     "region": params.region, "findings": [f.to_json() for f in findings],
+                     "crossAccountWorkerRoles": list(others)})
+        return 1 if findings else 0
     for finding in findings:
-        print(f"drift: {finding}")
+        label = "cannot verify" if finding.kind == CANNOT_VERIFY else "drift"
+        print(f"{label}: {finding}")
     if findings:
-        print(f"{len(findings)} differences from the parameters", file=sys.stderr)
+        unknown = sum(f.kind == CANNOT_VERIFY for f in findings)
+        print(f"{_plural(len(findings) - unknown, 'difference')} from the parameters, "
+              f"{_plural(unknown, 'point')} that cannot be verified", file=sys.stderr)
         return 1
-    print(f"in sync: {len(params.repositories)} repositories and "
-          f"{len(params.worker_role_arns)} worker roles in {params.account}/{params.region}")
+    print(f"in sync: {_plural(len(params.repositories), 'repository', 'repositories')} and "
+          f"{_plural(len(params.worker_role_arns), 'worker role')} in "
+          f"{params.account}/{params.region}{scope}")
     return 0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 1 <= value <= 300:
+        raise argparse.ArgumentTypeError(f"{value:g} is not accepted: use 1 to 300 seconds")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -235,6 +263,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     checker = sub.add_parser("check", parents=[common], description=cmd_check.__doc__,
                              help="compare the live AWS account with the parameters")
+    checker.add_argument("--timeout", type=_seconds, default=10.0, metavar="SECONDS",
+                         help="connect and read timeout of each API call, tried twice "
+                         "(default 10)")
+    checker.add_argument("--format", choices=("text", "json"), default="text",
+                         help="text: one line per finding (default); json: one object")
     checker.add_argument("--concurrency", type=_positive, default=16, metavar="N",
                          help="concurrent API calls (default 16)")
     checker.set_defaults(func=cmd_check)

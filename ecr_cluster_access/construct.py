@@ -136,7 +136,7 @@ class EcrClusterAccess(Construct):
             self.authorization_token_policy = iam.CfnPolicy(
                 self,
                 "AuthorizationTokenPolicy",
-                policy_name=f"{cdk.Names.unique_id(self)[-100:]}-ecr-token",
+                policy_name=documents.token_policy_name(params),
                 policy_document=documents.worker_identity_policy(params),
                 roles=sorted({naming.role_name_of_arn(a)
                               for a in params.same_account_worker_role_arns}),
@@ -156,7 +156,7 @@ class EcrClusterAccess(Construct):
                 f"{identity.service_account} ({identity.mode})",
                 assume_role_policy_document=documents.builder_trust_policy(params),
                 policies=[iam.CfnRole.PolicyProperty(
-                    policy_name="ecr-push-pull",
+                    policy_name=documents.BUILDER_POLICY_NAME,
                     policy_document=documents.push_pull_identity_policy(params))],
             )
             self._acknowledge_wildcards(self.builder_role)
@@ -182,6 +182,7 @@ class EcrClusterAccess(Construct):
             self.developer_policy = iam.CfnManagedPolicy(
                 self,
                 "DeveloperPolicy",
+                managed_policy_name=documents.developer_policy_name(params),
                 description="Push and pull on the ecr-cluster-access repositories, plus the "
                 "ECR authorization token.",
                 policy_document=documents.developer_policy(params),
@@ -236,6 +237,7 @@ class EcrClusterAccess(Construct):
         if role_policy is not None:
             role = iam.CfnRole(
                 self, "CreationTemplateRole",
+                role_name=documents.creation_template_role_name(params),
                 description="Lets ECR create create-on-push repositories with tags or a KMS key",
                 assume_role_policy_document=documents.creation_template_trust_policy(),
                 policies=[iam.CfnRole.PolicyProperty(policy_name="create-repositories",

@@ -15,6 +15,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import naming
+
 if TYPE_CHECKING:
     from .params import Parameters
 
@@ -342,3 +344,92 @@ def pull_secret_config_template(params: Parameters) -> str:
             f'"password":"{{{{ {password} }}}}",'
             f'"auth":"{{{{ printf "%s:%s" {user} {password} | b64enc }}}}"}}')
     return '{"auths":{' + ",".join(entries) + "}}"
+
+
+# --- names of what the stack owns, so check can find it -----------------------------------------
+
+#: The builder role's inline policy.
+BUILDER_POLICY_NAME = "ecr-push-pull"
+
+
+def token_policy_name(params: Parameters) -> str:
+    """The inline policy the stack attaches to same-account worker roles."""
+    return naming.stack_resource_name(params.stack_name, params.region, "ecr-token", 128)
+
+
+def developer_policy_name(params: Parameters) -> str:
+    """The developers' managed policy."""
+    return naming.stack_resource_name(params.stack_name, params.region, "ecr-developers", 128)
+
+
+def creation_template_role_name(params: Parameters) -> str:
+    """The role ECR assumes to apply the creation template's tags or key."""
+    return naming.stack_resource_name(params.stack_name, params.region, "ecr-template", 64)
+
+
+def creation_template_role_arn(params: Parameters) -> str | None:
+    """That role's ARN, or ``None`` when the template needs no role."""
+    if creation_template_role_policy(params) is None:
+        return None
+    return naming.role_arn(params.account, params.region, creation_template_role_name(params))
+
+
+def replication_configuration(params: Parameters) -> dict[str, Any] | None:
+    """The registry's replication configuration as the ECR API spells it, or ``None``: one
+    rule to every replication region of this account, filtered to these repositories and
+    the create-on-push prefix."""
+    if not params.replication_regions:
+        return None
+    return {"rules": [{
+        "destinations": [{"region": region, "registryId": params.account}
+                         for region in params.replication_regions],
+        "repositoryFilters": [{"filter": prefix, "filterType": "PREFIX_MATCH"}
+                              for prefix in params.replication_filters],
+    }]}
+
+
+# --- what each role may do: the requests check evaluates ----------------------------------------
+
+#: ECR's actions that change something (IAM access levels Write, Permissions management and
+#: Tagging), from the Service Authorization Reference; a test compares this list with the
+#: IAM data the independent evaluator ships. Beyond what the parameters grant, no role in the
+#: parameters may be allowed any of them.
+ECR_CHANGE_ACTIONS: tuple[str, ...] = (
+    "ecr:BatchDeleteImage", "ecr:BatchImportUpstreamImage", "ecr:CompleteLayerUpload",
+    "ecr:CreatePullThroughCacheRule", "ecr:CreateRepository",
+    "ecr:CreateRepositoryCreationTemplate", "ecr:DeleteLifecyclePolicy",
+    "ecr:DeletePullThroughCacheRule", "ecr:DeleteRegistryPolicy", "ecr:DeleteRepository",
+    "ecr:DeleteRepositoryCreationTemplate", "ecr:DeleteRepositoryPolicy",
+    "ecr:DeleteSigningConfiguration", "ecr:DeregisterPullTimeUpdateExclusion",
+    "ecr:InitiateLayerUpload", "ecr:PutAccountSetting", "ecr:PutImage",
+    "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy",
+    "ecr:PutRegistryPolicy", "ecr:PutRegistryScanningConfiguration",
+    "ecr:PutReplicationConfiguration", "ecr:PutSigningConfiguration",
+    "ecr:RegisterPullTimeUpdateExclusion", "ecr:ReplicateImage", "ecr:SetRepositoryPolicy",
+    "ecr:StartImageScan", "ecr:StartLifecyclePolicyPreview", "ecr:TagResource",
+    "ecr:UntagResource", "ecr:UpdateImageStorageClass", "ecr:UpdatePullThroughCacheRule",
+    "ecr:UpdateRepositoryCreationTemplate", "ecr:UploadLayerPart",
+)
+#: Of those, the ones that act on a repository (the others act on the registry: ``*``).
+ECR_REPOSITORY_CHANGE_ACTIONS: tuple[str, ...] = (
+    "ecr:BatchDeleteImage", "ecr:BatchImportUpstreamImage", "ecr:CompleteLayerUpload",
+    "ecr:CreateRepository", "ecr:DeleteLifecyclePolicy", "ecr:DeleteRepository",
+    "ecr:DeleteRepositoryPolicy", "ecr:InitiateLayerUpload", "ecr:PutImage",
+    "ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy",
+    "ecr:ReplicateImage", "ecr:SetRepositoryPolicy", "ecr:StartImageScan",
+    "ecr:StartLifecyclePolicyPreview", "ecr:TagResource", "ecr:UntagResource",
+    "ecr:UpdateImageStorageClass", "ecr:UploadLayerPart",
+)
+
+
+def expected_repository_actions(params: Parameters, repository: str) -> frozenset[str]:
+    """What a worker or builder role may do on a named repository: the seven actions, and
+    create-on-push's ``CreateRepository`` (and ``TagResource`` with tags) when the repository
+    lies under the prefix."""
+    actions = set(PUSH_PULL_ACTIONS)
+    prefix = params.create_on_push_prefix
+    if prefix is not None and repository.startswith(f"{prefix}/"):
+        actions.add(CREATE_REPOSITORY_ACTION)
+        if params.tags:
+            actions.add(TAG_RESOURCE_ACTION)
+    return frozenset(actions)

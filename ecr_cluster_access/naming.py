@@ -50,3 +50,19 @@ def role_name_of_arn(arn: str) -> str:
 def principal_kind_of_arn(arn: str) -> str:
     """Return ``role``, ``user`` or ``group`` for an IAM principal ARN."""
     return arn.split(":", 5)[5].split("/", 1)[0]
+
+
+def stack_resource_name(stack_name: str, region: str, suffix: str, limit: int) -> str:
+    """A name for an IAM resource the stack owns, unique per stack and region, found again by
+    ``check``: ``<stackName>-<region>-<suffix>``, shortened with a hash to fit ``limit``.
+
+    IAM is global, so two stacks of the same name in two regions must not share a name.
+    """
+    name = f"{stack_name}-{region}-{suffix}"
+    if len(name) <= limit:
+        return name
+    import hashlib
+
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    keep = limit - len(suffix) - len(digest) - 2
+    return f"{name[:keep]}-{digest}-{suffix}"

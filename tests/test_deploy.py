@@ -116,22 +116,28 @@ def deploy_and_prove(tmp_path: Path, data: dict[str, Any]) -> None:
             (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
             assert trust["Principal"] == {"Federated": params.builder_identity.oidc_provider_arn}
 
-        # moto ignored the policies: check sees it, one line per repository, and exits 1
+        # moto ignored the policies: check sees it, one line per repository, exits 1, and
+        # says each same-account worker role cannot push or pull (the token grant was
+        # deployed: no line about it)
         drift = check(server, config)
         assert drift.returncode == 1, drift.stderr
+        lines = drift.stdout.splitlines()
         missing = {f"drift: {name}: no repository policy: the worker roles are not granted "
                    "push/pull" for name in params.repositories}
-        assert missing <= set(drift.stdout.splitlines())
-        # ...but the token grant on same-account worker roles was deployed (the builder role's
-        # inline policy is deployed too, but moto cannot return it as JSON: see above)
+        assert missing <= set(lines)
         for arn in params.same_account_worker_role_arns:
-            assert f"drift: role {arn}:" not in drift.stdout
+            (line,) = [x for x in lines if x.startswith(f"drift: role {arn}:")]
+            assert line.startswith(f"drift: role {arn}: is not allowed "
+                                   "ecr:BatchCheckLayerAvailability, ecr:BatchGetImage, ")
+            assert "ecr:GetAuthorizationToken" not in line
 
         # with the expected settings applied through the ECR API, check passes
         apply_expected_settings(server, params)
         clean = check(server, config)
         assert clean.returncode == 0, clean.stdout + clean.stderr
-        assert clean.stdout.startswith(f"in sync: {len(params.repositories)} repositories")
+        count = len(params.repositories)
+        assert clean.stdout.startswith(
+            f"in sync: {count} {'repository' if count == 1 else 'repositories'} and ")
 
         # one action removed from one repository's policy is named, with the repository
         victim = params.repositories[len(params.repositories) // 2]
@@ -142,10 +148,15 @@ def deploy_and_prove(tmp_path: Path, data: dict[str, Any]) -> None:
         drift = check(server, config)
         assert drift.returncode == 1
         lines = drift.stdout.splitlines()
-        assert len(lines) == len(params.repository_principal_arns)
-        for line in lines:
-            assert line.startswith(f"drift: {victim}: worker role arn:aws:iam::")
-            assert line.endswith(" is not granted ecr:PutImage")
+        granted = [x for x in lines if x.startswith(f"drift: {victim}: worker role ")]
+        assert len(granted) == len(params.repository_principal_arns)
+        assert all(x.endswith(" is not granted ecr:PutImage") for x in granted)
+        # ...and each same-account worker role really cannot push there (the builder role
+        # still can: its own identity policy allows it)
+        assert sorted(set(lines) - set(granted)) == sorted(
+            f"drift: role {arn}: is not allowed ecr:PutImage on {victim}: no identity policy, "
+            "boundary or repository policy allows it"
+            for arn in params.same_account_worker_role_arns)
 
         # cdk destroy leaves every repository, and so every image, in place
         cdk(server, config, outdir, "destroy", "--force")
@@ -176,8 +187,11 @@ def test_check_reports_a_missing_repository_and_a_missing_token_grant(tmp_path: 
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "drift: builds/absent: repository does not exist",
-        "drift: role arn:aws:iam::123456789012:role/k8s-worker: no identity policy allows "
-        "ecr:GetAuthorizationToken on '*': the ecr-login credential helper will fail",
+        "drift: role arn:aws:iam::123456789012:role/k8s-worker: is not allowed "
+        "ecr:GetAuthorizationToken on '*': no identity policy, boundary or repository policy "
+        "allows it",
+        "drift: role arn:aws:iam::123456789012:role/k8s-worker: the stack's inline policy "
+        "EcrClusterAccess-us-east-1-ecr-token does not exist",
     ]
 
 

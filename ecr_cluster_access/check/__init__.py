@@ -1,0 +1,148 @@
+"""The live drift check: does a deployed account still give exactly what the parameters say?
+
+Two questions, both answered from documents read once with boto3 (:mod:`.read`):
+
+1. **Is every document the stack manages exactly what the parameters render?** Repository
+   policies and settings, lifecycle policies, the worker roles' token policy, the builder
+   role's trust and policies, the developer policy and its attachments, the replication
+   configuration, the creation template, and the absence of a registry policy
+   (:mod:`.compare`).
+2. **What can each worker and builder role actually do?** Every identity policy, the
+   permissions boundary and the repository policy, evaluated (:mod:`.evaluate`,
+   :mod:`.access`): the seven actions and the token must be allowed, nothing else that
+   changes ECR may be.
+
+Each difference is a :class:`Finding` of kind ``drift``; what cannot be decided (conditions,
+unreadable policies) is ``cannot-verify``. Either makes ``check`` exit 1: it never says "in
+sync" unless both questions were answered. Roles in other accounts are checked on this
+account's side only (the repository policy): their own identity policies live elsewhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import documents, naming
+from ..params import Parameters
+from .access import RoleState, access_findings
+from .compare import (
+    compare_documents,
+    creation_template_findings,
+    load_document,
+    registry_policy_findings,
+    replication_findings,
+    repository_policy_findings,
+    settings_findings,
+)
+from .findings import CANNOT_VERIFY, DRIFT, Finding, drift
+from .read import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_TIMEOUT,
+    AccessError,
+    AccountState,
+    Reader,
+    RepositoryState,
+)
+
+__all__ = [
+    "CANNOT_VERIFY",
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_TIMEOUT",
+    "DRIFT",
+    "AccessError",
+    "AccountState",
+    "Finding",
+    "RepositoryState",
+    "RoleState",
+    "check",
+    "findings",
+]
+
+
+def findings(params: Parameters, state: AccountState) -> list[Finding]:
+    """Every difference between ``state`` and ``params``, sorted; [] means in sync."""
+    out: list[Finding] = []
+    for name in params.repositories:
+        repository = state.repositories.get(name)
+        if repository is None:
+            out.append(drift(name, "repository does not exist", repositories=(name,)))
+            continue
+        out += repository_policy_findings(name, repository.policy,
+                                          params.repository_principal_arns)
+        out += settings_findings(name, repository.description, repository.lifecycle, params)
+    out += _role_findings(params, state.roles)
+    out += access_findings(params, state.roles, {
+        name: load_document(r.policy) if r.policy is not None else None
+        for name, r in state.repositories.items()})
+    out += registry_policy_findings(state.registry_policy)
+    out += replication_findings(state.replication, params)
+    if params.create_on_push_prefix is not None:
+        out += creation_template_findings(state.creation_template, params)
+    out += _developer_findings(params, state.developer_policy)
+    return sorted(set(out))
+
+
+def _role_findings(params: Parameters, roles: dict[str, RoleState]) -> list[Finding]:
+    """The documents the stack puts on roles: the token policy on each same-account worker
+    role, and everything on the builder role (it is the stack's own)."""
+    out: list[Finding] = []
+    token_policy = documents.token_policy_name(params)
+    for arn in params.same_account_worker_role_arns:
+        role = roles.get(arn)
+        subject = f"role {arn}"
+        if role is None or not role.exists:
+            out.append(drift(subject, "role does not exist", role=arn))
+            continue
+        out += compare_documents(subject, f"the stack's inline policy {token_policy}",
+                                 role.inline.get(token_policy),
+                                 documents.worker_identity_policy(params), role=arn)
+    builder = params.builder_role_arn
+    if builder is not None:
+        role = roles.get(builder)
+        subject = f"role {builder}"
+        if role is None or not role.exists:
+            return [*out, drift(subject, "the builder role does not exist", role=builder)]
+        out += compare_documents(subject, "the trust policy", role.trust,
+                                 documents.builder_trust_policy(params), role=builder)
+        expected = {documents.BUILDER_POLICY_NAME: documents.push_pull_identity_policy(params)}
+        for name in sorted(set(role.inline) | set(expected)):
+            if name in expected:
+                out += compare_documents(subject, f"inline policy {name}",
+                                         role.inline.get(name), expected[name], role=builder)
+            else:
+                out.append(drift(subject, f"has inline policy {name}, which the stack does not "
+                                          "attach", role=builder))
+        for policy_arn in sorted(role.attached):
+            out.append(drift(subject, f"has attached policy {policy_arn}, which the stack does "
+                                      "not attach", role=builder))
+        if role.boundary_arn:
+            out.append(drift(subject, f"has permissions boundary {role.boundary_arn}, which the "
+                                      "stack does not set", role=builder))
+    return out
+
+
+def _developer_findings(params: Parameters, found: dict[str, Any] | None) -> list[Finding]:
+    if not params.developer_principal_arns:
+        return []
+    subject = f"developer policy {documents.developer_policy_name(params)}"
+    if found is None:
+        return [drift(subject, "does not exist")]
+    out = compare_documents(subject, "the document", found["document"],
+                            documents.developer_policy(params))
+    want: dict[str, list[str]] = {"roles": [], "users": [], "groups": []}
+    for arn in params.developer_principal_arns:
+        want[naming.principal_kind_of_arn(arn) + "s"].append(naming.role_name_of_arn(arn))
+    for kind in want:
+        have = sorted(found["attached"].get(kind, []))
+        if have != sorted(want[kind]):
+            out.append(drift(subject, f"is attached to {kind} {have}, the parameters say "
+                                      f"{sorted(want[kind])}"))
+    return out
+
+
+def check(params: Parameters, *, session: Any = None, concurrency: int = DEFAULT_CONCURRENCY,
+          timeout: float = DEFAULT_TIMEOUT) -> list[Finding]:
+    """Read the live account and return every finding, sorted; raise :class:`AccessError`
+    when AWS cannot be reached or the credentials are for another account."""
+    state = Reader(params, session=session, concurrency=concurrency, timeout=timeout).read()
+    return findings(params, state)

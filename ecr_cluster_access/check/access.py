@@ -1,0 +1,154 @@
+"""Effective access of each worker and builder role, decided by :mod:`.evaluate`.
+
+For every same-account worker role and the builder role, on every repository: each of the
+seven actions (and create-on-push's, under the prefix) must be allowed, and no other action
+that changes ECR; ``ecr:GetAuthorizationToken`` must be allowed on ``*``; with replication,
+the three pull actions on every replica. The documents are the role's inline and attached
+policies, its permissions boundary and each repository's policy, so a Deny, a boundary that
+leaves an action out or a grant of ``ecr:*`` is found wherever it comes from. Findings are
+grouped by role, outcome and responsible policy, so ``ecr:*`` on 400 repositories is one line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import documents
+from ..params import Parameters
+from .evaluate import ALLOW, DENY, UNKNOWN, Decision, Policy, decide
+from .findings import Finding, cannot_verify, drift, plural, some
+
+
+@dataclass
+class RoleState:
+    """What ``check`` read about one IAM role."""
+
+    arn: str
+    exists: bool = True
+    #: The trust policy document.
+    trust: Any = None
+    #: Inline policies: name to document (``None`` when unreadable).
+    inline: dict[str, Any] = field(default_factory=dict)
+    #: Attached managed policies: ARN to the default version's document.
+    attached: dict[str, Any] = field(default_factory=dict)
+    #: The permissions boundary's ARN and document, when there is one.
+    boundary_arn: str | None = None
+    boundary: Any = None
+
+    def identity_policies(self) -> list[Policy]:
+        """Every identity policy, labelled for findings."""
+        return ([Policy(f"inline policy {name}", doc) for name, doc in self.inline.items()]
+                + [Policy(f"attached policy {arn}", doc) for arn, doc in self.attached.items()])
+
+    def boundary_policy(self) -> Policy | None:
+        """The permissions boundary, labelled for findings."""
+        if self.boundary_arn is None:
+            return None
+        return Policy(f"permissions boundary {self.boundary_arn}", self.boundary)
+
+
+@dataclass(frozen=True)
+class _Request:
+    action: str
+    resource: str
+    repository: str | None
+    want: bool
+
+
+def _requests(params: Parameters, present: Sequence[str]) -> list[_Request]:
+    """Every request to decide for one role: what must be allowed, what must not."""
+    out = [_Request(documents.AUTHORIZATION_TOKEN_ACTION, "*", None, True)]
+    arns = dict(zip(params.repositories, params.repository_arns))
+    for name in present:
+        expected = documents.expected_repository_actions(params, name)
+        for action in sorted(expected | set(documents.ECR_REPOSITORY_CHANGE_ACTIONS)):
+            out.append(_Request(action, arns[name], name, action in expected))
+    for action in documents.ECR_CHANGE_ACTIONS:
+        if action not in documents.ECR_REPOSITORY_CHANGE_ACTIONS:
+            out.append(_Request(action, "*", None, False))
+    for arn in params.replica_repository_arns:
+        region, name = arn.split(":")[3], arn.split(":repository/", 1)[1]
+        for action in documents.PULL_ACTIONS:
+            out.append(_Request(action, arn, f"{name} in {region}", True))
+    return out
+
+
+def access_findings(params: Parameters, roles: Mapping[str, RoleState],
+                    repository_policies: Mapping[str, Any]) -> list[Finding]:
+    """Decide every request for every same-account worker role and the builder role.
+
+    ``repository_policies`` maps each existing repository to its policy document (``None``
+    when it has none); missing repositories are reported elsewhere.
+    """
+    present = [n for n in params.repositories if n in repository_policies]
+    requests = _requests(params, present)
+    findings: list[Finding] = []
+    role_arns = [*params.same_account_worker_role_arns,
+                 *([params.builder_role_arn] if params.builder_role_arn else [])]
+    for arn in role_arns:
+        role = roles.get(arn)
+        if role is None or not role.exists:
+            continue  # reported as a missing role elsewhere
+        identity = role.identity_policies()
+        boundary = role.boundary_policy()
+        groups: dict[tuple[str, tuple[str, ...]], list[_Request]] = defaultdict(list)
+        for request in requests:
+            resource_policy = None
+            if request.repository is not None and request.repository in repository_policies:
+                document = repository_policies[request.repository]
+                resource_policy = (Policy("the repository policy", document)
+                                   if document is not None else None)
+            decision = decide(role_arn=arn, action=request.action, resource=request.resource,
+                              identity=identity, boundary=boundary,
+                              resource_policy=resource_policy)
+            outcome = _outcome(request, decision)
+            if outcome:
+                groups[(outcome, decision.by)].append(request)
+        for (outcome, by), grouped in sorted(groups.items()):
+            findings.append(_finding(arn, outcome, by, grouped, len(present)))
+    return findings
+
+
+def _outcome(request: _Request, decision: Decision) -> str | None:
+    if decision.result == UNKNOWN:
+        return "unknown-want" if request.want else "unknown-not"
+    if request.want and decision.result != ALLOW:
+        return "denied" if decision.result == DENY else "not-allowed"
+    if not request.want and decision.result == ALLOW:
+        return "extra"
+    return None
+
+
+def _finding(role: str, outcome: str, by: tuple[str, ...], requests: list[_Request],
+             repository_count: int) -> Finding:
+    actions = tuple(sorted({r.action for r in requests}))
+    repositories = tuple(dict.fromkeys(r.repository for r in requests if r.repository))
+    on_registry = any(r.repository is None and r.resource == "*" for r in requests)
+    scope = []
+    if repositories:
+        scope.append(f"all {repository_count} repositories" if len(repositories) ==
+                     repository_count and repository_count > 4 else some(repositories))
+    if on_registry:
+        scope.append("'*'")
+    where = " and ".join(scope)
+    listed = ", ".join(actions) if len(actions) <= 6 else (
+        f"{', '.join(actions[:6])} and {len(actions) - 6} more")
+    responsible = ", ".join(by)
+    subject = f"role {role}"
+    kw = {"role": role, "actions": actions, "repositories": repositories}
+    if outcome == "denied":
+        return drift(subject, f"is denied {listed} on {where} by {responsible}", **kw)
+    if outcome == "not-allowed":
+        reason = (f"its {responsible} does not allow it" if by else
+                  "no identity policy, boundary or repository policy allows it")
+        return drift(subject, f"is not allowed {listed} on {where}: {reason}", **kw)
+    if outcome == "extra":
+        return drift(subject, f"is also allowed {listed} on {where} by {responsible}, beyond "
+                              f"what the parameters grant ({plural(len(actions), 'action')})",
+                     **kw)
+    what = "needs" if outcome == "unknown-want" else "must not have"
+    return cannot_verify(subject, f"{what} {listed} on {where}; whether it has them depends on "
+                                  f"{responsible}, which check cannot decide", **kw)

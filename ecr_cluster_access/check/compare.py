@@ -1,0 +1,413 @@
+"""Exact comparison of every document the stack manages with what the parameters render.
+
+The expected side comes from :mod:`ecr_cluster_access.documents`, the functions the construct
+uses. Documents are compared after normalising what does not change their meaning: statement
+order, ``Sid``, the case of actions, a string versus a one-element list, the order inside
+lists. Anything else the parameters do not produce (a statement, a principal, a condition, a
+destination, a field) is drift on one line naming it. No response shape raises: a malformed
+document is a drift line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import unquote
+
+from .. import documents
+from ..params import Parameters
+from .findings import Finding, drift
+
+#: Keys of a statement whose values are string-or-list and compared as sets.
+_LIST_KEYS = ("Action", "NotAction", "Resource", "NotResource")
+
+
+def load_document(value: Any) -> Any:
+    """A policy document from an API response: a dict as is, JSON text (maybe URL-encoded)
+    parsed; ``None`` for text that is not JSON."""
+    if not isinstance(value, str):
+        return value
+    for text in (value, unquote(value)):
+        try:
+            return json.loads(text)
+        except ValueError:
+            continue
+    return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _text(value: Any, limit: int = 160) -> str:
+    """A value for a message: compact JSON, bounded."""
+    try:
+        text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def canonical_statement(statement: Any) -> str:
+    """One statement as comparable text: Sid dropped, lists sorted, actions lower-cased."""
+    if not isinstance(statement, dict):
+        return json.dumps(statement, sort_keys=True, default=str)
+    out: dict[str, Any] = {}
+    for key, value in statement.items():
+        if key == "Sid":
+            continue
+        if key in _LIST_KEYS and (isinstance(value, str) or (
+                isinstance(value, list) and all(isinstance(v, str) for v in value))):
+            items = _as_list(value)
+            value = sorted({v.lower() if "Action" in key else v for v in items})
+        elif key in ("Principal", "NotPrincipal") and isinstance(value, dict):
+            value = {k: sorted({str(v) for v in _as_list(v)}) for k, v in value.items()}
+        out[key] = value
+    return json.dumps(out, sort_keys=True, default=str)
+
+
+def statements_of(document: Any) -> list[Any] | None:
+    """The statements of a policy document, or ``None`` when it has no readable list."""
+    if not isinstance(document, dict):
+        return None
+    statements = document.get("Statement")
+    if isinstance(statements, dict):
+        return [statements]
+    return statements if isinstance(statements, list) else None
+
+
+def describe_statement(statement: Any) -> str:
+    """A statement in words: effect, actions, principals, resources, what else it has."""
+    if not isinstance(statement, dict):
+        return f"a statement that is not an object ({_text(statement)})"
+    parts = [str(statement.get("Effect", "no Effect"))]
+    for key in ("Action", "NotAction"):
+        if key in statement:
+            parts.append(f"{'of' if key == 'Action' else 'of all but'} "
+                         f"{_names(statement[key])}")
+    for key in ("Principal", "NotPrincipal"):
+        if key in statement:
+            parts.append(f"{'for' if key == 'Principal' else 'for all but'} "
+                         f"{_principal_names(statement[key])}")
+    for key in ("Resource", "NotResource"):
+        if key in statement:
+            parts.append(f"{'on' if key == 'Resource' else 'on all but'} "
+                         f"{_names(statement[key])}")
+    if "Condition" in statement:
+        parts.append(f"when {_text(statement['Condition'], 400)}")
+    sid = statement.get("Sid")
+    return (f"statement {sid!r}: " if isinstance(sid, str) and sid else "") + " ".join(parts)
+
+
+def _names(value: Any) -> str:
+    items = _as_list(value)
+    if all(isinstance(i, str) for i in items):
+        shown = ", ".join(items[:8]) + (f" and {len(items) - 8} more" if len(items) > 8 else "")
+        return shown or "nothing"
+    return _text(value)
+
+
+def _principal_names(value: Any) -> str:
+    if value == "*":
+        return "everyone (*)"
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {_names(v)}" for k, v in value.items())
+    return _text(value)
+
+
+def compare_documents(subject: str, what: str, deployed: Any, expected: Any,
+                      **where: Any) -> list[Finding]:
+    """Compare a deployed policy document with the expected one, statement by statement."""
+    if deployed is None:
+        return [drift(subject, f"{what} does not exist", **where)]
+    have = statements_of(deployed)
+    if have is None:
+        return [drift(subject, f"{what} is not a policy document: {_text(deployed)}", **where)]
+    findings = []
+    version = deployed.get("Version")
+    if version != documents.POLICY_VERSION:
+        findings.append(drift(subject, f"{what} has Version {_text(version)}, not "
+                                       f"{documents.POLICY_VERSION}", **where))
+    want_statements = statements_of(expected) or []
+    want = [canonical_statement(s) for s in want_statements]
+    remaining = list(want)
+    for statement in have:
+        text = canonical_statement(statement)
+        if text in remaining:
+            remaining.remove(text)
+        else:
+            findings.append(drift(subject, f"{what} has {describe_statement(statement)}, which "
+                                           "the parameters do not make", **where))
+    for text in remaining:
+        statement = want_statements[want.index(text)]
+        findings.append(drift(subject, f"{what} lacks {describe_statement(statement)}",
+                              **where))
+    return findings
+
+
+# --- repository policies ----------------------------------------------------------------------
+
+def repository_policy_findings(name: str, text: str | None,
+                               principals: Iterable[str]) -> list[Finding]:
+    """Compare one repository policy with the parameters' grants.
+
+    ``principals`` are every principal the policy must grant the seven actions: the worker
+    roles, and the builder role when there is one. Each principal's grants are compared as
+    action sets (any order, case, split across statements); every statement that is not such
+    a plain grant (a Deny, a condition, ``NotAction``, ``Resource``, another principal) is
+    drift, named with what it does.
+    """
+    roles = sorted(set(principals))
+    where = {"repositories": (name,)}
+    if text is None:
+        return [drift(name, "no repository policy: the worker roles are not granted push/pull",
+                      **where)]
+    document = load_document(text)
+    statements = statements_of(document)
+    if statements is None:
+        return [drift(name, f"the repository policy is not a policy document: {_text(text)}",
+                      **where)]
+    findings = []
+    if isinstance(document, dict) and document.get("Version") != documents.POLICY_VERSION:
+        findings.append(drift(name, f"the repository policy has Version "
+                                    f"{_text(document.get('Version'))}, not "
+                                    f"{documents.POLICY_VERSION}", **where))
+    expected = {a.lower(): a for a in documents.PUSH_PULL_ACTIONS}
+    granted: dict[str, set[str]] = {role: set() for role in roles}
+    for statement in statements:
+        plain = _plain_grant(statement)
+        if plain is None:
+            named = _statement_principals(statement)
+            findings.append(drift(name, f"the repository policy's {describe_statement(statement)}"
+                                        " is not a grant the parameters make", **where,
+                                  actions=tuple(_strs(statement, "Action")),
+                                  role=named[0] if len(named) == 1 else None))
+            continue
+        strangers = [p for p in plain[0] if p not in granted]
+        if strangers:
+            findings.append(drift(name, f"the repository policy's {describe_statement(statement)}"
+                                        f" names {', '.join(strangers)}, not in the parameters",
+                                  **where, actions=tuple(_strs(statement, "Action"))))
+        for principal in plain[0]:
+            if principal in granted:
+                granted[principal].update(plain[1])
+    for role in roles:
+        have = granted[role]
+        missing = sorted(expected[a] for a in expected.keys() - have)
+        extra = sorted(a for a in have if a not in expected)
+        if missing:
+            findings.append(drift(name, f"worker role {role} is not granted "
+                                        f"{', '.join(missing)}", **where, role=role,
+                                  actions=tuple(missing)))
+        if extra:
+            findings.append(drift(name, f"worker role {role} is also granted {', '.join(extra)}"
+                                        ", beyond the seven actions", **where, role=role,
+                                  actions=tuple(extra)))
+    return findings
+
+
+def _strs(statement: Any, key: str) -> list[str]:
+    if not isinstance(statement, dict):
+        return []
+    return [v for v in _as_list(statement.get(key)) if isinstance(v, str)]
+
+
+def _statement_principals(statement: Any) -> list[str]:
+    if not isinstance(statement, dict):
+        return []
+    principal = statement.get("Principal")
+    if principal == "*":
+        return ["*"]
+    if isinstance(principal, dict):
+        return [v if k == "AWS" else f"{k}:{v}" for k, vs in principal.items()
+                for v in _as_list(vs) if isinstance(v, str)]
+    return []
+
+
+def _plain_grant(statement: Any) -> tuple[list[str], set[str]] | None:
+    """``(principal ARNs, lower-cased actions)`` of an ``Allow`` of named actions to named AWS
+    principals, with nothing else; ``None`` for any other statement (wildcards included)."""
+    if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+        return None
+    if set(statement) - {"Sid", "Effect", "Principal", "Action"}:
+        return None
+    principal = statement.get("Principal")
+    if not isinstance(principal, dict) or set(principal) != {"AWS"}:
+        return None
+    principals = _as_list(principal["AWS"])
+    actions = _as_list(statement.get("Action"))
+    if not principals or not actions or not all(
+            isinstance(p, str) and p != "*" for p in principals) or not all(
+            isinstance(a, str) and "*" not in a and "?" not in a for a in actions):
+        return None
+    return principals, {a.lower() for a in actions}
+
+
+# --- repository settings ----------------------------------------------------------------------
+
+def _lifecycle_rules(document: Any) -> list[str] | None:
+    """The rules of a lifecycle policy as comparable text (descriptions aside), or ``None``."""
+    if document is None:
+        return []
+    rules = document.get("rules") if isinstance(document, dict) else None
+    if not isinstance(rules, list):
+        return None
+    out = []
+    for rule in rules:
+        if not isinstance(rule, dict):
+            return None
+        out.append(json.dumps({k: v for k, v in rule.items() if k != "description"},
+                              sort_keys=True, default=str))
+    return sorted(out)
+
+
+def settings_findings(name: str, description: Mapping[str, Any], lifecycle_text: str | None,
+                      params: Parameters) -> list[Finding]:
+    """Compare a repository's (or a creation template's) tag mutability, exclusion filters,
+    scan on push, encryption and lifecycle with the parameters."""
+    findings = []
+    where = {"repositories": (name,)}
+    mutability = description.get("imageTagMutability")
+    if mutability != params.effective_tag_mutability:
+        findings.append(drift(name, f"image tag mutability is {_text(mutability)}, the "
+                                    f"parameters say {params.effective_tag_mutability}", **where))
+    filters = description.get("imageTagMutabilityExclusionFilters")
+    if filters is not None or params.image_tag_mutability_exclusion_filters:
+        have = sorted(str(f.get("filter")) for f in _as_list(filters) if isinstance(f, dict))
+        want = sorted(params.image_tag_mutability_exclusion_filters)
+        if have != want:
+            findings.append(drift(name, f"tag mutability exclusion filters are {have}, the "
+                                        f"parameters say {want}", **where))
+    scanning = description.get("imageScanningConfiguration")
+    scan = scanning.get("scanOnPush") if isinstance(scanning, dict) else None
+    if scan is not None and scan != params.scan_on_push:
+        findings.append(drift(name, f"scan on push is {_onoff(scan)}, the parameters say "
+                                    f"{_onoff(params.scan_on_push)}", **where))
+    encryption = description.get("encryptionConfiguration")
+    kind = encryption.get("encryptionType") if isinstance(encryption, dict) else None
+    if kind is not None and kind != params.encryption:
+        findings.append(drift(name, f"encryption is {_text(kind)}, the parameters say "
+                                    f"{params.encryption} (set only when a repository is "
+                                    "created)", **where))
+    elif kind == "KMS" and params.kms_key_arn and isinstance(encryption, dict) and (
+            encryption.get("kmsKey") not in (None, params.kms_key_arn)):
+        findings.append(drift(name, f"the KMS key is {_text(encryption.get('kmsKey'))}, the "
+                                    f"parameters say {params.kms_key_arn}", **where))
+    want_rules = _lifecycle_rules(documents.lifecycle_policy(params))
+    have_rules = _lifecycle_rules(load_document(lifecycle_text) if lifecycle_text else None)
+    if have_rules != want_rules:
+        if have_rules is None:
+            message = f"the lifecycle policy is not a lifecycle document: {_text(lifecycle_text)}"
+        elif not want_rules:
+            message = "has a lifecycle policy; the parameters set no lifecycle rule"
+        elif not have_rules:
+            message = "has no lifecycle policy; the parameters set lifecycle rules"
+        else:
+            message = "lifecycle policy differs from the parameters' lifecycle rules"
+        findings.append(drift(name, message, **where))
+    return findings
+
+
+def _onoff(value: Any) -> str:
+    return "on" if value is True else "off" if value is False else _text(value)
+
+
+# --- registry-wide documents ------------------------------------------------------------------
+
+def creation_template_findings(template: Mapping[str, Any] | None,
+                               params: Parameters) -> list[Finding]:
+    """Compare the create-on-push repository creation template, field by field."""
+    subject = f"creation template {params.create_on_push_prefix}/"
+    if template is None:
+        return [drift(subject, "does not exist: pushes of new image names will fail")]
+    findings = []
+    applied = template.get("appliedFor")
+    if not isinstance(applied, list) or sorted(map(str, applied)) != ["CREATE_ON_PUSH"]:
+        findings.append(drift(subject, f"applies to {_text(applied)}, the parameters say "
+                                       "[\"CREATE_ON_PUSH\"]"))
+    findings += repository_policy_findings(subject, template.get("repositoryPolicy"),
+                                           params.repository_principal_arns)
+    findings += settings_findings(subject, template, template.get("lifecyclePolicy"), params)
+    want_tags = {k: v for k, v in params.tags.items()}
+    have_tags = {str(t.get("Key")): t.get("Value") for t in _as_list(template.get("resourceTags"))
+                 if isinstance(t, dict)}
+    if have_tags != want_tags:
+        findings.append(drift(subject, f"resource tags are {_text(have_tags)}, the parameters "
+                                       f"say {_text(want_tags)}"))
+    want_role = documents.creation_template_role_arn(params)
+    have_role = template.get("customRoleArn") or None
+    if have_role != want_role:
+        findings.append(drift(subject, f"custom role is {_text(have_role)}, the parameters say "
+                                       f"{_text(want_role)}"))
+    return findings
+
+
+def replication_findings(configuration: Mapping[str, Any] | None,
+                         params: Parameters) -> list[Finding]:
+    """Compare the registry's replication configuration with the one rule the stack sets.
+
+    Any other rule, destination (another account above all) or filter is drift: every image
+    that matches is copied there.
+    """
+    subject = "replication configuration"
+    rules = configuration.get("rules") if isinstance(configuration, Mapping) else None
+    expected = documents.replication_configuration(params)
+    want = sorted(_canonical_rule(r) for r in (expected or {}).get("rules", []))
+    have_rules = _as_list(rules)
+    have = [_canonical_rule(r) for r in have_rules]
+    if sorted(have) == want:
+        return []
+    findings = []
+    for rule, text in zip(have_rules, have):
+        if text not in want:
+            findings.append(drift(subject, f"has a rule the parameters do not make: "
+                                           f"{_describe_rule(rule, params.account)}"))
+    for rule in (expected or {}).get("rules", []):
+        if _canonical_rule(rule) not in have:
+            regions = ", ".join(d["region"] for d in rule["destinations"])
+            findings.append(drift(subject, f"lacks the rule replicating "
+                                           f"{len(params.replication_filters)} prefixes to "
+                                           f"{regions} in {params.account}"))
+    return findings or [drift(subject, "differs from the parameters' replication rule")]
+
+
+def _canonical_rule(rule: Any) -> str:
+    if not isinstance(rule, dict):
+        return json.dumps(rule, default=str)
+    destinations = sorted(json.dumps(d, sort_keys=True, default=str)
+                          for d in _as_list(rule.get("destinations")))
+    filters = sorted(json.dumps(f, sort_keys=True, default=str)
+                     for f in _as_list(rule.get("repositoryFilters")))
+    rest = {k: v for k, v in rule.items() if k not in ("destinations", "repositoryFilters")}
+    return json.dumps([destinations, filters, rest], sort_keys=True, default=str)
+
+
+def _describe_rule(rule: Any, account: str) -> str:
+    if not isinstance(rule, dict):
+        return _text(rule)
+    places = []
+    for destination in _as_list(rule.get("destinations")):
+        if isinstance(destination, dict):
+            registry = destination.get("registryId")
+            other = "" if registry == account else " (another account)"
+            places.append(f"{destination.get('region')} in {registry}{other}")
+    filters = [f.get("filter") for f in _as_list(rule.get("repositoryFilters"))
+               if isinstance(f, dict)]
+    scope = f"repositories starting with {_text(filters)}" if filters else "every repository"
+    return f"{scope} to {', '.join(map(str, places)) or _text(rule.get('destinations'))}"
+
+
+def registry_policy_findings(text: str | None) -> list[Finding]:
+    """The parameters set no registry policy: each statement of one is drift, named."""
+    if text is None:
+        return []
+    document = load_document(text)
+    statements = statements_of(document)
+    if statements is None:
+        return [drift("registry policy", f"is not a policy document: {_text(text)}")]
+    return [drift("registry policy", f"has {describe_statement(s)}; the parameters set no "
+                                     "registry policy") for s in statements] or [
+        drift("registry policy", "exists; the parameters set no registry policy")]

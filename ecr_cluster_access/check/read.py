@@ -1,0 +1,256 @@
+"""Reading a deployed account with boto3 into an :class:`AccountState` (and nothing else).
+
+boto3's default credential chain (profiles, roles, ``AWS_ENDPOINT_URL``), explicit connect
+and read timeouts and the standard retry mode with two attempts, so a silent endpoint fails
+within a known bound. ``sts:GetCallerIdentity`` comes first: credentials for another account
+stop here with one line. Repositories are described in one paginated pass; per-repository and
+per-role reads run concurrently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import documents, naming
+from ..params import Parameters
+from .access import RoleState
+from .compare import load_document
+
+#: Default number of concurrent API calls, and seconds each call may take.
+DEFAULT_CONCURRENCY = 16
+DEFAULT_TIMEOUT = 10.0
+#: Attempts per call (the first and one retry): a silent endpoint costs 2 x timeout per call.
+ATTEMPTS = 2
+
+
+class AccessError(RuntimeError):
+    """AWS could not be reached, or refused the credentials; the message is one line."""
+
+
+@dataclass
+class RepositoryState:
+    """One repository as read: its description, policy text and lifecycle policy text."""
+
+    description: dict[str, Any]
+    policy: str | None = None
+    lifecycle: str | None = None
+
+
+@dataclass
+class AccountState:
+    """Everything ``check`` compares, read from one account and region."""
+
+    repositories: dict[str, RepositoryState] = field(default_factory=dict)
+    roles: dict[str, RoleState] = field(default_factory=dict)
+    registry_policy: str | None = None
+    replication: dict[str, Any] | None = None
+    creation_template: dict[str, Any] | None = None
+    #: The developers' managed policy: its document and the names attached, or ``None``.
+    developer_policy: dict[str, Any] | None = None
+
+
+def client_config(concurrency: int, timeout: float) -> Any:
+    """botocore's Config with explicit timeouts and retries."""
+    from botocore.config import Config
+
+    return Config(connect_timeout=timeout, read_timeout=timeout,
+                  retries={"mode": "standard", "total_max_attempts": ATTEMPTS},
+                  max_pool_connections=max(concurrency, 10))
+
+
+class Reader:
+    """Reads an :class:`AccountState` for :class:`Parameters`."""
+
+    def __init__(self, params: Parameters, *, session: Any = None,
+                 concurrency: int = DEFAULT_CONCURRENCY, timeout: float = DEFAULT_TIMEOUT
+                 ) -> None:
+        import boto3
+
+        self.params = params
+        self.concurrency = max(1, concurrency)
+        try:  # a missing profile or bad config fails here, before any call
+            session = session or boto3.session.Session()
+            config = client_config(self.concurrency, timeout)
+            self.ecr = session.client("ecr", region_name=params.region, config=config)
+            self.iam = session.client("iam", region_name=params.region, config=config)
+            self.sts = session.client("sts", region_name=params.region, config=config)
+        except Exception as error:  # botocore raises many unrelated types; name them once
+            raise AccessError(describe_error(error)) from None
+
+    def caller_account(self) -> str:
+        """The account the credentials belong to."""
+        account: str = self.sts.get_caller_identity()["Account"]
+        return account
+
+    def read(self) -> AccountState:
+        """Read everything; raise :class:`AccessError` on credential or connection problems."""
+        try:
+            account = self.caller_account()
+            if account != self.params.account:
+                raise AccessError(f"the credentials belong to account {account}, the parameters "
+                                  f"say {self.params.account}: use credentials for "
+                                  f"{self.params.account}")
+            return self._read()
+        except AccessError:
+            raise
+        except Exception as error:  # botocore raises many unrelated types; name them once
+            raise AccessError(describe_error(error)) from None
+
+    def _read(self) -> AccountState:
+        params = self.params
+        state = AccountState()
+        described = self._describe_repositories()
+        present = [n for n in params.repositories if n in described]
+        role_arns = [*params.same_account_worker_role_arns,
+                     *([params.builder_role_arn] if params.builder_role_arn else [])]
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            policies = pool.map(self._repository_policy, present)
+            lifecycles = pool.map(self._lifecycle_policy, present)
+            roles = pool.map(self._role, role_arns)
+            registry = pool.submit(self._registry)
+            template = pool.submit(self._creation_template)
+            developer = pool.submit(self._developer_policy)
+            for name, policy, lifecycle in zip(present, policies, lifecycles):
+                state.repositories[name] = RepositoryState(described[name], policy, lifecycle)
+            for role in roles:
+                state.roles[role.arn] = role
+            state.registry_policy, state.replication = registry.result()
+            state.creation_template = template.result()
+            state.developer_policy = developer.result()
+        return state
+
+    def _describe_repositories(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        paginator = self.ecr.get_paginator("describe_repositories")
+        for page in paginator.paginate(registryId=self.params.account,
+                                       PaginationConfig={"PageSize": 1000}):
+            for repository in page.get("repositories", []):
+                if isinstance(repository, dict) and "repositoryName" in repository:
+                    out[repository["repositoryName"]] = repository
+        return out
+
+    def _optional(self, call: Callable[[], Any], not_found: str) -> Any:
+        """``call()``, or ``None`` when AWS answers ``not_found``."""
+        try:
+            return call()
+        except getattr(self.ecr.exceptions, not_found, ()) as error:
+            del error
+            return None
+        except self.iam.exceptions.NoSuchEntityException:
+            return None
+
+    def _repository_policy(self, name: str) -> str | None:
+        response = self._optional(lambda: self.ecr.get_repository_policy(
+            registryId=self.params.account, repositoryName=name),
+            "RepositoryPolicyNotFoundException")
+        return None if response is None else response.get("policyText")
+
+    def _lifecycle_policy(self, name: str) -> str | None:
+        response = self._optional(lambda: self.ecr.get_lifecycle_policy(
+            registryId=self.params.account, repositoryName=name),
+            "LifecyclePolicyNotFoundException")
+        return None if response is None else response.get("lifecyclePolicyText")
+
+    def _registry(self) -> tuple[str | None, dict[str, Any] | None]:
+        response = self._optional(self.ecr.get_registry_policy,
+                                  "RegistryPolicyNotFoundException")
+        policy = None if response is None else response.get("policyText")
+        # read even without replication regions: a rule someone added copies images away
+        replication = self.ecr.describe_registry().get("replicationConfiguration")
+        return policy, replication
+
+    def _creation_template(self) -> dict[str, Any] | None:
+        prefix = self.params.create_on_push_prefix
+        if prefix is None:
+            return None
+
+        def find() -> dict[str, Any] | None:
+            pages = self.ecr.get_paginator("describe_repository_creation_templates").paginate(
+                prefixes=[prefix])
+            for page in pages:
+                for template in page.get("repositoryCreationTemplates", []):
+                    if isinstance(template, dict) and template.get("prefix") == prefix:
+                        return template
+            return None
+
+        found: dict[str, Any] | None = self._optional(find, "TemplateNotFoundException")
+        return found
+
+    def _managed_document(self, arn: str) -> Any:
+        policy = self.iam.get_policy(PolicyArn=arn)["Policy"]
+        version = self.iam.get_policy_version(PolicyArn=arn,
+                                              VersionId=policy["DefaultVersionId"])
+        return load_document(version["PolicyVersion"].get("Document"))
+
+    def _role(self, arn: str) -> RoleState:
+        name = naming.role_name_of_arn(arn)
+        try:
+            role = self.iam.get_role(RoleName=name)["Role"]
+        except self.iam.exceptions.NoSuchEntityException:
+            return RoleState(arn, exists=False)
+        state = RoleState(arn, trust=load_document(role.get("AssumeRolePolicyDocument")))
+        if role.get("Arn") not in (None, arn):
+            state.exists = False  # same name, other path: not the role the parameters name
+            return state
+        for page in self.iam.get_paginator("list_role_policies").paginate(RoleName=name):
+            for policy_name in page.get("PolicyNames", []):
+                response = self.iam.get_role_policy(RoleName=name, PolicyName=policy_name)
+                state.inline[policy_name] = load_document(response.get("PolicyDocument"))
+        for page in self.iam.get_paginator("list_attached_role_policies").paginate(RoleName=name):
+            for attached in page.get("AttachedPolicies", []):
+                state.attached[attached["PolicyArn"]] = self._managed_document(
+                    attached["PolicyArn"])
+        boundary = role.get("PermissionsBoundary") or {}
+        if boundary.get("PermissionsBoundaryArn"):
+            state.boundary_arn = boundary["PermissionsBoundaryArn"]
+            state.boundary = self._managed_document(state.boundary_arn)
+        return state
+
+    def _developer_policy(self) -> dict[str, Any] | None:
+        params = self.params
+        if not params.developer_principal_arns:
+            return None
+        arn = (f"arn:{params.partition}:iam::{params.account}:policy/"
+               f"{documents.developer_policy_name(params)}")
+        try:
+            document = self._managed_document(arn)
+        except self.iam.exceptions.NoSuchEntityException:
+            return None
+        attached: dict[str, list[str]] = {"roles": [], "users": [], "groups": []}
+        for page in self.iam.get_paginator("list_entities_for_policy").paginate(PolicyArn=arn):
+            attached["roles"] += [r["RoleName"] for r in page.get("PolicyRoles", [])]
+            attached["users"] += [u["UserName"] for u in page.get("PolicyUsers", [])]
+            attached["groups"] += [g["GroupName"] for g in page.get("PolicyGroups", [])]
+        return {"document": document, "attached": attached}
+
+
+def describe_error(error: Exception) -> str:
+    """One line for a botocore error: what failed and why, no traceback."""
+    from botocore.exceptions import (
+        ClientError,
+        ConnectionError,
+        HTTPClientError,
+        NoCredentialsError,
+        NoRegionError,
+        ProfileNotFound,
+    )
+
+    if isinstance(error, ProfileNotFound):
+        return f"{error}: check AWS_PROFILE and ~/.aws/config"
+    if isinstance(error, NoCredentialsError):
+        return ("no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY, or run where a role is available")
+    if isinstance(error, NoRegionError):
+        return "no AWS region: set AWS_REGION"
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        message = error.response.get("Error", {}).get("Message", "")
+        operation = getattr(error, "operation_name", "")
+        return f"AWS refused {operation}: {code}: {message}".replace("\n", " ")
+    if isinstance(error, (ConnectionError, HTTPClientError)):
+        return f"cannot reach AWS: {type(error).__name__}: {error}".replace("\n", " ")
+    return (f"unexpected response from AWS: {type(error).__name__}: {error}"
+            ).replace("\n", " ")[:400]
