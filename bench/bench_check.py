@@ -4,7 +4,9 @@ next to the bare minimum of API calls the same answer needs, in the same run.
 
 The bare minimum is the plain boto3 loop: the ``DescribeRepositories`` pages plus one
 ``GetRepositoryPolicy`` per repository, one call at a time. ``check`` makes more calls (it
-also reads lifecycle policies and the worker roles' identity policies) but runs them
+also reads lifecycle policies, the caller's identity, the worker roles' policies and boundary,
+the registry policy and replication) and evaluates every role's access to every repository
+(seven actions and every ECR action that changes something), but runs the reads
 concurrently. Prints each median and the ratio; the target is 2.0 or less.
 
 Run with ``make bench`` (or ``.venv/bin/python bench/bench_check.py [--repositories N]``).
@@ -30,7 +32,7 @@ from ecr_cluster_access import (
     documents,
 )
 from ecr_cluster_access.check import check  # noqa: E402
-from ecr_cluster_access.documents import authorization_token_document, policy_text  # noqa: E402
+from ecr_cluster_access.documents import policy_text  # noqa: E402
 from tests.servers import DUMMY_CREDENTIALS, MotoServer  # noqa: E402
 
 ROLE = "arn:aws:iam::123456789012:role/k8s-worker"
@@ -50,8 +52,8 @@ def populate(server: MotoServer, params: Parameters) -> None:
     iam = boto3.client("iam", endpoint_url=server.url, region_name=server.region,
                        **{k.lower(): v for k, v in DUMMY_CREDENTIALS.items()})
     iam.create_role(RoleName="k8s-worker", AssumeRolePolicyDocument="{}")
-    iam.put_role_policy(RoleName="k8s-worker", PolicyName="ecr-token",
-                        PolicyDocument=policy_text(authorization_token_document()))
+    iam.put_role_policy(RoleName="k8s-worker", PolicyName=documents.token_policy_name(params),
+                        PolicyDocument=policy_text(documents.worker_identity_policy(params)))
     for name in params.repositories:
         ecr.create_repository(repositoryName=name,
                               imageScanningConfiguration={"scanOnPush": True})

@@ -1,0 +1,310 @@
+"""`ecr-cluster-access check` against a local AWS API (moto_server on 127.0.0.1): every case
+that once read as "in sync" when access differed, with its exit code and line; the caller's
+account; a silent endpoint; and the JSON output.
+
+The account is provisioned through the API exactly as the stack leaves it on real AWS (the
+deploy tests prove `cdk deploy` then `check` separately), then one thing is changed.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from ecr_cluster_access import Parameters, documents, naming
+
+from .conftest import VENV_BIN, params_dict, require_tool, run, write_params
+from .servers import DUMMY_CREDENTIALS, MotoServer
+
+pytestmark = pytest.mark.e2e
+
+ROLE = "arn:aws:iam::123456789012:role/k8s-worker"
+OIDC = ("arn:aws:iam::123456789012:oidc-provider/"
+        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
+DATA = params_dict(repositories=["builds/app", "builds/web"], workerRoleArns=[ROLE],
+                   builderIdentity={"mode": "irsa", "oidcProviderArn": OIDC},
+                   replicationRegions=["us-west-2"])
+PARAMS = Parameters.from_mapping(DATA)
+BUILDER = "arn:aws:iam::123456789012:role/EcrClusterAccess-builder"
+DENY_ECR = {"Version": "2012-10-17",
+            "Statement": [{"Effect": "Deny", "Action": "ecr:*", "Resource": "*"}]}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    with MotoServer(tmp_path_factory.mktemp("moto") / "moto.log") as started:
+        yield started
+
+
+@pytest.fixture
+def account(server: MotoServer, tmp_path: Path) -> Iterator[Account]:
+    """A fresh account, provisioned as the stack leaves it."""
+    urllib.request.urlopen(urllib.request.Request(f"{server.url}/moto-api/reset",
+                                                  method="POST"), timeout=30).close()
+    provisioned = Account(server, write_params(tmp_path, DATA))
+    provisioned.provision(PARAMS)
+    yield provisioned
+
+
+class Account:
+    """The local account, its clients, and `check` run against it."""
+
+    def __init__(self, server: MotoServer, config: Path) -> None:
+        self.server = server
+        self.config = config
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, endpoint_url=self.server.url, region_name="us-east-1",
+                            aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                            aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+
+    def provision(self, params: Parameters) -> None:
+        ecr, iam = self.client("ecr"), self.client("iam")
+        policy = documents.policy_text(documents.repository_policy(params))
+        for arn in params.same_account_worker_role_arns:
+            iam.create_role(RoleName=naming.role_name_of_arn(arn), AssumeRolePolicyDocument=(
+                '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":'
+                '"sts:AssumeRole","Principal":{"Service":"ec2.amazonaws.com"}}]}'))
+            iam.put_role_policy(RoleName=naming.role_name_of_arn(arn),
+                                PolicyName=documents.token_policy_name(params),
+                                PolicyDocument=documents.policy_text(
+                                    documents.worker_identity_policy(params)))
+        if params.builder_role_arn:
+            name = naming.role_name_of_arn(params.builder_role_arn)
+            iam.create_role(RoleName=name, AssumeRolePolicyDocument=documents.policy_text(
+                documents.builder_trust_policy(params) or {}))
+            iam.put_role_policy(RoleName=name, PolicyName=documents.BUILDER_POLICY_NAME,
+                                PolicyDocument=documents.policy_text(
+                                    documents.push_pull_identity_policy(params)))
+        for name in params.repositories:
+            ecr.create_repository(repositoryName=name,
+                                  imageScanningConfiguration={"scanOnPush": True})
+            ecr.set_repository_policy(repositoryName=name, policyText=policy)
+        replication = documents.replication_configuration(params)
+        if replication:
+            ecr.put_replication_configuration(replicationConfiguration=replication)
+
+    def check(self, *args: str) -> Any:
+        return run([require_tool(VENV_BIN / "ecr-cluster-access"), "check", "--config",
+                    str(self.config), *args], **self.server.env)
+
+    def put_role_policy(self, role: str, name: str, document: dict[str, Any]) -> None:
+        self.client("iam").put_role_policy(RoleName=naming.role_name_of_arn(role),
+                                           PolicyName=name, PolicyDocument=json.dumps(document))
+
+
+def test_the_provisioned_account_is_in_sync(account: Account) -> None:
+    result = account.check()
+    assert (result.returncode, result.stdout) == (
+        0, "in sync: 2 repositories and 1 worker role in 123456789012/us-east-1\n")
+
+
+# --- blocked workers ----------------------------------------------------------------------------
+
+def test_a_second_inline_policy_denying_ecr_is_drift(account: Account) -> None:
+    account.put_role_policy(ROLE, "lockdown", DENY_ECR)
+    result = account.check()
+    assert result.returncode == 1
+    (line,) = result.stdout.splitlines()
+    assert line.startswith(f"drift: role {ROLE}: is denied ecr:BatchCheckLayerAvailability, ")
+    assert line.endswith("builds/web in us-west-2 and '*' by inline policy lockdown")
+    assert result.stderr == "1 difference from the parameters, 0 points that cannot be verified\n"
+
+
+def test_a_deny_of_the_token_alone_is_drift(account: Account) -> None:
+    account.put_role_policy(ROLE, "no-token", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}]})
+    result = account.check()
+    assert (result.returncode, result.stdout) == (1, (
+        f"drift: role {ROLE}: is denied ecr:GetAuthorizationToken on '*' by inline policy "
+        "no-token\n"))
+
+
+def test_a_boundary_allowing_only_s3_is_drift(account: Account) -> None:
+    iam = account.client("iam")
+    arn = iam.create_policy(PolicyName="s3-only", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))["Policy"]["Arn"]
+    iam.put_role_permissions_boundary(RoleName="k8s-worker", PermissionsBoundary=arn)
+    result = account.check()
+    assert result.returncode == 1
+    (line,) = result.stdout.splitlines()
+    assert line.startswith(f"drift: role {ROLE}: is not allowed ecr:BatchCheckLayerAvailability")
+    assert line.endswith(f"its permissions boundary {arn} does not allow it")
+
+
+# --- widened access -----------------------------------------------------------------------------
+
+def test_a_replication_destination_in_another_account_is_drift(account: Account) -> None:
+    replication = documents.replication_configuration(PARAMS)
+    assert replication
+    replication["rules"][0]["destinations"].append({"region": "eu-west-1",
+                                                    "registryId": "999999999999"})
+    account.client("ecr").put_replication_configuration(replicationConfiguration=replication)
+    result = account.check()
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0].endswith(
+        "eu-west-1 in 999999999999 (another account)")
+
+
+def test_a_loosened_builder_trust_is_drift(account: Account) -> None:
+    trust = documents.builder_trust_policy(PARAMS)
+    assert trust
+    condition = trust["Statement"][0]["Condition"]
+    sub = next(k for k in condition["StringEquals"] if k.endswith(":sub"))
+    condition["StringLike"] = {sub: "system:serviceaccount:*:*"}
+    del condition["StringEquals"][sub]
+    account.client("iam").update_assume_role_policy(RoleName="EcrClusterAccess-builder",
+                                                    PolicyDocument=json.dumps(trust))
+    result = account.check()
+    assert result.returncode == 1
+    has, lacks = result.stdout.splitlines()
+    assert has.startswith(f"drift: role {BUILDER}: the trust policy has Allow of "
+                          "sts:AssumeRoleWithWebIdentity") and "serviceaccount:*:*" in has
+    assert lacks.startswith(f"drift: role {BUILDER}: the trust policy lacks Allow of ")
+
+
+@pytest.mark.parametrize("role", [ROLE, BUILDER])
+def test_ecr_star_on_star_for_a_role_is_drift(account: Account, role: str) -> None:
+    account.put_role_policy(role, "admin", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "ecr:*", "Resource": "*"}]})
+    result = account.check()
+    assert result.returncode == 1
+    assert any(line.startswith(f"drift: role {role}: is also allowed ecr:BatchDeleteImage, ")
+               and "by inline policy admin, beyond what the parameters grant" in line
+               for line in result.stdout.splitlines())
+
+
+def test_a_registry_policy_for_another_account_is_drift(account: Account) -> None:
+    account.client("ecr").put_registry_policy(policyText=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Sid": "Others", "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+            "Action": ["ecr:CreateRepository", "ecr:ReplicateImage"],
+            "Resource": "arn:aws:ecr:us-east-1:123456789012:repository/*"}]}))
+    result = account.check()
+    assert (result.returncode, result.stdout) == (1, (
+        "drift: registry policy: has statement 'Others': Allow of ecr:CreateRepository, "
+        "ecr:ReplicateImage for AWS arn:aws:iam::999999999999:root on "
+        "arn:aws:ecr:us-east-1:123456789012:repository/*; the parameters set no registry "
+        "policy\n"))
+
+
+# --- ignored, crashes, false drift, vague lines -----------------------------------------------
+
+def test_a_grant_on_another_repository_is_not_a_grant(account: Account) -> None:
+    document = documents.repository_policy(PARAMS)
+    document["Statement"][0]["Resource"] = "arn:aws:ecr:us-east-1:123456789012:repository/other"
+    account.client("ecr").set_repository_policy(repositoryName="builds/app",
+                                                policyText=json.dumps(document))
+    result = account.check()
+    assert result.returncode == 1
+    (line,) = [x for x in result.stdout.splitlines() if x.startswith(f"drift: role {ROLE}:")]
+    assert line.startswith(f"drift: role {ROLE}: is not allowed ecr:BatchCheckLayerAvailability")
+    assert line.endswith("on builds/app: no identity policy, boundary or repository policy "
+                         "allows it")
+
+
+def test_an_object_in_a_principal_list_is_a_drift_line_not_a_crash(account: Account) -> None:
+    account.client("ecr").set_repository_policy(repositoryName="builds/web", policyText=(
+        '{"Version":"2012-10-17","Statement":[{"Sid":"Odd","Effect":"Allow","Principal":'
+        '{"AWS":[{"a":1}]},"Action":"ecr:PutImage"}]}'))
+    result = account.check()
+    assert result.returncode == 1 and result.stderr.endswith("cannot be verified\n")
+    assert "Traceback" not in result.stderr and "cannot reach AWS" not in result.stderr
+    assert ("drift: builds/web: the repository policy's statement 'Odd': Allow of ecr:PutImage "
+            "for AWS [{\"a\":1}] is not a grant the parameters make") in result.stdout
+
+
+def test_a_token_granted_through_not_action_is_not_missing(account: Account) -> None:
+    iam = account.client("iam")
+    iam.delete_role_policy(RoleName="k8s-worker", PolicyName=documents.token_policy_name(PARAMS))
+    account.put_role_policy(ROLE, "broad", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "NotAction": ["iam:*", "s3:*"], "Resource": "*"}]})
+    result = account.check()
+    assert result.returncode == 1
+    assert "ecr:GetAuthorizationToken on '*': no identity" not in result.stdout
+    assert "is also allowed ecr:BatchDeleteImage" in result.stdout
+
+
+def test_a_deny_in_a_repository_policy_names_role_and_action(account: Account) -> None:
+    document = documents.repository_policy(PARAMS)
+    document["Statement"].append({"Sid": "NoPush", "Effect": "Deny", "Principal": {"AWS": ROLE},
+                                  "Action": "ecr:PutImage"})
+    account.client("ecr").set_repository_policy(repositoryName="builds/web",
+                                                policyText=json.dumps(document))
+    result = account.check()
+    assert (result.returncode, result.stdout.splitlines()) == (1, [
+        f"drift: builds/web: the repository policy's statement 'NoPush': Deny of ecr:PutImage "
+        f"for AWS {ROLE} is not a grant the parameters make",
+        f"drift: role {ROLE}: is denied ecr:PutImage on builds/web by the repository policy"])
+
+
+def test_json_output_has_every_finding_and_the_same_exit_code(account: Account) -> None:
+    account.put_role_policy(ROLE, "lockdown", DENY_ECR)
+    result = account.check("--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["inSync"] is False and report["account"] == "123456789012"
+    (finding,) = report["findings"]
+    assert finding["kind"] == "drift" and finding["role"] == ROLE
+    assert "ecr:PutImage" in finding["actions"] and "builds/app" in finding["repositories"]
+    assert finding["subject"] == f"role {ROLE}"
+
+
+# --- the caller's account, and a silent endpoint ----------------------------------------------
+
+def test_credentials_for_another_account_are_one_line_and_exit_2(account: Account,
+                                                                 tmp_path: Path) -> None:
+    config = write_params(tmp_path, params_dict(
+        account="210987654321", workerRoleArns=["arn:aws:iam::210987654321:role/w"]),
+        "other.json")
+    result = run([require_tool(VENV_BIN / "ecr-cluster-access"), "check", "--config",
+                  str(config)], **account.server.env)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "ecr-cluster-access: error: the credentials belong to account 123456789012, the "
+        "parameters say 210987654321: use credentials for 210987654321\n")
+
+
+def test_a_silent_endpoint_fails_within_the_bound(tmp_path: Path) -> None:
+    """A socket on 127.0.0.1 that accepts and never answers: exit 2, with the default
+    timeout, well before the 45 s this test allows."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.5)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        result = run([require_tool(VENV_BIN / "ecr-cluster-access"), "check"], timeout=45,
+                     AWS_ENDPOINT_URL=f"http://127.0.0.1:{listener.getsockname()[1]}",
+                     AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_MAX_ATTEMPTS=None,
+                     AWS_RETRY_MODE=None, **DUMMY_CREDENTIALS)
+    finally:
+        stop.set()
+        thread.join()
+        for connection in held:
+            connection.close()
+        listener.close()
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("ecr-cluster-access: error: cannot reach AWS: ReadTimeoutError")
