@@ -335,3 +335,202 @@ def test_the_apps_exit_2_and_write_nothing_on_a_trailing_newline(tmp_path: Path,
         assert "Traceback" not in result.stderr
         assert result.stderr.count("\n") == 1
     assert not (tmp_path / "cdk.out").exists() and not (tmp_path / "dist").exists()
+
+
+# --- found in review: each case its own test ------------------------------------------------
+
+def test_an_unterminated_json_string_is_refused_fast(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.json", '"' + '\\"' * (MAX_FILE_BYTES // 2 - 8))
+    result = run_bounded([str(VENV_BIN / "ecr-cluster-access"), "validate", "--config",
+                          str(path)], tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f"ecr-cluster-access: error: {path}: not valid JSON at line 1 column 1: Unterminated "
+        "string"]
+
+
+@pytest.mark.parametrize("value", ["2001-13-01", "2001-02-30", "0x_", "0b_", "!!int abc",
+                                   "!!float abc", "!!bool x", "!!timestamp abc", "!!int ''"])
+def test_yaml_values_pyyaml_cannot_construct_are_one_line(tmp_path: Path, value: str) -> None:
+    problems = load_problems(write(tmp_path, "p.yaml", yaml_of().replace(
+        "account: '123456789012'", f"account: {value}")))
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{tmp_path / 'p.yaml'}: not valid YAML") or (
+        ": account: " in problems[0])
+
+
+def test_a_yaml_file_of_many_small_values_is_refused_fast_and_small(tmp_path: Path) -> None:
+    path = write(tmp_path, "many.yaml", "r: [" + "?," * 120_000 + "?]\n")
+    result = run_bounded([str(VENV_BIN / "ecr-cluster-access"), "validate", "--config",
+                          str(path)], tmp_path)
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.endswith("more than 20000 values: is this the right file?")
+
+
+def test_thousands_of_unknown_keys_give_a_bounded_number_of_lines(tmp_path: Path) -> None:
+    text = json.dumps({**params_dict(), **{f"k{i}": 0 for i in range(20_000)}})
+    result = run([str(VENV_BIN / "ecr-cluster-access"), "validate", "--config",
+                  str(write(tmp_path, "p.json", text))])
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 11 and lines[-1].endswith("more unknown keys not listed: is this the "
+                                                   "right file?")
+
+
+def test_a_lone_surrogate_in_a_string_block_is_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "cdk.json", '{"context": {"ecr-cluster-access": "\\udc00"}}')
+    (line,) = load_problems(path)
+    assert line.endswith("is a string: write the block as a JSON object")
+    with pytest.raises(ParameterError) as caught:
+        load_parameters(tmp_path, environ={"CDK_CONTEXT_JSON": '{"ecr-cluster-access": "\\ud800"}'})
+    (line,) = caught.value.problems
+    assert line.startswith("CDK context ecr-cluster-access: not valid JSON")
+
+
+@pytest.mark.parametrize(("config", "shown"), [("a\x00b", "'a\\x00b'"), (123, "123")])
+def test_unusable_file_names_in_the_python_api_are_one_line(config: object, shown: str) -> None:
+    with pytest.raises(ParameterError) as caught:
+        load_parameters(ROOT, environ={}, config=config)  # type: ignore[arg-type]
+    (line,) = caught.value.problems
+    assert line.startswith(f"--config: {shown}" if config == 123 else
+                           f"--config: cannot read {shown}")
+
+
+def test_a_cdk_context_that_is_not_an_object_is_an_error() -> None:
+    with pytest.raises(ParameterError) as caught:
+        load_parameters(ROOT, environ={"CDK_CONTEXT_JSON": "[1]"})
+    assert caught.value.problems == (
+        "$CDK_CONTEXT_JSON: [1] is not an object: the CDK CLI passes the context as one",)
+
+
+def test_a_parameters_file_with_a_context_key_is_not_read_as_cdk_json(tmp_path: Path) -> None:
+    text = json.dumps({"account": "bad", "context": {"ecr-cluster-access": params_dict()}})
+    problems = load_problems(write(tmp_path, "p.json", text))
+    fields = [p.split(": ")[1] for p in problems]
+    assert fields[0] == "account" and fields[-1] == "context"
+
+
+def test_a_string_block_in_cdk_json_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "cdk.json").write_text(json.dumps(
+        {"context": {"ecr-cluster-access": json.dumps(params_dict())}}))
+    with pytest.raises(ParameterError) as caught:
+        load_parameters(tmp_path, environ={})
+    assert caught.value.problems[0].endswith("is a string: write the block as a JSON object")
+
+
+@pytest.mark.parametrize("word", ["yes", "on", "off", "No", "y"])
+def test_yaml_1_1_booleans_are_not_booleans(tmp_path: Path, word: str) -> None:
+    problems = load_problems(write(tmp_path, "p.yaml", yaml_of(scanOnPush=word)))
+    assert problems == [f"{tmp_path / 'p.yaml'}: scanOnPush: {word!r} is not a boolean: use "
+                        "true or false"]
+
+
+def test_a_namespace_called_no_is_a_name_in_yaml(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.yaml", yaml_of(namespace="no"))
+    assert load_parameters(ROOT, environ={}, config=str(path)).namespace == "no"
+
+
+def yaml_of(**overrides: str) -> str:
+    lines = ["account: '123456789012'", "region: us-east-1", "repositories: [builds/app]",
+             f"workerRoleArns: ['{ROLE}']"]
+    return "\n".join([*lines, *(f"{k}: {v}" for k, v in overrides.items())]) + "\n"
+
+
+def test_a_long_file_name_keeps_the_field_and_the_reason(tmp_path: Path) -> None:
+    directory = tmp_path / ("d" * 200)
+    directory.mkdir()
+    (line,) = load_problems(write(directory, "p.json", json.dumps(params_dict(account="1"))))
+    assert line.startswith("...") and line.endswith(
+        "p.json: account: '1' is not an AWS account ID: use 12 digits")
+
+
+# --- Python callers cannot slip a value past the checks ----------------------------------------
+
+class Liar(str):
+    """Equal to everything, and formats as something else."""
+
+    __hash__ = str.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __format__(self, spec: str) -> str:
+        return "evil\nname"
+
+
+class Shifty(tuple):  # type: ignore[type-arg]
+    """Iterates as a good list the first time, a bad one afterwards."""
+
+    calls = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        Shifty.calls += 1
+        return iter(["app1"] if Shifty.calls == 1 else ["BAD NAME\n"])
+
+
+class Agreeable(int):
+    def __ge__(self, other: object) -> bool:
+        return True
+
+    def __le__(self, other: object) -> bool:
+        return True
+
+
+class Unsliceable(str):
+    def __getitem__(self, key: object) -> str:
+        raise RuntimeError("no")
+
+
+def base(**overrides: object) -> dict[str, object]:
+    values: dict[str, object] = {"account": "123456789012", "region": "us-east-1",
+                                 "repositories": ["app1"], "worker_role_arns": [ROLE]}
+    values.update(overrides)
+    return values
+
+
+def test_a_str_subclass_equal_to_everything_is_checked_as_its_text() -> None:
+    with pytest.raises(ParameterError, match=r"imageTagMutability: 'MUTABLE\\n; x' is not"):
+        Parameters(**base(image_tag_mutability=Liar("MUTABLE\n; x")))  # type: ignore[arg-type]
+
+
+def test_values_are_stored_as_exact_built_in_types() -> None:
+    params = Parameters(**base(repositories=[Liar("app1")]))  # type: ignore[arg-type]
+    (name,) = params.repositories
+    assert type(name) is str and params.repository_arns[0].endswith(":repository/app1")
+
+
+def test_a_tuple_subclass_that_changes_between_reads_is_read_once() -> None:
+    Shifty.calls = 0
+    params = Parameters(**base(repositories=Shifty(("app1",))))  # type: ignore[arg-type]
+    assert params.repositories == ("app1",) and type(params.repositories) is tuple
+
+
+def test_an_int_subclass_that_agrees_with_every_bound_is_checked_as_its_value() -> None:
+    from ecr_cluster_access import Lifecycle
+
+    with pytest.raises(ParameterError, match=r"lifecycle.untaggedExpireDays: -5 is not"):
+        Parameters(**base(lifecycle=Lifecycle(untagged_expire_days=Agreeable(-5))))  # type: ignore[arg-type]
+
+
+def test_a_value_whose_methods_fail_is_still_one_line() -> None:
+    with pytest.raises(ParameterError) as caught:
+        Parameters(**base(namespace=Unsliceable("Bad")))  # type: ignore[arg-type]
+    assert caught.value.problems[0].startswith("namespace: 'Bad' is not a DNS-1123 label")
+
+
+def test_parameters_are_immutable_and_hashable() -> None:
+    params = Parameters(**base(tags={"team": "x"}))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        params.tags["bad\nkey"] = "\x00"  # type: ignore[index]
+    assert hash(params) == hash(Parameters(**base(tags={"team": "x"})))  # type: ignore[arg-type]
+    assert params.tags == {"team": "x"}
+
+
+def test_a_single_problem_string_is_one_problem() -> None:
+    assert ParameterError("oops").problems == ("oops",)
+
+
+def test_problem_lines_are_capped_in_number() -> None:
+    error = ParameterError([f"p{i}" for i in range(500)])
+    assert len(error.problems) == 50 and error.problems[-1].startswith("451 more problems")

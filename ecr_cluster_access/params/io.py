@@ -4,7 +4,7 @@ Where the parameters come from, first match wins:
 
 1. ``--config FILE`` (the command line) or ``$ECR_CLUSTER_ACCESS_CONFIG``: a JSON or YAML file
    (``.yaml`` / ``.yml`` in any case is YAML, anything else JSON). Set but empty is an error.
-   A ``cdk.json``-shaped file (a ``context`` holding the block) gives its block.
+   A file named ``cdk.json`` gives the block in its ``context``.
 2. CDK context, as the CDK CLI hands it to ``app.py`` (``$CDK_CONTEXT_JSON``, and the overflow
    file it names): ``cdk synth -c ecr-cluster-access='{...}'``, ``cdk.context.json`` and
    ``cdk.json`` as the CLI merged them. A string value is parsed as JSON.
@@ -47,6 +47,9 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 32
 #: Longer integers are not converted (Python refuses over 4,300 digits, slowly).
 MAX_NUMBER_DIGITS = 40
+#: The most values (scalars and collections) a YAML file may hold: a parameter set at every
+#: limit holds about 1,000. Parsing stops there, so a small file cannot cost much.
+MAX_YAML_NODES = 20_000
 
 
 class _Refused(Exception):
@@ -55,17 +58,20 @@ class _Refused(Exception):
 
 # --- JSON --------------------------------------------------------------------------------------
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+# A string (its closing quote optional, so an unterminated one is consumed once, not retried
+# from every quote) or a bracket: one left-to-right pass, linear in the text.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.S)
 
 
 def _json_depth(text: str) -> int:
     """The deepest nesting of ``[`` and ``{`` in JSON text, strings aside."""
     depth = deepest = 0
-    for char in re.findall(r"[\[\]{}]", _JSON_STRING.sub("", text)):
-        if char in "[{":
+    for match in _JSON_TOKEN.finditer(text):
+        char = match.group()
+        if char in ("[", "{"):
             depth += 1
             deepest = max(deepest, depth)
-        else:
+        elif char in ("]", "}"):
             depth -= 1
     return deepest
 
@@ -106,21 +112,28 @@ def _yaml_loader() -> type:
 
     class StrictLoader(yaml.SafeLoader):
         _depth = 0
+        _nodes = 0
 
         def compose_node(self, parent: Any, index: Any) -> Any:
-            if self.check_event(yaml.AliasEvent):
+            event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+            mark: Any = event.start_mark
+            if isinstance(event, yaml.AliasEvent):
                 raise yaml.composer.ComposerError(
-                    None, None, "aliases (*name) are not accepted: write the value out",
-                    self.peek_event().start_mark)  # type: ignore[no-untyped-call]
-            self._depth += 1
+                    None, None, "aliases (*name) are not accepted: write the value out", mark)
+            self._nodes += 1
+            if self._nodes > MAX_YAML_NODES:
+                raise yaml.composer.ComposerError(
+                    None, None, f"more than {MAX_YAML_NODES} values: is this the right file?",
+                    mark)
+            nests = isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent))
+            self._depth += nests
             try:
                 if self._depth > MAX_DEPTH:
                     raise yaml.composer.ComposerError(
-                        None, None, f"nested deeper than {MAX_DEPTH} levels",
-                        self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+                        None, None, f"nested deeper than {MAX_DEPTH} levels", mark)
                 return super().compose_node(parent, index)
             finally:
-                self._depth -= 1
+                self._depth -= nests
 
         def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
             if not isinstance(node, yaml.MappingNode):
@@ -149,7 +162,14 @@ def _yaml_loader() -> type:
                 return HugeNumber(digits)
             return super().construct_yaml_int(node)
 
+        def construct_yaml_bool(self, node: Any) -> Any:
+            # YAML 1.1 reads yes/no/on/off as booleans; here only true and false are, and
+            # anything else stays the text it is (a namespace called "no" is a name)
+            text = self.construct_scalar(node)
+            return {"true": True, "false": False}.get(str(text).lower(), text)
+
     StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
+    StrictLoader.add_constructor("tag:yaml.org,2002:bool", StrictLoader.construct_yaml_bool)
     return StrictLoader
 
 
@@ -164,6 +184,9 @@ def loads_yaml(text: str, where: str) -> Any:
         at = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ParameterError([f"{where}: not valid YAML{at}: {problem}"]) from None
+    except Exception as error:  # PyYAML's constructors raise ValueError, KeyError, ...
+        raise ParameterError([f"{where}: not valid YAML: a value cannot be read "
+                              f"({type(error).__name__}: {show(str(error), 120)})"]) from None
 
 
 # --- files -------------------------------------------------------------------------------------
@@ -178,9 +201,10 @@ def read_document(path: Path, what: str | None = None) -> Any:
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
         label = f"{what}: cannot read {show(where, 240)}" if what else f"{where}: cannot read it"
-        raise ParameterError([f"{label}: {error.strerror}"]) from None
+        reason = getattr(error, "strerror", None) or "not a usable file name"
+        raise ParameterError([f"{label}: {reason}"]) from None
     if len(data) > MAX_FILE_BYTES:
         raise ParameterError([f"{where}: over {MAX_FILE_BYTES} bytes, the limit for a "
                               "parameters file: is this the right file?"])
@@ -201,8 +225,8 @@ def _loads_json_or_fail(text: str, where: str) -> Any:
         raise ParameterError([f"{where}: not valid JSON: {error}"]) from None
     except json.JSONDecodeError as error:
         raise ParameterError(
-            [f"{where}: not valid JSON at line {error.lineno} column {error.colno}: {error.msg}"]
-        ) from None
+            [f"{where}: not valid JSON at line {error.lineno} column {error.colno}: "
+             f"{error.msg.removesuffix(' starting at')}"]) from None
     except (ValueError, RecursionError) as error:  # anything json raises beyond those
         raise ParameterError([f"{where}: not valid JSON: {error}"]) from None
 
@@ -224,7 +248,10 @@ def cdk_context(environ: Mapping[str, str]) -> dict[str, Any] | None:
         extra = read_document(Path(overflow), f"${CDK_CONTEXT_OVERFLOW_ENV}")
         if isinstance(context, dict) and isinstance(extra, dict):
             context.update(extra)
-    return context if isinstance(context, dict) else None
+    if not isinstance(context, dict):
+        raise ParameterError([f"${CDK_CONTEXT_ENV}: {show(context)} is not an object: the CDK "
+                              "CLI passes the context as one"])
+    return context
 
 
 def _block_of(document: Any) -> Any:
@@ -233,11 +260,18 @@ def _block_of(document: Any) -> Any:
 
 
 def _context_value(value: Any, where: str) -> Any:
-    """A context value: an object as is, a string (``-c key='{...}'``) parsed as JSON."""
+    """A CDK context value: an object as is, a string (``-c key='{...}'``) parsed as JSON."""
     if isinstance(value, str):
-        if len(value.encode()) > MAX_FILE_BYTES:
+        if len(value.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
             raise ParameterError([f"{where}: over {MAX_FILE_BYTES} bytes"])
         return _loads_json_or_fail(value, where)
+    return value
+
+
+def _file_block(value: Any, where: str) -> Any:
+    """The block in a file: an object (a string is how ``-c`` passes it, not how files do)."""
+    if isinstance(value, str):
+        raise ParameterError([f"{where}: is a string: write the block as a JSON object"])
     return value
 
 
@@ -275,7 +309,7 @@ def _project_block(project_dir: Path) -> tuple[Any, str]:
         raise ParameterError([f"{cdk_json}: no context.{CONTEXT_KEY!r} block: add one, or set "
                               f"{CONFIG_ENV} to a parameters file"])
     block, source = found[0]
-    return _context_value(block, source), source
+    return _file_block(block, source), source
 
 
 # --- the loader --------------------------------------------------------------------------------
@@ -299,10 +333,14 @@ def load_parameters(project_dir: str | os.PathLike[str] | None = None,
             raise ParameterError([f"{label}: is empty: name a JSON or YAML parameters file"
                                   + ("" if config is not None else
                                      f", or unset {CONFIG_ENV} to use cdk.json's context")])
-        raw, source = read_document(Path(name), label), name
-        inner = _block_of(raw.get("context")) if isinstance(raw, Mapping) else None
-        if inner is not None:  # a cdk.json given as the file: its block
-            raw, source = _context_value(inner, name), f"{name} context.{CONTEXT_KEY}"
+        if not isinstance(name, (str, os.PathLike)):
+            raise ParameterError([f"{label}: {show(name)} is not a file name"])
+        raw, source = read_document(Path(name), label), str(name)
+        if Path(name).name.lower() == "cdk.json":  # a cdk.json given as the file: its block
+            block = _block_of(raw.get("context") if isinstance(raw, Mapping) else None)
+            if block is None:
+                raise ParameterError([f"{name}: no context.{CONTEXT_KEY!r} block"])
+            raw, source = _file_block(block, name), f"{name} context.{CONTEXT_KEY}"
     else:
         context = cdk_context(env)
         block = _block_of(context)
@@ -315,7 +353,8 @@ def load_parameters(project_dir: str | os.PathLike[str] | None = None,
     try:
         return Parameters.from_mapping(raw)
     except ParameterError as error:
-        raise ParameterError([f"{source}: {p}" for p in error.problems]) from None
+        shown = source if len(source) <= 120 else "..." + source[-117:]  # keep the field
+        raise ParameterError([f"{shown}: {p}" for p in error.problems]) from None
 
 
 def exit_on_error(error: ParameterError, prog: str = "ecr-cluster-access") -> NoReturn:

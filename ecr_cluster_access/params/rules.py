@@ -152,7 +152,7 @@ def _tag_key_extra(value: str) -> str | None:
 
 
 TAG_KEY_RULE = Text("accepted", "use 1-128 characters, not starting with 'aws:'",
-                    max_length=128, extra=_tag_key_extra)
+                    max_length=128, extra=_tag_key_extra, schema_prefix="(?![aA][wW][sS]:)")
 TAG_VALUE_RULE = Text("accepted", "use a string of at most 256 characters", min_length=0,
                       max_length=256, extra=_aws_tag_characters)
 LIFECYCLE_COUNT = Int(1, MAX_COUNT, ", or leave it out")
@@ -261,9 +261,8 @@ def _builder_identity(values: Mapping[str, Any], problems: list[str]) -> None:
     account, region = values["account"], values["region"]
     if identity.mode == "irsa":
         if identity.oidc_provider_arn is None:
-            problems.append("builderIdentity.oidcProviderArn: None is not an IAM OIDC provider "
-                            "ARN: irsa needs arn:<partition>:iam::<account>:oidc-provider/"
-                            "<issuer host and path>")
+            problems.append("builderIdentity.oidcProviderArn: missing: irsa needs "
+                            "arn:<partition>:iam::<account>:oidc-provider/<issuer host and path>")
         elif naming.account_of_arn(identity.oidc_provider_arn) != account or (
                 identity.oidc_provider_arn.split(":")[1] != naming.partition_for_region(region)):
             problems.append(
@@ -274,9 +273,8 @@ def _builder_identity(values: Mapping[str, Any], problems: list[str]) -> None:
                             "pod-identity; remove it")
     else:
         if identity.cluster_name is None:
-            problems.append("builderIdentity.clusterName: None is not an EKS cluster name: "
-                            "pod-identity needs 1-100 letters, digits, - and _, starting with a "
-                            "letter or digit")
+            problems.append("builderIdentity.clusterName: missing: pod-identity needs the EKS "
+                            "cluster name, 1-100 letters, digits, - and _")
         if identity.oidc_provider_arn is not None:
             problems.append("builderIdentity.oidcProviderArn: set with mode pod-identity: it is "
                             "for irsa; remove it")

@@ -1,10 +1,12 @@
 """The JSON Schema (draft 2020-12) and the README's parameters table, from the declarations.
 
-``ecr-cluster-access schema`` prints :func:`json_schema`; the same text ships in the wheel as
-``ecr_cluster_access/params/parameters.schema.json`` for editors. The schema checks each
-field on its own (types, patterns, choices, ranges, sizes); the loader also checks the rules
-that span fields (partitions, accounts, policy sizes), so a document the schema accepts can
-still be refused, never the other way round.
+``ecr-cluster-access schema`` prints :func:`json_schema` (``--cdk-json``: :func:`cdk_json_schema`);
+the same text ships in the wheel as ``ecr_cluster_access/params/parameters.schema.json`` for
+editors. For a parameters document, whatever the loader accepts the schema accepts (the suite
+checks this on every parameter set it loads). The loader is stricter: it also checks the
+rules that span fields (partitions, accounts, policy sizes), refuses ``1.0`` where a whole
+number is asked (JSON Schema counts it as an integer) and allows in tags only the characters
+AWS allows (which ECMA-262 and Python patterns cannot both say).
 """
 
 from __future__ import annotations

@@ -24,8 +24,10 @@ from typing import Any, Union
 #: The longest quoted value in a problem line, and the longest problem line.
 MAX_SHOWN_VALUE = 80
 MAX_PROBLEM_LINE = 400
-#: At most this many problems are listed for the items of one list or mapping.
+#: At most this many problems are listed for the items of one list or mapping (or for the
+#: unknown keys of one object), and at most :data:`MAX_PROBLEMS` in all.
 MAX_ITEM_PROBLEMS = 10
+MAX_PROBLEMS = 50
 
 
 class ParameterError(ValueError):
@@ -35,8 +37,13 @@ class ParameterError(ValueError):
     capped at :data:`MAX_PROBLEM_LINE` characters.
     """
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(one_line(p) for p in problems)
+    def __init__(self, problems: Sequence[str] | str) -> None:
+        lines = [problems] if isinstance(problems, str) else list(problems)
+        if len(lines) > MAX_PROBLEMS:
+            more = len(lines) - MAX_PROBLEMS + 1
+            lines = [*lines[:MAX_PROBLEMS - 1], f"{more} more problems not listed: fix these "
+                                                "first"]
+        self.problems = tuple(one_line(p) for p in lines)
         super().__init__("\n".join(self.problems))
 
 
@@ -70,7 +77,10 @@ def show(value: object, limit: int = MAX_SHOWN_VALUE) -> str:
     shared structure costs no more than a small one; unknown objects show their type only.
     """
     out: list[str] = []
-    _render(value, out, [limit + 4], 0)
+    try:
+        _render(value, out, [limit + 4], 0)
+    except Exception:  # an object whose own methods fail: name its type only
+        out = [f"<{type(value).__name__}>"]
     text = "".join(out)
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
@@ -79,9 +89,9 @@ def _render(value: object, out: list[str], budget: list[int], depth: int) -> Non
     if budget[0] <= 0:
         return
     if isinstance(value, str):
-        piece = repr(value[:budget[0]])
+        piece = repr(str.__str__(value)[:budget[0]])
     elif isinstance(value, bool) or value is None:
-        piece = repr(value)
+        piece = "null" if value is None else "true" if value else "false"  # as files spell them
     elif isinstance(value, int):
         piece = repr(value) if value.bit_length() <= 256 else f"<a number of about " \
             f"{int(value.bit_length() * 0.30103)} digits>"
@@ -93,7 +103,15 @@ def _render(value: object, out: list[str], budget: list[int], depth: int) -> Non
                                                        else ("(", ")"))
         out.append(opening)
         budget[0] -= 1
-        items: Iterator[Any] = iter(value.items() if is_map else value)  # type: ignore[union-attr]
+        items: Iterator[Any]
+        if isinstance(value, dict):
+            items = iter(dict.items(value))
+        elif isinstance(value, Mapping):
+            items = iter(value.items())
+        elif isinstance(value, list):
+            items = list.__iter__(value)
+        else:
+            items = tuple.__iter__(value)
         for i, item in enumerate(items):
             if budget[0] <= 0:
                 return
@@ -143,10 +161,6 @@ def camel(name: str) -> str:
 Extra = Callable[[Any], "str | None"]
 
 
-def _is_text(value: object) -> bool:
-    return isinstance(value, str)
-
-
 def has_control_characters(value: str) -> bool:
     """Whether ``value`` holds a control character, a format character or a lone surrogate."""
     return any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in value)
@@ -171,6 +185,9 @@ class Text:
     extra: Extra | None = None
     #: A hint added when the value is of the wrong type (e.g. a number for an account ID).
     type_hint: Callable[[Any], str] | None = None
+    #: For free text (no ``pattern``): an ECMA-262 and Python lookahead put before the JSON
+    #: Schema's character check, for what ``extra`` refuses that a pattern can say.
+    schema_prefix: str = ""
     _compiled: re.Pattern[str] | None = field(default=None, init=False, repr=False,
                                               compare=False)
 
@@ -207,7 +224,8 @@ class Text:
         # ``(?![\s\S])`` is end-of-string in both ECMA-262 and Python (``$`` is not: in Python
         # it also matches before a final newline), so editors and jsonschema agree with us.
         out["pattern"] = (f"^(?:{self.pattern})(?![\\s\\S])" if self.pattern is not None
-                          else "^[^\\u0000-\\u001f\\u007f-\\u009f]*(?![\\s\\S])")
+                          else f"^{self.schema_prefix}[^\\u0000-\\u001f\\u007f-\\u009f]*"
+                               "(?![\\s\\S])")
         return out
 
 
@@ -405,15 +423,15 @@ def _capped(path: str, found: list[str]) -> list[str]:
     return [*found[:MAX_ITEM_PROBLEMS], f"{path}: more problems not listed: fix these first"]
 
 
-def check_struct(path: str, cls: type, value: Any, problems: list[str]) -> set[str]:
-    """Check a nested dataclass instance field by field; return the names of bad fields.
+def check_struct(path: str, cls: type, value: Any, problems: list[str]) -> None:
+    """Check a nested dataclass instance field by field.
 
     ``value`` must be an instance of ``cls`` (the file loader builds one from a mapping).
     """
     if not isinstance(value, cls):
         problems.append(f"{path}: {show(value)} is not an object: expected {cls.__name__}")
-        return {"*"}
-    return check_fields(path, cls, value, problems)
+        return
+    check_fields(path, cls, value, problems)
 
 
 def check_fields(path: str, cls: type, value: Any, problems: list[str]) -> set[str]:
@@ -453,11 +471,17 @@ def from_file_mapping(path: str, cls: type, raw: object, problems: list[str]
                         f"{expected}")
         return None
     kwargs: dict[str, Any] = {}
+    unknown = 0
     for key, item in raw.items():
         info = by_key.get(key) if isinstance(key, str) else None
         where = f"{path}.{show_key(key)}" if path else show_key(key)
         if info is None:
-            problems.append(f"{where}: unknown key: {_suggest(key, by_key)}")
+            unknown += 1
+            if unknown <= MAX_ITEM_PROBLEMS:
+                problems.append(f"{where}: unknown key: {_suggest(key, by_key)}")
+            elif unknown == MAX_ITEM_PROBLEMS + 1:
+                problems.append(f"{path or 'parameters'}: more unknown keys not listed: is "
+                                "this the right file?")
             continue
         if isinstance(info.rule, Nested) and item is not None:
             nested = from_file_mapping(where, info.rule.cls, item, problems)
@@ -500,12 +524,60 @@ def to_file_mapping(value: Any) -> dict[str, Any]:
     return out
 
 
+def exact(value: Any) -> Any:
+    """``value`` as the exact built-in type it claims to be: a ``str``, ``int``, ``list`` or
+    ``tuple`` subclass becomes a plain copy (read through the base type's own methods, so an
+    overridden ``__eq__``, ``__iter__`` or ``__format__`` cannot lie to the checks or leak into
+    a template). Anything else is returned as is, for the checks to refuse."""
+    if isinstance(value, str) and type(value) is not str:
+        return str.__str__(value)
+    if isinstance(value, int) and not isinstance(value, bool) and type(value) is not int:
+        return int.__index__(value)
+    if isinstance(value, list) and type(value) is not list:
+        return [exact(v) for v in list.__iter__(value)]
+    if isinstance(value, tuple) and type(value) is not tuple:
+        return tuple(exact(v) for v in tuple.__iter__(value))
+    return value
+
+
+class FrozenMap(Mapping[str, str]):
+    """A read-only, hashable mapping (the tags): sorted by key, compared like a dict."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, str]) -> None:
+        self._items = dict(sorted(items.items()))
+
+    def __getitem__(self, key: str) -> str:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items.items()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self._items) == dict(other.items())
+
+    def __repr__(self) -> str:
+        return repr(self._items)
+
+
 def normalise(value: Any) -> None:
-    """Freeze a dataclass's list fields as tuples and sort its mappings, in place."""
+    """Freeze a dataclass's fields in place: exact built-in types, lists as tuples, mappings
+    as sorted :class:`FrozenMap`; nested parameter objects likewise."""
     for info in declared_fields(type(value)):
-        item = getattr(value, info.name)
-        if isinstance(info.rule, TextList) and isinstance(item, list):
-            object.__setattr__(value, info.name, tuple(item))
-        elif isinstance(info.rule, TextMap) and isinstance(item, Mapping) and all(
-                isinstance(k, str) for k in item):
-            object.__setattr__(value, info.name, dict(sorted(item.items())))
+        item = exact(getattr(value, info.name))
+        if isinstance(info.rule, TextList) and isinstance(item, (list, tuple)):
+            item = tuple(exact(v) for v in item)
+        elif isinstance(info.rule, TextMap) and isinstance(item, Mapping):
+            pairs = list(dict.items(item) if isinstance(item, dict) else item.items())
+            if all(isinstance(k, str) for k, _ in pairs):
+                item = FrozenMap({exact(k): exact(v) for k, v in pairs})
+        elif isinstance(info.rule, Nested) and isinstance(item, info.rule.cls):
+            normalise(item)
+        object.__setattr__(value, info.name, item)
