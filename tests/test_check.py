@@ -71,11 +71,11 @@ def test_a_second_inline_policy_denying_ecr_is_drift_naming_role_action_and_poli
     state.roles[ROLE].inline["lockdown"] = deny_all()
     (finding,) = [f for f in findings(params, state) if f.role == ROLE]
     assert str(finding).startswith(f"role {ROLE}: is denied ecr:BatchCheckLayerAvailability, ")
-    assert finding.message.endswith("on builds/app, builds/web, builds/app in us-west-2, "
-                                    "builds/web in us-west-2 and '*' by inline policy lockdown")
+    assert finding.message.endswith("on 5 repositories and '*' by inline policy lockdown")
     assert "ecr:GetAuthorizationToken" in finding.actions
+    # the replicas, and create-on-push under the prefix (a new name there stands for it)
     assert finding.repositories == ("builds/app", "builds/web", "builds/app in us-west-2",
-                                    "builds/web in us-west-2")
+                                    "builds/web in us-west-2", "builds/x")
 
 
 def test_a_deny_of_the_token_alone_is_drift() -> None:
@@ -447,3 +447,110 @@ def test_replication_missing_region_is_named() -> None:
     assert [str(f) for f in replication_findings(config, params)][-1] == (
         "replication configuration: lacks the rule replicating 2 prefixes to us-west-2, "
         "eu-west-1 in 123456789012")
+
+
+# --- found in review: false "in sync" cases, each its own test ---------------------------------
+
+A = "123456789012"
+R = f"arn:aws:ecr:us-east-1:{A}:repository"
+
+
+def with_extra(*statements: dict[str, Any], boundary: bool = False) -> list[str]:
+    params, state = full()
+    document = {"Version": "2012-10-17", "Statement": list(statements)}
+    if boundary:
+        state.roles[ROLE].boundary_arn = f"arn:aws:iam::{A}:policy/b"
+        state.roles[ROLE].boundary = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"}, *statements]}
+    else:
+        state.roles[ROLE].inline["extra"] = document
+    return lines(findings(params, state))
+
+
+def test_change_actions_on_replicas_are_checked() -> None:
+    (line,) = with_extra({"Effect": "Allow", "Action": "ecr:*",
+                          "Resource": f"arn:aws:ecr:us-west-2:{A}:repository/*"})
+    assert line.startswith(f"drift: role {ROLE}: is also allowed ecr:BatchDeleteImage")
+    assert "builds/app in us-west-2" in line
+
+
+@pytest.mark.parametrize("resource", [f"{R}/${{aws:PrincipalTag/team}}/*",
+                                      f"{R}/${{aws:username, 'builds/app'}}"])
+@pytest.mark.parametrize(("effect", "boundary"), [("Allow", False), ("Deny", False),
+                                                  ("Deny", True)])
+def test_policy_variables_are_cannot_verify(resource: str, effect: str, boundary: bool) -> None:
+    found = with_extra({"Effect": effect, "Action": "ecr:*" if effect == "Allow" else
+                        "ecr:PutImage", "Resource": resource}, boundary=boundary)
+    assert found and all(line.startswith("cannot verify: ") for line in found), found
+    assert all("a policy variable" in line for line in found)
+
+
+@pytest.mark.parametrize("statement", [
+    {"Effect": "Allow", "Action": ["ecr:DeleteRepository", "ecr:SetRepositoryPolicy"],
+     "NotResource": [f"arn:aws:ecr:us-east-1:{A}:*/app", f"arn:aws:ecr:us-east-1:{A}:*/web"]},
+    {"Effect": "Deny", "Action": "ecr:*", "Resource": f"arn:aws:ecr:*:{A}:*/builds/*"},
+    {"Effect": "Deny", "Action": "ecr:*", "Resource": f"arn:AWS:ecr:us-east-1:{A}:repository/*"},
+    {"Effect": "Deny", "Action": "ecr:*", "Resource": f"arn:aws:ECR:US-EAST-1:{A}:repository/*"},
+    {"Effect": "Deny", "Action": "ecr:PutImage", "Resource": "arn:aws:ecr"},
+    {"Effect": "Allow", "Action": "ecr:*", "Resource": "arn:aws:ecr:us-east-1"},
+    {"Effect": "Deny", "Action": "ecr:*", "Resource": f" {R}/builds/app"},
+])
+def test_arn_patterns_engines_read_differently_are_cannot_verify(
+        statement: dict[str, Any]) -> None:
+    found = with_extra(statement)
+    assert found and all(line.startswith("cannot verify: ") for line in found), found
+
+
+@pytest.mark.parametrize("resource", [f"{R}/*", f"{R}/prod"])
+def test_changes_on_repositories_outside_the_parameters_are_drift(resource: str) -> None:
+    found = with_extra({"Effect": "Allow", "Action": ["ecr:CreateRepository",
+                                                      "ecr:DeleteRepository"],
+                        "Resource": resource})
+    assert any("is also allowed ecr:CreateRepository, ecr:DeleteRepository on " in line and
+               "by inline policy extra" in line for line in found), found
+
+
+def test_create_on_push_under_the_prefix_stays_in_sync() -> None:
+    assert with_extra({"Effect": "Allow", "Action": "ecr:CreateRepository",
+                       "Resource": f"{R}/builds/*"}) == []
+
+
+def test_findings_that_differ_only_in_role_sort_without_crashing() -> None:
+    params, state = full()
+    document = policy_of(state, "builds/app")
+    document["Statement"] += [
+        {"Effect": "Deny", "Principal": {"AWS": "a, b"}, "Action": "ecr:PutImage"},
+        {"Effect": "Deny", "Principal": {"AWS": ["a", "b"]}, "Action": "ecr:PutImage"}]
+    set_policy(state, "builds/app", document)
+    assert findings(params, state)
+
+
+def test_a_repository_policy_with_a_repeated_key_is_drift() -> None:
+    params, state = full()
+    text = policy_of(state, "builds/app")
+    grant = json.dumps(text["Statement"][0])
+    state.repositories["builds/app"].policy = (
+        '{"Version": "2012-10-17", "Statement": [{"Principal": "*", "Action": "ecr:*", '
+        + grant[1:] + "]}")
+    assert any(line.startswith("drift: builds/app: the repository policy is not a policy "
+                               "document") for line in lines(findings(params, state)))
+
+
+def test_lifecycle_text_that_is_not_json_is_drift() -> None:
+    params, state = full()
+    state.repositories["builds/app"].lifecycle = "{not json"
+    assert [line for line in lines(findings(params, state)) if "builds/app" in line] == [
+        "drift: builds/app: the lifecycle policy is not a lifecycle document: \"{not json\""]
+
+
+def test_a_missing_setting_in_a_description_is_cannot_verify() -> None:
+    params, state = full()
+    del state.repositories["builds/app"].description["imageScanningConfiguration"]
+    assert lines(findings(params, state)) == [
+        "cannot verify: builds/app: the scan-on-push setting was not returned"]
+
+
+def test_a_creation_template_that_is_not_an_object_is_drift() -> None:
+    params = Parameters.from_mapping(FULL)
+    assert [f.message for f in creation_template_findings(["x"], params)] == [  # type: ignore[arg-type]
+        'is not a template: ["x"]']

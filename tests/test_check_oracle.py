@@ -7,7 +7,8 @@ calls in sync, the engine must agree on every point:
 
 - each same-account worker role and the builder role is allowed the seven actions on each
   repository, the pull actions on each replica and the token on ``*``, and no other action
-  that changes ECR (on the repositories or the registry);
+  that changes ECR (on the repositories, their replicas, the registry, or repositories
+  outside the parameters);
 - a worker role in another account, whose own account is assumed to allow it everything, is
   allowed exactly the seven actions on each repository: the repository policy is the limit;
 - a stranger role in another account, equally unlimited at home, is denied every such action.
@@ -52,8 +53,14 @@ ACTIONS = ["ecr:*", "ecr:Put*", "ecr:*Image", "ecr:Batch*", "ecr:Get*", "ecr:Des
            "ecr:UploadLayerPart", "ecr:DescribeImages", "ecr:?utImage", "ECR:PUTIMAGE"]
 RESOURCES = ["*", f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/builds/app",
              f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/builds/*",
-             "arn:aws:ecr:*:*:repository/*", f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/other",
-             "arn:aws:s3:::bucket/*", f"arn:aws:ecr:us-west-2:{ACCOUNT}:repository/*"]
+             "arn:aws:ecr:*:*:repository/*", f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/prod",
+             "arn:aws:s3:::bucket/*", f"arn:aws:ecr:us-west-2:{ACCOUNT}:repository/*",
+             f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/${{aws:PrincipalTag/team}}/*",
+             f"arn:aws:ecr:*:{ACCOUNT}:*/builds/*", f"arn:aws:ECR:us-east-1:{ACCOUNT}:repository/*",
+             "arn:aws:ecr", f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/?uilds/app"]
+#: Repositories outside the parameters: a role in the parameters may change nothing there.
+OTHERS = [f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/prod",
+          f"arn:aws:ecr:eu-west-1:{ACCOUNT}:repository/builds/app"]
 PRINCIPALS: list[Any] = [W1, W2, BUILDER, REMOTE, STRANGER, "*", {"AWS": "*"},
                          f"arn:aws:iam::{ACCOUNT}:root", "999999999999"]
 
@@ -88,12 +95,18 @@ def mutate(rng: random.Random, state: AccountState) -> str:
     repositories = sorted(state.repositories)
     kind = rng.choice(["add-inline", "add-inline", "remove-policy", "alter-inline", "boundary",
                        "repo-add", "repo-actions", "repo-principal", "repo-resource",
-                       "reorder", "case", "split", "registry", "attach"])
+                       "reorder", "case", "split", "registry", "attach", "elsewhere"])
     role = state.roles[rng.choice(roles_to_mutate(state))]
     repository = state.repositories[rng.choice(repositories)]
     if kind == "add-inline":
         role.inline[f"extra{rng.randint(0, 99)}"] = document(
             *(statement(rng, resource_policy=False) for _ in range(rng.randint(1, 2))))
+    elif kind == "elsewhere":  # a change allowed only outside the parameters' repositories
+        role.inline[f"elsewhere{rng.randint(0, 99)}"] = document({
+            "Effect": "Allow", "Action": rng.choice(["ecr:*", "ecr:DeleteRepository",
+                                                     "ecr:PutImage", "ecr:CreateRepository"]),
+            "Resource": rng.choice([*OTHERS, f"arn:aws:ecr:us-west-2:{ACCOUNT}:repository/*",
+                                    f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/*"])})
     elif kind == "attach":
         role.attached[f"arn:aws:iam::{ACCOUNT}:policy/p{rng.randint(0, 99)}"] = document(
             statement(rng, resource_policy=False))
@@ -199,9 +212,15 @@ def points(state: AccountState) -> list[tuple[str, bool, dict[str, Any]]]:
             out.append((f"{arn} {action} registry", False, simulation(
                 arn, action, "*", identity=identity, boundary=role.boundary)))
         for replica in PARAMS.replica_repository_arns:
-            for action in documents.PULL_ACTIONS:
-                out.append((f"{arn} {action} {replica}", True, simulation(
-                    arn, action, replica, identity=identity, boundary=role.boundary)))
+            for action in sorted(set(documents.PULL_ACTIONS)
+                                 | set(documents.ECR_REPOSITORY_CHANGE_ACTIONS)):
+                out.append((f"{arn} {action} {replica}", action in documents.PULL_ACTIONS,
+                            simulation(arn, action, replica, identity=identity,
+                                       boundary=role.boundary)))
+        for other in OTHERS:
+            for action in documents.ECR_REPOSITORY_CHANGE_ACTIONS:
+                out.append((f"{arn} {action} {other}", False, simulation(
+                    arn, action, other, identity=identity, boundary=role.boundary)))
     for outsider, allowed in ((REMOTE, frozenset(documents.PUSH_PULL_ACTIONS)),
                               (STRANGER, frozenset())):
         for name, repository_arn in arns.items():
@@ -285,7 +304,8 @@ def test_every_kind_of_mutation_is_caught_somewhere() -> None:
         if findings(PARAMS, state):
             flagged[kind] = flagged.get(kind, 0) + 1
     for kind in ("add-inline", "boundary", "repo-add", "repo-actions", "repo-principal",
-                 "repo-resource", "registry", "attach", "alter-inline", "remove-policy"):
+                 "repo-resource", "registry", "attach", "alter-inline", "remove-policy",
+                 "elsewhere"):
         assert flagged.get(kind), (kind, flagged)
     for neutral in ("reorder", "case", "split"):
         assert neutral not in flagged, (neutral, flagged)

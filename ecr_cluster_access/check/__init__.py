@@ -79,7 +79,8 @@ def findings(params: Parameters, state: AccountState) -> list[Finding]:
     if params.create_on_push_prefix is not None:
         out += creation_template_findings(state.creation_template, params)
     out += _developer_findings(params, state.developer_policy)
-    return sorted(set(out))
+    return sorted(set(out), key=lambda f: (f.subject, f.message, f.kind, f.role or "",
+                                           f.actions, f.repositories))
 
 
 def _role_findings(params: Parameters, roles: dict[str, RoleState]) -> list[Finding]:

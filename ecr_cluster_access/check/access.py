@@ -58,22 +58,76 @@ class _Request:
     want: bool
 
 
-def _requests(params: Parameters, present: Sequence[str]) -> list[_Request]:
-    """Every request to decide for one role: what must be allowed, what must not."""
+#: The repository name of the witness for "any other repository" (see :func:`_witnesses`).
+OTHER_REPOSITORY = "ecr-cluster-access-any-other-repository"
+
+
+def _requests(params: Parameters, present: Sequence[str],
+              witnesses: Sequence[str]) -> list[_Request]:
+    """Every request to decide for one role: what must be allowed, what must not.
+
+    The parameters' repositories and their replicas, the registry (``*``), and ``witnesses``:
+    other repositories the role's own policies name, where it may change nothing beyond
+    create-on-push under the prefix.
+    """
     out = [_Request(documents.AUTHORIZATION_TOKEN_ACTION, "*", None, True)]
     arns = dict(zip(params.repositories, params.repository_arns))
+    changes = set(documents.ECR_REPOSITORY_CHANGE_ACTIONS)
     for name in present:
         expected = documents.expected_repository_actions(params, name)
-        for action in sorted(expected | set(documents.ECR_REPOSITORY_CHANGE_ACTIONS)):
+        for action in sorted(expected | changes):
             out.append(_Request(action, arns[name], name, action in expected))
     for action in documents.ECR_CHANGE_ACTIONS:
-        if action not in documents.ECR_REPOSITORY_CHANGE_ACTIONS:
+        if action not in changes:
             out.append(_Request(action, "*", None, False))
     for arn in params.replica_repository_arns:
         region, name = arn.split(":")[3], arn.split(":repository/", 1)[1]
-        for action in documents.PULL_ACTIONS:
-            out.append(_Request(action, arn, f"{name} in {region}", True))
+        for action in sorted(set(documents.PULL_ACTIONS) | changes):
+            out.append(_Request(action, arn, f"{name} in {region}",
+                                action in documents.PULL_ACTIONS))
+    for arn in witnesses:
+        region, name = arn.split(":")[3], arn.split(":repository/", 1)[1]
+        expected = (documents.expected_repository_actions(params, name) - set(
+            documents.PUSH_PULL_ACTIONS)) if region == params.region else frozenset()
+        label = f"{name} in {region}" if region != params.region else name
+        for action in sorted(changes):
+            out.append(_Request(action, arn, label, action in expected))
     return out
+
+
+def _witnesses(params: Parameters, identity: Sequence[Policy]) -> list[str]:
+    """Repository ARNs outside the parameters that the role's own policies could reach.
+
+    Each ``Resource`` pattern of an identity statement gives one: its wildcards filled in
+    (``repository/*`` becomes ``repository/x``), or, for ``*``, ``NotResource`` and anything
+    that is not an ECR repository ARN, a repository of another name in the home region. Any
+    change the role may make there is beyond what the parameters grant.
+    """
+    known = {*params.repository_arns, *params.replica_repository_arns}
+    other = f"arn:{params.partition}:ecr:{params.region}:{params.account}:repository/" \
+            f"{OTHER_REPOSITORY}"
+    found: dict[str, None] = {}
+    for policy in identity:
+        statements = policy.document.get("Statement") if isinstance(policy.document, dict) \
+            else None
+        for statement in statements if isinstance(statements, list) else [statements]:
+            if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+                continue
+            resources = statement.get("Resource")
+            patterns = [resources] if isinstance(resources, str) else resources
+            if "NotResource" in statement or not isinstance(patterns, list):
+                found[other] = None
+                continue
+            for pattern in patterns:
+                filled = pattern.replace("*", "x").replace("?", "x") if isinstance(
+                    pattern, str) else ""
+                parts = filled.split(":", 5)
+                if (len(parts) == 6 and parts[2].lower() == "ecr" and parts[4] == params.account
+                        and parts[5].startswith("repository/") and len(parts[5]) > 11):
+                    found[filled if filled not in known else other] = None
+                else:
+                    found[other] = None
+    return [arn for arn in found if arn not in known]
 
 
 def access_findings(params: Parameters, roles: Mapping[str, RoleState],
@@ -84,7 +138,6 @@ def access_findings(params: Parameters, roles: Mapping[str, RoleState],
     when it has none); missing repositories are reported elsewhere.
     """
     present = [n for n in params.repositories if n in repository_policies]
-    requests = _requests(params, present)
     findings: list[Finding] = []
     role_arns = [*params.same_account_worker_role_arns,
                  *([params.builder_role_arn] if params.builder_role_arn else [])]
@@ -94,6 +147,7 @@ def access_findings(params: Parameters, roles: Mapping[str, RoleState],
             continue  # reported as a missing role elsewhere
         identity = role.identity_policies()
         boundary = role.boundary_policy()
+        requests = _requests(params, present, _witnesses(params, identity))
         groups: dict[tuple[str, tuple[str, ...]], list[_Request]] = defaultdict(list)
         for request in requests:
             resource_policy = None
@@ -114,6 +168,8 @@ def access_findings(params: Parameters, roles: Mapping[str, RoleState],
 
 def _outcome(request: _Request, decision: Decision) -> str | None:
     if decision.result == UNKNOWN:
+        if not request.want and not decision.could_allow:
+            return None  # nothing could allow it: an undecidable Deny changes nothing
         return "unknown-want" if request.want else "unknown-not"
     if request.want and decision.result != ALLOW:
         return "denied" if decision.result == DENY else "not-allowed"

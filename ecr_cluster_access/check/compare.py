@@ -17,21 +17,28 @@ from urllib.parse import unquote
 
 from .. import documents
 from ..params import Parameters
-from .findings import Finding, drift
+from .findings import Finding, cannot_verify, drift
 
 #: Keys of a statement whose values are string-or-list and compared as sets.
 _LIST_KEYS = ("Action", "NotAction", "Resource", "NotResource")
 
 
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("duplicate key")  # which one AWS reads is not defined: refuse both
+    return dict(pairs)
+
+
 def load_document(value: Any) -> Any:
     """A policy document from an API response: a dict as is, JSON text (maybe URL-encoded)
-    parsed; ``None`` for text that is not JSON."""
+    parsed; ``None`` for text that is not JSON or repeats a key within an object."""
     if not isinstance(value, str):
         return value
     for text in (value, unquote(value)):
         try:
-            return json.loads(text)
-        except ValueError:
+            return json.loads(text, object_pairs_hook=_unique)
+        except (ValueError, RecursionError):
             continue
     return None
 
@@ -283,12 +290,17 @@ def settings_findings(name: str, description: Mapping[str, Any], lifecycle_text:
                                         f"parameters say {want}", **where))
     scanning = description.get("imageScanningConfiguration")
     scan = scanning.get("scanOnPush") if isinstance(scanning, dict) else None
-    if scan is not None and scan != params.scan_on_push:
+    if scan is None and "prefix" not in description:  # a repository always says
+        findings.append(cannot_verify(name, "the scan-on-push setting was not returned",
+                                      **where))
+    elif scan is not None and scan != params.scan_on_push:
         findings.append(drift(name, f"scan on push is {_onoff(scan)}, the parameters say "
                                     f"{_onoff(params.scan_on_push)}", **where))
     encryption = description.get("encryptionConfiguration")
     kind = encryption.get("encryptionType") if isinstance(encryption, dict) else None
-    if kind is not None and kind != params.encryption:
+    if kind is None and "prefix" not in description:
+        findings.append(cannot_verify(name, "the encryption setting was not returned", **where))
+    elif kind is not None and kind != params.encryption:
         findings.append(drift(name, f"encryption is {_text(kind)}, the parameters say "
                                     f"{params.encryption} (set only when a repository is "
                                     "created)", **where))
@@ -297,7 +309,9 @@ def settings_findings(name: str, description: Mapping[str, Any], lifecycle_text:
         findings.append(drift(name, f"the KMS key is {_text(encryption.get('kmsKey'))}, the "
                                     f"parameters say {params.kms_key_arn}", **where))
     want_rules = _lifecycle_rules(documents.lifecycle_policy(params))
-    have_rules = _lifecycle_rules(load_document(lifecycle_text) if lifecycle_text else None)
+    loaded = load_document(lifecycle_text) if lifecycle_text is not None else None
+    have_rules = (None if lifecycle_text is not None and loaded is None
+                  else _lifecycle_rules(loaded))
     if have_rules != want_rules:
         if have_rules is None:
             message = f"the lifecycle policy is not a lifecycle document: {_text(lifecycle_text)}"
@@ -323,6 +337,8 @@ def creation_template_findings(template: Mapping[str, Any] | None,
     subject = f"creation template {params.create_on_push_prefix}/"
     if template is None:
         return [drift(subject, "does not exist: pushes of new image names will fail")]
+    if not isinstance(template, Mapping):
+        return [drift(subject, f"is not a template: {_text(template)}")]
     findings = []
     applied = template.get("appliedFor")
     if not isinstance(applied, list) or sorted(map(str, applied)) != ["CREATE_ON_PUSH"]:

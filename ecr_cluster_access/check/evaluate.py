@@ -48,22 +48,71 @@ class Decision:
     #: Labels of the policies responsible: the Allows, the Deny, the boundary that leaves the
     #: action out, the undecidable statements; empty for an implicit deny with no policy.
     by: tuple[str, ...] = ()
+    #: With :data:`UNKNOWN`: whether the request could be allowed at all (an undecidable
+    #: Deny cannot make a request allowed that nothing allows).
+    could_allow: bool = True
 
 
 @lru_cache(maxsize=4096)
 def _pattern(text: str, case_insensitive: bool) -> re.Pattern[str]:
     # IAM: * matches any run of characters (including none), ? one character; nothing else
     # is special (``[`` is escaped by :func:`_iam_glob`)
-    return re.compile(fnmatch.translate(text), re.IGNORECASE if case_insensitive else 0)
+    flags = re.ASCII | (re.IGNORECASE if case_insensitive else 0)
+    return re.compile(fnmatch.translate(text), flags)
 
 
 def _matches(patterns: Iterable[str], value: str, *, case_insensitive: bool) -> bool:
+    return _matches_cached(tuple(patterns), value, case_insensitive)
+
+
+@lru_cache(maxsize=65536)
+def _matches_cached(patterns: tuple[str, ...], value: str, case_insensitive: bool) -> bool:
+    # the same action patterns meet the same actions for every repository: decide once
     return any(_pattern(_iam_glob(p), case_insensitive).match(value) for p in patterns)
 
 
 def _iam_glob(pattern: str) -> str:
     """An IAM pattern as an fnmatch pattern: only ``*`` and ``?`` are special."""
     return pattern.replace("[", "[[]")
+
+
+def _resource_matches(patterns: Iterable[str], resource: str) -> bool:
+    """Whether a ``Resource`` list matches ``resource``; raise ``_Undecidable`` where engines
+    and AWS are known to read a pattern differently.
+
+    An ARN is matched segment by segment (a wildcard never crosses a ``:``). Undecidable: a
+    policy variable (``${...}``, resolved per request), whitespace around a pattern, an ARN
+    with fewer than six segments, a wildcard in the resource-type part
+    (``arn:aws:ecr:*:*:*/name``), and a pattern whose partition, service or region differs
+    from the resource's only in case.
+    """
+    for pattern in patterns:
+        if "${" in pattern:
+            raise _Undecidable("a policy variable")
+        if pattern != pattern.strip():
+            raise _Undecidable("a Resource with surrounding whitespace")
+        if pattern == "*":
+            return True
+        if not pattern.startswith("arn:") or resource == "*":
+            if _pattern(_iam_glob(pattern), False).match(resource):
+                return True
+            continue
+        parts = pattern.split(":", 5)
+        if len(parts) < 6:
+            raise _Undecidable("an ARN with fewer than six parts")
+        if "/" in parts[5] and any(c in parts[5].split("/", 1)[0] for c in "*?"):
+            raise _Undecidable("a wildcard in an ARN's resource type")
+        have = resource.split(":", 5)
+        if len(have) < 6:
+            continue
+        exact = all(_pattern(_iam_glob(p), False).match(h) for p, h in zip(parts, have))
+        folded = all(_pattern(_iam_glob(p), i in (1, 2, 3)).match(h)
+                     for i, (p, h) in enumerate(zip(parts, have)))
+        if exact != folded:
+            raise _Undecidable("an ARN whose partition, service or region differs in case")
+        if exact:
+            return True
+    return False
 
 
 def _strings(value: Any) -> list[str] | None:
@@ -122,7 +171,7 @@ def statement_applies(statement: Any, *, action: str, resource: str,
         resources = _strings(statement[key])
         if resources is None:
             raise _Undecidable(f"a {key} that is not a string or a list of strings")
-        if _matches(resources, resource, case_insensitive=False) != (key == "Resource"):
+        if _resource_matches(resources, resource) != (key == "Resource"):
             return False
     elif principal is None:
         raise _Undecidable("an identity statement without Resource")
@@ -212,17 +261,17 @@ def decide(*, role_arn: str, action: str, resource: str, identity: Sequence[Poli
     denies = mine.deny + theirs.deny + bound.deny
     if denies:
         return Decision(DENY, tuple(dict.fromkeys(denies)))
-    maybe_deny = mine.maybe_deny + theirs.maybe_deny + bound.maybe_deny
-    if maybe_deny:
-        return Decision(UNKNOWN, tuple(dict.fromkeys(maybe_deny)))
     allowed = bool(mine.allow or theirs.allow)
     bounded = limit is None or bool(limit.allow)
+    could_allow = bool((allowed or mine.maybe_allow or theirs.maybe_allow)
+                       and (bounded or bound.maybe_allow))
+    maybe_deny = mine.maybe_deny + theirs.maybe_deny + bound.maybe_deny
+    if maybe_deny:
+        return Decision(UNKNOWN, tuple(dict.fromkeys(maybe_deny)), could_allow)
     if allowed and bounded:
         return Decision(ALLOW, tuple(dict.fromkeys(mine.allow + theirs.allow)))
     maybe = ([] if allowed else mine.maybe_allow + theirs.maybe_allow) + (
         [] if bounded else bound.maybe_allow)
-    could_allow = (allowed or mine.maybe_allow or theirs.maybe_allow) and (
-        bounded or bound.maybe_allow)
     if could_allow:
         return Decision(UNKNOWN, tuple(dict.fromkeys(maybe)))
     if allowed and boundary is not None:
