@@ -1,11 +1,13 @@
 """cdk8s charts for the cluster half of ecr-cluster-access.
 
-Import :class:`EcrConfigChart` into your own cdk8s app, or run this project's ``main.py``
-through ``cdk8s synth``. Nothing here imports ``aws_cdk``.
+Put :class:`EcrConfigSecret` (and :class:`BuilderServiceAccount`, :class:`EcrPullSecret`) into
+your own chart, import :class:`EcrConfigChart` into your own cdk8s app, or run this project's
+``main.py`` through ``cdk8s synth``. Nothing here imports ``aws_cdk``.
 """
 
 from .constants import DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE
-from .ecr_config import EcrConfigChart
+from .ecr_config import BuilderServiceAccount, EcrConfigChart, EcrConfigSecret
 from .pull_secret import EcrPullSecret
 
-__all__ = ["DOCKER_CONFIG_JSON_KEY", "DOCKER_CONFIG_JSON_TYPE", "EcrConfigChart", "EcrPullSecret"]
+__all__ = ["DOCKER_CONFIG_JSON_KEY", "DOCKER_CONFIG_JSON_TYPE", "BuilderServiceAccount",
+           "EcrConfigChart", "EcrConfigSecret", "EcrPullSecret"]

@@ -15,8 +15,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from cdk8s_charts import EcrConfigChart
-from ecr_cluster_access import Parameters
+from cdk8s_charts import BuilderServiceAccount, EcrConfigChart, EcrConfigSecret
+from ecr_cluster_access import ParameterError, Parameters
 
 from .conftest import NODE_BIN, VENV_BIN, params_dict, require_tool, run, write_params
 
@@ -164,12 +164,12 @@ def test_kubernetes_validate_ships_schemas_from_1_25() -> None:
 #: Every option the cluster half renders, for the schema checks.
 FULL_CRONJOB = params_dict(
     pullSecret={"mode": "cronjob", "namespaces": ["apps", "default"],
-                "serviceAccounts": ["default", "ecr-builder"]},
+                "serviceAccounts": ["puller", "ecr-builder"]},
     builderIdentity={"mode": "irsa", "oidcProviderArn": "arn:aws:iam::123456789012:"
                      "oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E5"})
 FULL_EXTERNAL_SECRETS = params_dict(
     pullSecret={"mode": "external-secrets", "namespaces": ["apps", "web"],
-                "serviceAccounts": ["default"], "refreshHours": 4},
+                "serviceAccounts": ["puller"], "refreshHours": 4},
     builderIdentity={"mode": "pod-identity", "clusterName": "builds"})
 
 
@@ -296,15 +296,15 @@ def test_external_secret_template_renders_to_an_auths_config() -> None:
 def test_pull_secret_is_attached_to_the_listed_service_accounts() -> None:
     objects = chart_objects(
         pullSecret={"mode": "cronjob", "namespaces": ["apps", "default"],
-                    "serviceAccounts": ["default", "ecr-builder"]},
+                    "serviceAccounts": ["puller", "ecr-builder"]},
         builderIdentity={"mode": "pod-identity", "clusterName": "c"})
     accounts = {(o["metadata"]["namespace"], o["metadata"]["name"]): o.get("imagePullSecrets")
                 for o in objects if o["kind"] == "ServiceAccount"}
     assert accounts == {
         ("default", "ecr-builder"): [{"name": "ecr-pull"}],
-        ("apps", "default"): [{"name": "ecr-pull"}],
+        ("apps", "puller"): [{"name": "ecr-pull"}],
         ("apps", "ecr-builder"): [{"name": "ecr-pull"}],
-        ("default", "default"): [{"name": "ecr-pull"}],
+        ("default", "puller"): [{"name": "ecr-pull"}],
         ("default", "ecr-pull-refresher"): None,
     }
 
@@ -348,3 +348,100 @@ def test_external_secrets_pull_secret_has_a_generator_per_region() -> None:
     template = external["spec"]["target"]["template"]["data"][".dockerconfigjson"]
     assert '"123456789012.dkr.ecr.us-west-2.amazonaws.com":{"username":"{{ .r1_username }}"' in (
         template)
+
+
+# --- small constructs for users' own charts ---------------------------------------------------
+
+def test_no_rendered_object_is_named_default() -> None:
+    objects = chart_objects(
+        pullSecret={"mode": "cronjob", "namespaces": ["apps", "default"],
+                    "serviceAccounts": ["puller"]},
+        builderIdentity={"mode": "pod-identity", "clusterName": "c"})
+    assert objects and all(o["metadata"]["name"] != "default" for o in objects)
+
+
+def test_the_default_service_account_is_refused_with_the_alternative() -> None:
+    with pytest.raises(ParameterError) as caught:
+        Parameters.from_mapping(params_dict(pullSecret={"mode": "cronjob",
+                                                        "serviceAccounts": ["default"]}))
+    (problem,) = caught.value.problems
+    assert problem.startswith("pullSecret.serviceAccounts[0]: 'default' is not accepted: "
+                              "Kubernetes creates 'default' in every namespace")
+    assert "spec.imagePullSecrets" in problem
+
+
+def test_the_secret_construct_goes_into_a_users_chart_with_its_metadata() -> None:
+    app = cdk8s.Testing.app()
+    chart = cdk8s.Chart(app, "mine", namespace="tools")
+    params = Parameters.from_mapping(params_dict(namespace="tools"))
+    secret = EcrConfigSecret(chart, "Registry", params=params, labels={"team": "x"},
+                             annotations={"note": "y"})
+    assert secret.resource.node.id == "Resource"
+    (rendered,) = cdk8s.Testing.synth(chart)
+    assert rendered["metadata"] == {
+        "name": "ecr-config", "namespace": "tools", "annotations": {"note": "y"},
+        "labels": {"app.kubernetes.io/managed-by": "ecr-cluster-access", "team": "x"}}
+    assert decoded_payload(rendered) == GUIDE_CONFIG
+
+
+def test_the_builder_service_account_construct_needs_a_builder_identity() -> None:
+    with pytest.raises(ValueError, match="builderIdentity: not set"):
+        BuilderServiceAccount(cdk8s.Chart(cdk8s.Testing.app(), "c"), "Sa",
+                              params=Parameters.from_mapping(params_dict()))
+
+
+def test_a_chart_namespace_other_than_the_parameters_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"namespace: 'tools' differs from the parameters' "
+                                         r"namespace 'default'"):
+        EcrConfigChart(cdk8s.Testing.app(), "c", params=Parameters.from_mapping(params_dict()),
+                       namespace="tools")
+
+
+def test_the_chart_accepts_its_own_namespace_and_name_hashes_either_way() -> None:
+    params = Parameters.from_mapping(params_dict(namespace="tools"))
+    for hashes in (True, False):
+        chart = EcrConfigChart(cdk8s.Testing.app(), "c", params=params, namespace="tools",
+                               disable_resource_name_hashes=hashes, labels={"tier": "infra"})
+        (secret,) = cdk8s.Testing.synth(chart)
+        assert secret["metadata"]["name"] == "ecr-config"
+        assert secret["metadata"]["labels"]["tier"] == "infra"
+
+
+USER_CHART = """
+import cdk8s
+from cdk8s_charts import EcrConfigSecret
+from ecr_cluster_access import load_parameters_or_exit
+
+params = load_parameters_or_exit()
+app = cdk8s.App()
+chart = cdk8s.Chart(app, "platform", namespace=params.namespace)
+EcrConfigSecret(chart, "Registry", params=params)
+app.synth()
+"""
+
+
+@pytest.mark.e2e
+def test_a_users_chart_with_the_secret_matches_the_guides_kubectl_command(tmp_path: Path) -> None:
+    # GIVEN a user's own cdk8s app using EcrConfigSecret in a chart with its own namespace
+    (tmp_path / "app.py").write_text(USER_CHART)
+    (tmp_path / "cdk8s.yaml").write_text(f"language: python\napp: {sys.executable} app.py\n")
+    config = write_params(tmp_path, params_dict(namespace="tools"))
+    result = run([require_tool(NODE_BIN / "cdk8s"), "synth", "--check-upgrade=false"],
+                 cwd=tmp_path, ECR_CLUSTER_ACCESS_CONFIG=str(config))
+    assert result.returncode == 0, result.stderr
+    (ours,) = yaml.safe_load_all((tmp_path / "dist" / "platform.k8s.yaml").read_text())
+    # WHEN the guide's command runs on the config.json the project prints
+    cli = require_tool(VENV_BIN / "ecr-cluster-access")
+    config_json = run([cli, "docker-config", "--config", str(config)], check=True).stdout
+    (tmp_path / "config.json").write_text(config_json)
+    guide = yaml.safe_load(run(
+        [require_tool("kubectl"), "--namespace", "tools", "create", "secret", "generic",
+         "ecr-config", "--from-file=.dockerconfigjson=./config.json",
+         "--type=kubernetes.io/dockerconfigjson", "--dry-run=client", "-o", "yaml"],
+        cwd=tmp_path, check=True).stdout)
+    # THEN both are the same Secret
+    for key in ("name", "namespace"):
+        assert ours["metadata"][key] == guide["metadata"][key]
+    assert ours["type"] == guide["type"]
+    assert base64.b64decode(ours["data"][".dockerconfigjson"]) == base64.b64decode(
+        guide["data"][".dockerconfigjson"])

@@ -93,8 +93,8 @@ class PullSecret:
     namespaces: Sequence[str] = field(default=(), metadata=declare(
         TextList(r.dns_label()), "Namespaces that get the Secret.", default_doc="`namespace`"))
     service_accounts: Sequence[str] = field(default=(), metadata=declare(
-        TextList(r.dns_subdomain()), "ServiceAccounts (in each of those namespaces) that list "
-        "it in imagePullSecrets."))
+        TextList(r.OWNED_SERVICE_ACCOUNT_RULE), "ServiceAccounts (in each of those namespaces) "
+        "that the chart renders, listing it in imagePullSecrets; not default."))
     refresh_hours: int = field(default=6, metadata=declare(
         r.REFRESH_HOURS, "Hours between refreshes, 1 to 8 (tokens live 12)."))
     image: str = field(default=DEFAULT_REFRESH_IMAGE, metadata=declare(

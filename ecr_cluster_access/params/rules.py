@@ -92,6 +92,18 @@ def choice(*choices: str) -> Text:
     return Text("accepted", f"use one of {', '.join(choices)}", choices=choices)
 
 
+def _not_default(value: str) -> str | None:
+    if value == "default":
+        return ("is not accepted: Kubernetes creates 'default' in every namespace, and applying a "
+                "rendered one would replace it; list ServiceAccounts of your own, or add the "
+                "Secret to your pods' spec.imagePullSecrets")
+    return None
+
+
+OWNED_SERVICE_ACCOUNT_RULE = Text(
+    "a DNS-1123 subdomain", f"use at most 253 lowercase letters, digits and '-' and '.', "
+    f"{_DNS_ACCEPTED}", pattern=DNS1123_SUBDOMAIN, max_length=253, extra=_not_default,
+    schema_prefix="(?!default(?![\\s\\S]))")
 ACCOUNT_RULE = Text("an AWS account ID", "use 12 digits", pattern=ACCOUNT,
                     type_hint=_quote_hint)
 REGION_RULE = Text("an AWS region", "use a name such as us-east-1, eu-west-2, cn-north-1 or "

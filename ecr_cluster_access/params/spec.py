@@ -185,8 +185,8 @@ class Text:
     extra: Extra | None = None
     #: A hint added when the value is of the wrong type (e.g. a number for an account ID).
     type_hint: Callable[[Any], str] | None = None
-    #: For free text (no ``pattern``): an ECMA-262 and Python lookahead put before the JSON
-    #: Schema's character check, for what ``extra`` refuses that a pattern can say.
+    #: An ECMA-262 and Python lookahead put first in the JSON Schema's pattern, for what
+    #: ``extra`` refuses that a pattern can say.
     schema_prefix: str = ""
     _compiled: re.Pattern[str] | None = field(default=None, init=False, repr=False,
                                               compare=False)
@@ -223,7 +223,8 @@ class Text:
             out["maxLength"] = self.max_length
         # ``(?![\s\S])`` is end-of-string in both ECMA-262 and Python (``$`` is not: in Python
         # it also matches before a final newline), so editors and jsonschema agree with us.
-        out["pattern"] = (f"^(?:{self.pattern})(?![\\s\\S])" if self.pattern is not None
+        out["pattern"] = (f"^{self.schema_prefix}(?:{self.pattern})(?![\\s\\S])"
+                          if self.pattern is not None
                           else f"^{self.schema_prefix}[^\\u0000-\\u001f\\u007f-\\u009f]*"
                                "(?![\\s\\S])")
         return out
