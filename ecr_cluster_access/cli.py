@@ -161,6 +161,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     connection problems (one line). --format json prints one object with every finding.
     """
     params = _load(args)
+    if args.worker_role:
+        import dataclasses
+
+        try:
+            params = dataclasses.replace(params, worker_role_arns=(
+                *params.worker_role_arns, *args.worker_role))
+        except ParameterError as error:
+            exit_on_error(ParameterError([p.replace("workerRoleArns", "--worker-role", 1)
+                                          for p in error.problems]), PROG)
+    if not params.worker_role_arns:
+        from .params.io import NO_WORKER_ROLES
+
+        exit_on_error(ParameterError([f"{NO_WORKER_ROLES}; for check, pass --worker-role ARN "
+                                      "for each role the app attached"]), PROG)
     from .check import CANNOT_VERIFY, AccessError, check
     from .check.findings import plural as _plural
 
@@ -263,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     checker = sub.add_parser("check", parents=[common], description=cmd_check.__doc__,
                              help="compare the live AWS account with the parameters")
+    checker.add_argument("--worker-role", action="append", default=[], metavar="ARN",
+                         help="a worker role the app passed to the construct as an IRole "
+                         "(repeat for each); added to workerRoleArns")
     checker.add_argument("--timeout", type=_seconds, default=10.0, metavar="SECONDS",
                          help="connect and read timeout of each API call, tried twice "
                          "(default 10)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import aws_cdk as cdk
@@ -69,9 +70,20 @@ class EcrClusterAccess(Construct):
     See https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html
     """
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters) -> None:
+    def __init__(self, scope: Construct, id_: str, *, params: Parameters,
+                 worker_roles: Sequence[iam.IRole] | None = None) -> None:
+        """Make the repositories and grants for ``params``.
+
+        ``worker_roles`` are worker roles defined in the same app (or imported), added to
+        ``params.worker_role_arns``; with them, those may be empty. Their ARNs may be tokens:
+        the cluster half never needs them. Default: none.
+        """
         super().__init__(scope, id_)
         self.params = params
+        self.worker_roles: tuple[iam.IRole, ...] = tuple(worker_roles or ())
+        if not params.worker_role_arns and not self.worker_roles:
+            raise ValueError("workerRoleArns: [] is empty and no worker_roles were given: name "
+                             "at least one worker role, in the parameters or as an IRole")
         stack = cdk.Stack.of(self)
         for have, want, what in ((stack.account, params.account, "account"),
                                  (stack.region, params.region, "region")):
@@ -80,6 +92,9 @@ class EcrClusterAccess(Construct):
                     f"{what}: the stack's {what} {have!r} differs from the parameters' {want!r}: "
                     f"deploy the construct into a stack whose {what} is {want!r}"
                 )
+        if cdk.Token.is_unresolved(stack.account) or cdk.Token.is_unresolved(stack.region):
+            self._environment_rule()
+        app_arns = [role.role_arn for role in self.worker_roles]
 
         #: Repository name to its ``AWS::ECR::Repository``, in parameter order.
         self.repository_resources: dict[str, ecr.CfnRepository] = {}
@@ -91,7 +106,7 @@ class EcrClusterAccess(Construct):
             # The exact document the guide asks for, rendered by the same function the live
             # check compares against (a grant on a same-account role would write an identity
             # policy instead).
-            "repository_policy_text": documents.repository_policy(params),
+            "repository_policy_text": documents.repository_policy(params, app_arns),
             "image_scanning_configuration":
                 ecr.CfnRepository.ImageScanningConfigurationProperty(
                     scan_on_push=params.scan_on_push),
@@ -132,14 +147,18 @@ class EcrClusterAccess(Construct):
         #: The identity policy granting ``ecr:GetAuthorizationToken`` to same-account worker
         #: roles, or ``None`` when every worker role is in another account.
         self.authorization_token_policy: iam.CfnPolicy | None = None
-        if params.same_account_worker_role_arns:
+        token_roles = sorted({naming.role_name_of_arn(a)
+                              for a in params.same_account_worker_role_arns})
+        token_roles += [role.role_name for role in self.worker_roles
+                        if cdk.Token.is_unresolved(role.role_arn)
+                        or naming.account_of_arn(role.role_arn) == params.account]
+        if token_roles:
             self.authorization_token_policy = iam.CfnPolicy(
                 self,
                 "AuthorizationTokenPolicy",
                 policy_name=documents.token_policy_name(params),
                 policy_document=documents.worker_identity_policy(params),
-                roles=sorted({naming.role_name_of_arn(a)
-                              for a in params.same_account_worker_role_arns}),
+                roles=token_roles,
             )
             self._acknowledge_wildcards(self.authorization_token_policy)
 
@@ -255,7 +274,8 @@ class EcrClusterAccess(Construct):
             prefix=params.create_on_push_prefix,
             applied_for=["CREATE_ON_PUSH"],
             description="ecr-cluster-access: repositories created on push under this prefix",
-            repository_policy=documents.policy_text(documents.repository_policy(params)),
+            repository_policy=cdk.Stack.of(self).to_json_string(documents.repository_policy(
+                params, [role.role_arn for role in self.worker_roles])),
             lifecycle_policy=lifecycle.lifecycle_policy_text if lifecycle else None,
             image_tag_mutability=params.effective_tag_mutability,
             image_tag_mutability_exclusion_filters=[
@@ -276,19 +296,53 @@ class EcrClusterAccess(Construct):
             template.node.add_dependency(self.builder_role)
         return template
 
-    def repository(self, name: str) -> ecr.IRepository:
-        """Return repository ``name`` as an ``IRepository``, for grants and attributes.
+    def _environment_rule(self) -> None:
+        """In a stack without a concrete account or region: a CloudFormation Rule that fails
+        the deploy, before anything is made, unless it goes to the parameters' account and
+        region (which the cluster's Secret names)."""
+        params = self.params
+        cdk.CfnRule(self, "EnvironmentMatchesParameters", assertions=[cdk.CfnRuleAssertion(
+            assert_=cdk.Fn.condition_and(
+                cdk.Fn.condition_equals(cdk.Aws.ACCOUNT_ID, params.account),
+                cdk.Fn.condition_equals(cdk.Aws.REGION, params.region)),
+            assert_description=f"ecr-cluster-access: this stack must be deployed to account "
+            f"{params.account} in {params.region}, as its parameters (and the cluster's "
+            "ecr-config Secret) say")])
 
-        Made on first use (most apps never need it), then cached.
-        """
-        view = self._repository_views.get(name)
-        if view is None:
-            resource = self.repository_resources[name]
-            view = ecr.Repository.from_repository_attributes(
-                self, f"{repository_construct_id(name)}-View",
-                repository_arn=resource.attr_arn, repository_name=resource.ref)
-            self._repository_views[name] = view
-        return view
+    @property
+    def repositories(self) -> Mapping[str, ecr.IRepository]:
+        """Every repository as an ``IRepository``, by name, in parameter order: its
+        ``repository_uri``, ``repository_arn``, ``grant_*`` methods and events. Each is made
+        on first use, then cached; an unknown name raises ``KeyError`` listing the names."""
+        return _Repositories(self)
+
+    def repository(self, name: str) -> ecr.IRepository:
+        """Return repository ``name`` as an ``IRepository`` (see :attr:`repositories`)."""
+        return self.repositories[name]
+
+    def grant_pull(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` pull from every repository: ``BatchGetImage``,
+        ``GetDownloadUrlForLayer`` and ``BatchCheckLayerAvailability`` on them, and the
+        authorization token. Written to ``grantee``'s identity policy, as aws-cdk-lib's
+        grants do for a principal in the same account."""
+        return self._grant(grantee, documents.PULL_ACTIONS)
+
+    def grant_push_pull(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` push to and pull from every repository: the guide's seven actions
+        and the authorization token (see :meth:`grant_pull`)."""
+        return self._grant(grantee, documents.PUSH_PULL_ACTIONS)
+
+    def _grant(self, grantee: iam.IGrantable, actions: Sequence[str]) -> iam.Grant:
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee, actions=list(actions),
+            resource_arns=[r.attr_arn for r in self.repository_resources.values()])
+        token = iam.Grant.add_to_principal(
+            grantee=grantee, actions=[documents.AUTHORIZATION_TOKEN_ACTION], resource_arns=["*"])
+        principal = grantee.grant_principal
+        if isinstance(principal, Construct):
+            cdk.Validations.of(principal).acknowledge(cdk.Acknowledgment(
+                id="AwsSolutions-IAM5[Resource::*]", reason=_TOKEN_WILDCARD_REASON))
+        return grant.combine(token)
 
     @property
     def repository_names(self) -> tuple[str, ...]:
@@ -299,3 +353,30 @@ class EcrClusterAccess(Construct):
     def registry_host(self) -> str:
         """The registry host of the repositories, as the cluster's ``config.json`` names it."""
         return self.params.registry_host
+
+
+class _Repositories(Mapping[str, ecr.IRepository]):
+    """:attr:`EcrClusterAccess.repositories`: views made on first use."""
+
+    def __init__(self, owner: EcrClusterAccess) -> None:
+        self._owner = owner
+
+    def __getitem__(self, name: str) -> ecr.IRepository:
+        owner = self._owner
+        view = owner._repository_views.get(name)
+        if view is None:
+            resource = owner.repository_resources.get(name)
+            if resource is None:
+                raise KeyError(f"{name!r} is not one of this construct's repositories: use one "
+                               f"of {', '.join(owner.repository_resources)}")
+            view = ecr.Repository.from_repository_attributes(
+                owner, f"{repository_construct_id(name)}-View",
+                repository_arn=resource.attr_arn, repository_name=resource.ref)
+            owner._repository_views[name] = view
+        return view
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._owner.repository_resources)
+
+    def __len__(self) -> int:
+        return len(self._owner.repository_resources)

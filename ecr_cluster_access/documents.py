@@ -243,9 +243,12 @@ def docker_config_json(hosts: Iterable[str]) -> bytes:
 # The documents of one parameters object: what the construct, the chart and ``check`` use.
 # ---------------------------------------------------------------------------------------------
 
-def repository_policy(params: Parameters) -> dict[str, Any]:
-    """The repository policy every repository (and the creation template) carries."""
-    return repository_policy_document(params.repository_principal_arns)
+def repository_policy(params: Parameters, extra_principals: Sequence[str] = ()
+                      ) -> dict[str, Any]:
+    """The repository policy every repository (and the creation template) carries;
+    ``extra_principals`` are worker roles a CDK app passes as objects (their ARNs may be
+    tokens)."""
+    return repository_policy_document([*params.repository_principal_arns, *extra_principals])
 
 
 def lifecycle_policy(params: Parameters) -> dict[str, Any] | None:

@@ -243,8 +243,7 @@ def test_fails_on_unknown_key() -> None:
 def test_fails_on_missing_required_keys() -> None:
     with pytest.raises(ParameterError) as caught:
         Parameters.from_mapping({"account": "123456789012"})
-    assert [p.split(":")[0] for p in caught.value.problems] == [
-        "region", "repositories", "workerRoleArns"]
+    assert [p.split(":")[0] for p in caught.value.problems] == ["region", "repositories"]
 
 
 def test_fails_when_parameters_are_not_an_object() -> None:

@@ -132,8 +132,8 @@ def test_the_loader_is_stricter_than_json_schema_about_whole_numbers() -> None:
 
 def test_a_missing_required_key_is_refused_by_both() -> None:
     document = copy.deepcopy(DEFAULT)
-    del document["workerRoleArns"]
-    assert schema_errors(document) == ["'workerRoleArns' is a required property"]
+    del document["repositories"]
+    assert schema_errors(document) == ["'repositories' is a required property"]
     with pytest.raises(ParameterError):
         Parameters.from_mapping(document)
 

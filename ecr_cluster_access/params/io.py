@@ -366,9 +366,21 @@ def exit_on_error(error: ParameterError, prog: str = "ecr-cluster-access") -> No
     raise SystemExit(2)
 
 
-def load_parameters_or_exit(project_dir: str | os.PathLike[str] | None = None) -> Parameters:
-    """:func:`load_parameters`, but print the problems and exit 2 instead of raising."""
+#: Why a command needs ``workerRoleArns`` when an app could pass roles to the construct.
+NO_WORKER_ROLES = ("workerRoleArns: [] is empty: give at least one worker role ARN (an app of "
+                   "your own can pass IRole objects to EcrClusterAccess(worker_roles=...))")
+
+
+def load_parameters_or_exit(project_dir: str | os.PathLike[str] | None = None, *,
+                            need_worker_roles: bool = False) -> Parameters:
+    """:func:`load_parameters`, but print the problems and exit 2 instead of raising.
+
+    With ``need_worker_roles`` (``app.py``), an empty ``workerRoleArns`` is one of them.
+    """
     try:
-        return load_parameters(project_dir)
+        params = load_parameters(project_dir)
+        if need_worker_roles and not params.worker_role_arns:
+            raise ParameterError([NO_WORKER_ROLES])
+        return params
     except ParameterError as error:
         exit_on_error(error)

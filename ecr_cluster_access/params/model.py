@@ -124,10 +124,11 @@ class Parameters:
                  too_many="{n} repositories do not fit in one CloudFormation stack: give at "
                  "most {max} (500 resources, 10 kept for the stack)"),
         "One or more ECR repository names, each created with the guide's policy."))
-    worker_role_arns: Sequence[str] = field(metadata=declare(
-        TextList(r.ROLE_ARN_RULE, required=True),
-        "One or more IAM role ARNs of the cluster's workers (the guide's k8s_worker_iam_role); "
-        "their partition must match the region."))
+    worker_role_arns: Sequence[str] = field(default=(), metadata=declare(
+        TextList(r.ROLE_ARN_RULE),
+        "IAM role ARNs of the cluster's workers (the guide's k8s_worker_iam_role); their "
+        "partition must match the region. At least one, unless an app passes the roles to "
+        "EcrClusterAccess(worker_roles=...).", default_doc="required for app.py and check"))
     secret_name: str = field(default="ecr-config", metadata=declare(
         r.dns_subdomain(), "Name of the cluster Secret holding the docker config.json."))
     namespace: str = field(default="default", metadata=declare(

@@ -200,6 +200,10 @@ class Text:
         if not isinstance(value, str):
             hint = self.type_hint(value) if self.type_hint else ""
             return f"is not {self.what}: {self.accepted}{hint}"
+        if "${Token[" in value:
+            return ("is an unresolved CDK token: the parameters need the concrete value, as "
+                    "the cluster half renders it; pass CDK objects to the construct instead "
+                    "(worker_roles=[role])")
         special = self.extra(value) if self.extra else None
         if special:
             return special

@@ -1,0 +1,131 @@
+"""The construct wired to what CDK users hold: IRole worker roles, grants, repository views,
+and stacks without a concrete environment (GIVEN / WHEN / THEN on the template)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_iam as iam
+from aws_cdk.assertions import Template
+
+from ecr_cluster_access import EcrClusterAccess, ParameterError, Parameters, documents
+
+ENV = cdk.Environment(account="123456789012", region="us-east-1")
+
+
+def minimal(**overrides: Any) -> Parameters:
+    values: dict[str, Any] = {"account": "123456789012", "region": "us-east-1",
+                              "repositories": ["builds/app", "builds/web"]}
+    values.update(overrides)
+    return Parameters(**values)
+
+
+def stack_with(env: cdk.Environment | None = ENV) -> cdk.Stack:
+    return cdk.Stack(cdk.App(), "Platform", env=env)
+
+
+def test_worker_roles_from_the_same_app_are_granted_without_arns_in_the_parameters() -> None:
+    # GIVEN a worker role defined in the app, and parameters without worker role ARNs
+    stack = stack_with()
+    role = iam.Role(stack, "Nodes", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+    # WHEN the construct gets it as an IRole
+    EcrClusterAccess(stack, "Registry", params=minimal(), worker_roles=[role])
+    template = Template.from_stack(stack)
+    # THEN the repository policy names the role's ARN (a token) for the seven actions
+    (role_id,) = template.find_resources("AWS::IAM::Role")
+    (repository, _) = template.find_resources("AWS::ECR::Repository").values()
+    (statement,) = repository["Properties"]["RepositoryPolicyText"]["Statement"]
+    assert statement["Principal"] == {"AWS": [{"Fn::GetAtt": [role_id, "Arn"]}]}
+    assert statement["Action"] == list(documents.PUSH_PULL_ACTIONS)
+    # AND the token policy is attached to it by name
+    template.has_resource_properties("AWS::IAM::Policy", {
+        "PolicyName": "EcrClusterAccess-us-east-1-ecr-token",
+        "Roles": [{"Ref": list(template.find_resources("AWS::IAM::Role"))[0]}]})
+
+
+def test_no_worker_role_at_all_is_one_clear_error() -> None:
+    with pytest.raises(ValueError, match=r"workerRoleArns: \[\] is empty and no worker_roles"):
+        EcrClusterAccess(stack_with(), "Registry", params=minimal())
+
+
+def test_a_token_where_a_concrete_value_is_needed_names_the_field() -> None:
+    stack = stack_with()
+    role = iam.Role(stack, "Nodes", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+    with pytest.raises(ParameterError) as caught:
+        minimal(worker_role_arns=[role.role_arn])
+    (problem,) = caught.value.problems
+    assert problem.startswith("workerRoleArns[0]: '${Token[")
+    assert "is an unresolved CDK token" in problem and "worker_roles=[role]" in problem
+
+
+@pytest.mark.parametrize(("method", "actions"), [
+    ("grant_pull", sorted(documents.PULL_ACTIONS)),
+    ("grant_push_pull", sorted(documents.PUSH_PULL_ACTIONS))])
+def test_grants_cover_every_repository_and_the_token(method: str, actions: list[str]) -> None:
+    # GIVEN a role of the user's
+    stack = stack_with()
+    user = iam.Role(stack, "Deployer", assumed_by=iam.ServicePrincipal("codebuild.amazonaws.com"))
+    registry = EcrClusterAccess(stack, "Registry", params=minimal(
+        worker_role_arns=["arn:aws:iam::123456789012:role/k8s-worker"]))
+    # WHEN granted
+    grant = getattr(registry, method)(user)
+    # THEN an iam.Grant, and its identity policy has exactly those actions on the
+    # repositories plus the token on *
+    assert isinstance(grant, iam.Grant) and grant.success
+    template = Template.from_stack(stack)
+    (policy,) = [p for p in template.find_resources("AWS::IAM::Policy").values()
+                 if "Deployer" in json.dumps(p["Properties"]["Roles"])]
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    granted = {tuple(sorted(s["Action"] if isinstance(s["Action"], list) else [s["Action"]])):
+               s["Resource"] for s in statements}
+    assert sorted(granted) == sorted([tuple(actions), ("ecr:GetAuthorizationToken",)])
+    assert granted[("ecr:GetAuthorizationToken",)] == "*"
+    assert len(granted[tuple(actions)]) == 2  # one ARN per repository
+
+
+def test_repositories_are_views_with_uris_grants_and_events_in_parameter_order() -> None:
+    stack = stack_with()
+    registry = EcrClusterAccess(stack, "Registry", params=minimal(
+        worker_role_arns=["arn:aws:iam::123456789012:role/k8s-worker"]))
+    assert list(registry.repositories) == ["builds/app", "builds/web"]
+    view = registry.repositories["builds/web"]
+    assert view is registry.repository("builds/web")
+    assert cdk.Token.is_unresolved(view.repository_uri)
+    reader = iam.Role(stack, "Reader", assumed_by=iam.AccountRootPrincipal())
+    assert view.grant_pull(reader).success
+    view.on_cloud_trail_image_pushed("Pushed")
+    Template.from_stack(stack).resource_count_is("AWS::Events::Rule", 1)
+
+
+def test_an_unknown_repository_name_lists_the_valid_ones() -> None:
+    registry = EcrClusterAccess(stack_with(), "Registry", params=minimal(
+        worker_role_arns=["arn:aws:iam::123456789012:role/k8s-worker"]))
+    with pytest.raises(KeyError, match="'nope' is not one of this construct's repositories: use "
+                                       "one of builds/app, builds/web"):
+        registry.repositories["nope"]
+
+
+def test_an_env_agnostic_stack_asserts_account_and_region_in_a_rule() -> None:
+    # GIVEN a stack with no concrete environment
+    stack = stack_with(env=None)
+    EcrClusterAccess(stack, "Registry", params=minimal(
+        worker_role_arns=["arn:aws:iam::123456789012:role/k8s-worker"]))
+    rules = Template.from_stack(stack).to_json()["Rules"]
+    # THEN a Rule fails any deploy elsewhere, before anything is made
+    (rule,) = [r for name, r in rules.items() if "EnvironmentMatchesParameters" in name]
+    (assertion,) = rule["Assertions"]
+    assert assertion["Assert"] == {"Fn::And": [
+        {"Fn::Equals": [{"Ref": "AWS::AccountId"}, "123456789012"]},
+        {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}]}
+    assert "123456789012 in us-east-1" in assertion["AssertDescription"]
+
+
+def test_a_concrete_environment_needs_no_rule() -> None:
+    stack = stack_with()
+    EcrClusterAccess(stack, "Registry", params=minimal(
+        worker_role_arns=["arn:aws:iam::123456789012:role/k8s-worker"]))
+    rules = Template.from_stack(stack).to_json().get("Rules", {})
+    assert not [name for name in rules if "EnvironmentMatchesParameters" in name]
