@@ -11,7 +11,7 @@ from ecr_cluster_access.params import load_parameters_or_exit
 def main() -> None:
     """Synthesize the stack: parameters from $ECR_CLUSTER_ACCESS_CONFIG, else the CDK context the
     CLI passes (``-c``, cdk.context.json, cdk.json), else cdk.json."""
-    params = load_parameters_or_exit(need_worker_roles=True)
+    params = load_parameters_or_exit(for_stack=True)
 
     import aws_cdk as cdk
 

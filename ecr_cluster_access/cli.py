@@ -171,10 +171,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             exit_on_error(ParameterError([p.replace("workerRoleArns", "--worker-role", 1)
                                           for p in error.problems]), PROG)
     if not params.worker_role_arns:
-        from .params.io import NO_WORKER_ROLES
+        from .params.rules import stack_problems
 
-        exit_on_error(ParameterError([f"{NO_WORKER_ROLES}; for check, pass --worker-role ARN "
-                                      "for each role the app attached"]), PROG)
+        exit_on_error(ParameterError([f"{stack_problems(params)[0]}; for check, pass "
+                                      "--worker-role ARN for each role the app attached"]), PROG)
     from .check import CANNOT_VERIFY, AccessError, check
     from .check.findings import plural as _plural
 

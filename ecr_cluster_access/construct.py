@@ -9,6 +9,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_eks as eks
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from . import documents, naming
@@ -71,19 +72,52 @@ class EcrClusterAccess(Construct):
     """
 
     def __init__(self, scope: Construct, id_: str, *, params: Parameters,
-                 worker_roles: Sequence[iam.IRole] | None = None) -> None:
+                 worker_roles: Sequence[iam.IRole] | None = None,
+                 kms_key: kms.IKey | None = None,
+                 oidc_provider: iam.IOpenIdConnectProvider | None = None,
+                 cluster: eks.ICluster | None = None) -> None:
         """Make the repositories and grants for ``params``.
 
-        ``worker_roles`` are worker roles defined in the same app (or imported), added to
-        ``params.worker_role_arns``; with them, those may be empty. Their ARNs may be tokens:
-        the cluster half never needs them. Default: none.
+        What only the AWS half needs can come as CDK objects instead of parameters (their
+        ARNs and names may be tokens: the cluster half never renders them). Each defaults to
+        none, and then the parameters' value is used:
+
+        - ``worker_roles``: worker roles of the app, added to ``params.worker_role_arns``
+          (which may then be empty);
+        - ``kms_key``: the customer managed key, with ``params.encryption`` ``KMS`` and no
+          ``kmsKeyArn``;
+        - ``oidc_provider``: the cluster's OIDC provider for an ``irsa`` builder identity
+          without ``oidcProviderArn``;
+        - ``cluster``: the EKS cluster for a ``pod-identity`` builder identity without
+          ``clusterName``.
         """
         super().__init__(scope, id_)
         self.params = params
         self.worker_roles: tuple[iam.IRole, ...] = tuple(worker_roles or ())
-        if not params.worker_role_arns and not self.worker_roles:
-            raise ValueError("workerRoleArns: [] is empty and no worker_roles were given: name "
-                             "at least one worker role, in the parameters or as an IRole")
+        from .params import ParameterError
+        from .params.rules import stack_problems
+
+        problems = stack_problems(params, worker_roles=bool(self.worker_roles),
+                                  oidc_provider=oidc_provider is not None,
+                                  cluster=cluster is not None)
+        identity = params.builder_identity
+        for given, wrong, name in (
+                (kms_key, params.encryption != "KMS" or params.kms_key_arn is not None,
+                 "kms_key: needs encryption KMS and no kmsKeyArn in the parameters"),
+                (oidc_provider, identity is None or identity.mode != "irsa"
+                 or identity.oidc_provider_arn is not None,
+                 "oidc_provider: needs an irsa builderIdentity without oidcProviderArn"),
+                (cluster, identity is None or identity.mode != "pod-identity"
+                 or identity.cluster_name is not None,
+                 "cluster: needs a pod-identity builderIdentity without clusterName")):
+            if given is not None and wrong:
+                problems.append(name)
+        if problems:
+            raise ParameterError(problems)
+        self._kms_key_arn = kms_key.key_arn if kms_key is not None else params.kms_key_arn
+        self._oidc_provider = oidc_provider
+        self._cluster_name = cluster.cluster_name if cluster is not None else (
+            identity.cluster_name if identity is not None else None)
         stack = cdk.Stack.of(self)
         for have, want, what in ((stack.account, params.account, "account"),
                                  (stack.region, params.region, "region")):
@@ -121,7 +155,7 @@ class EcrClusterAccess(Construct):
                 lifecycle_policy_text=documents.policy_text(lifecycle))
                 if lifecycle else None,
             "encryption_configuration": ecr.CfnRepository.EncryptionConfigurationProperty(
-                encryption_type="KMS", kms_key=params.kms_key_arn)
+                encryption_type="KMS", kms_key=self._kms_key_arn)
                 if params.encryption == "KMS" else None,
             "empty_on_delete": True if params.empty_on_delete else None,
             "tags": [cdk.CfnTag(key=k, value=v) for k, v in params.tags.items()] or None,
@@ -173,7 +207,7 @@ class EcrClusterAccess(Construct):
                 description="In-cluster image builder: push/pull on the ecr-cluster-access "
                 f"repositories, for ServiceAccount {params.builder_namespace}/"
                 f"{identity.service_account} ({identity.mode})",
-                assume_role_policy_document=documents.builder_trust_policy(params),
+                assume_role_policy_document=self._builder_trust(),
                 policies=[iam.CfnRole.PolicyProperty(
                     policy_name=documents.BUILDER_POLICY_NAME,
                     policy_document=documents.push_pull_identity_policy(params))],
@@ -186,7 +220,7 @@ class EcrClusterAccess(Construct):
                 eks.CfnPodIdentityAssociation(
                     self,
                     "BuilderPodIdentity",
-                    cluster_name=identity.cluster_name or "",
+                    cluster_name=self._cluster_name or "",
                     namespace=params.builder_namespace,
                     service_account=identity.service_account,
                     role_arn=self.builder_role.attr_arn,
@@ -252,7 +286,7 @@ class EcrClusterAccess(Construct):
         params = self.params
         assert params.create_on_push_prefix is not None and params.create_on_push_arn
         role_arn = None
-        role_policy = documents.creation_template_role_policy(params)
+        role_policy = documents.creation_template_role_policy(params, self._kms_key_arn)
         if role_policy is not None:
             role = iam.CfnRole(
                 self, "CreationTemplateRole",
@@ -286,7 +320,7 @@ class EcrClusterAccess(Construct):
             ] or None,
             encryption_configuration=(
                 ecr.CfnRepositoryCreationTemplate.EncryptionConfigurationProperty(
-                    encryption_type="KMS", kms_key=params.kms_key_arn)
+                    encryption_type="KMS", kms_key=self._kms_key_arn)
                 if encryption else None),
             resource_tags=common["tags"],
             custom_role_arn=role_arn,
@@ -295,6 +329,20 @@ class EcrClusterAccess(Construct):
             # the template's repository policy names the builder role
             template.node.add_dependency(self.builder_role)
         return template
+
+    def _builder_trust(self) -> Any:
+        """The builder role's trust policy; with an OIDC provider object, its issuer (a token)
+        keys the conditions through ``CfnJson``."""
+        params, provider = self.params, self._oidc_provider
+        identity = params.builder_identity
+        if provider is None or identity is None or params.builder_namespace is None:
+            return documents.builder_trust_policy(params)
+        conditions = cdk.CfnJson(self, "BuilderTrustConditions", value=(
+            documents.irsa_trust_conditions(provider.open_id_connect_provider_issuer,
+                                            params.builder_namespace, identity.service_account)))
+        return documents.builder_trust_document(
+            "irsa", params.builder_namespace, identity.service_account,
+            provider.open_id_connect_provider_arn, conditions=conditions)
 
     def _environment_rule(self) -> None:
         """In a stack without a concrete account or region: a CloudFormation Rule that fails

@@ -160,8 +160,17 @@ POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com"
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
 
 
+def irsa_trust_conditions(issuer: str, namespace: str, service_account: str) -> dict[str, Any]:
+    """The ``StringEquals`` conditions of an IRSA trust: ``sub`` pinned to one ServiceAccount,
+    ``aud`` to STS. ``issuer`` is the provider's host and path (it may be a CDK token: then
+    the construct wraps these in ``CfnJson``, as keys cannot hold tokens)."""
+    return {f"{issuer}:aud": "sts.amazonaws.com",
+            f"{issuer}:sub": f"system:serviceaccount:{namespace}:{service_account}"}
+
+
 def builder_trust_document(mode: str, namespace: str, service_account: str,
-                           oidc_provider_arn: str | None = None) -> dict[str, Any]:
+                           oidc_provider_arn: str | None = None,
+                           conditions: Any = None) -> dict[str, Any]:
     """Return the builder role's trust policy: one ServiceAccount, through IRSA or Pod Identity.
 
     IRSA trusts the cluster's OIDC provider for ``sts:AssumeRoleWithWebIdentity`` with ``sub``
@@ -170,15 +179,14 @@ def builder_trust_document(mode: str, namespace: str, service_account: str,
     """
     if mode == "irsa":
         assert oidc_provider_arn, "irsa needs the OIDC provider ARN"
-        issuer = oidc_provider_arn.split(":oidc-provider/", 1)[1]
+        if conditions is None:
+            issuer = oidc_provider_arn.split(":oidc-provider/", 1)[1]
+            conditions = irsa_trust_conditions(issuer, namespace, service_account)
         statement: dict[str, Any] = {
             "Effect": "Allow",
             "Principal": {"Federated": oidc_provider_arn},
             "Action": "sts:AssumeRoleWithWebIdentity",
-            "Condition": {"StringEquals": {
-                f"{issuer}:aud": "sts.amazonaws.com",
-                f"{issuer}:sub": f"system:serviceaccount:{namespace}:{service_account}",
-            }},
+            "Condition": {"StringEquals": conditions},
         }
     else:
         statement = {
@@ -291,8 +299,9 @@ def worker_identity_policy(params: Parameters) -> dict[str, Any]:
 def builder_trust_policy(params: Parameters) -> dict[str, Any] | None:
     """The builder role's trust policy, or ``None`` without a builder identity."""
     identity = params.builder_identity
-    if identity is None or params.builder_namespace is None:
-        return None
+    if identity is None or params.builder_namespace is None or (
+            identity.mode == "irsa" and identity.oidc_provider_arn is None):
+        return None  # irsa without the provider's ARN: an app passes the provider object
     return builder_trust_document(identity.mode, params.builder_namespace,
                                   identity.service_account, identity.oidc_provider_arn)
 
@@ -307,18 +316,21 @@ def creation_template_trust_policy() -> dict[str, Any]:
         "Effect": "Allow", "Principal": {"Service": ECR_SERVICE}, "Action": "sts:AssumeRole"}]}
 
 
-def creation_template_role_policy(params: Parameters) -> dict[str, Any] | None:
+def creation_template_role_policy(params: Parameters, kms_key_arn: str | None = None
+                                  ) -> dict[str, Any] | None:
     """What ECR needs to create create-on-push repositories with tags or a customer managed
-    key, or ``None`` when it needs no role (no prefix, or neither tags nor a key)."""
-    if params.create_on_push_arn is None or not (params.tags or params.kms_key_arn):
+    key, or ``None`` when it needs no role (no prefix, or neither tags nor a key).
+    ``kms_key_arn`` is a key an app passes as an object (default: ``params.kms_key_arn``)."""
+    kms_key_arn = kms_key_arn or params.kms_key_arn
+    if params.create_on_push_arn is None or not (params.tags or kms_key_arn):
         return None
     statements: list[dict[str, Any]] = [{
         "Effect": "Allow",
         "Action": [CREATE_REPOSITORY_ACTION, TAG_RESOURCE_ACTION],
         "Resource": params.create_on_push_arn,
     }]
-    if params.kms_key_arn:
-        statements.append({"Effect": "Allow", "Resource": params.kms_key_arn,
+    if kms_key_arn:
+        statements.append({"Effect": "Allow", "Resource": kms_key_arn,
                            "Action": ["kms:CreateGrant", "kms:DescribeKey", "kms:RetireGrant"]})
     return {"Version": POLICY_VERSION, "Statement": statements}
 

@@ -11,7 +11,13 @@ import pytest
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
 
-from ecr_cluster_access import EcrClusterAccess, ParameterError, Parameters, documents
+from ecr_cluster_access import (
+    BuilderIdentity,
+    EcrClusterAccess,
+    ParameterError,
+    Parameters,
+    documents,
+)
 
 ENV = cdk.Environment(account="123456789012", region="us-east-1")
 
@@ -47,7 +53,7 @@ def test_worker_roles_from_the_same_app_are_granted_without_arns_in_the_paramete
 
 
 def test_no_worker_role_at_all_is_one_clear_error() -> None:
-    with pytest.raises(ValueError, match=r"workerRoleArns: \[\] is empty and no worker_roles"):
+    with pytest.raises(ParameterError, match=r"workerRoleArns: \[\] is empty: give at least "):
         EcrClusterAccess(stack_with(), "Registry", params=minimal())
 
 
@@ -129,3 +135,49 @@ def test_a_concrete_environment_needs_no_rule() -> None:
         worker_role_arns=["arn:aws:iam::123456789012:role/k8s-worker"]))
     rules = Template.from_stack(stack).to_json().get("Rules", {})
     assert not [name for name in rules if "EnvironmentMatchesParameters" in name]
+
+
+def test_a_key_a_provider_and_a_cluster_can_be_objects_of_the_app() -> None:
+    from aws_cdk import aws_eks as eks
+    from aws_cdk import aws_kms as kms
+
+    # GIVEN a key, an OIDC provider and a cluster of the app, and parameters that leave
+    # those values out
+    stack = stack_with()
+    key = kms.Key(stack, "Key", enable_key_rotation=True)
+    provider = iam.OpenIdConnectProvider(stack, "Oidc", url="https://oidc.example.com/id/X",
+                                         client_ids=["sts.amazonaws.com"])
+    worker = ["arn:aws:iam::123456789012:role/k8s-worker"]
+    irsa = minimal(worker_role_arns=worker, encryption="KMS",
+                   builder_identity=BuilderIdentity(mode="irsa"))
+    assert isinstance(irsa, Parameters)
+    # WHEN passed as objects
+    EcrClusterAccess(stack, "Registry", params=irsa, kms_key=key, oidc_provider=provider)
+    template = Template.from_stack(stack)
+    # THEN the repositories use the key, and the builder trusts the provider through CfnJson
+    (repository, _) = template.find_resources("AWS::ECR::Repository").values()
+    assert repository["Properties"]["EncryptionConfiguration"]["KmsKey"] == {
+        "Fn::GetAtt": [list(template.find_resources("AWS::KMS::Key"))[0], "Arn"]}
+    (role,) = [r for r in template.find_resources("AWS::IAM::Role").values()
+               if "AssumeRoleWithWebIdentity" in json.dumps(r)]
+    (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert "Ref" in json.dumps(statement["Principal"]["Federated"])
+    assert "BuilderTrustConditions" in json.dumps(statement["Condition"])
+    # AND a pod-identity builder takes the cluster's name
+    other = stack_with()
+    cluster = eks.Cluster.from_cluster_attributes(other, "Cluster", cluster_name="builds")
+    pod_identity = minimal(worker_role_arns=worker,
+                           builder_identity=BuilderIdentity(mode="pod-identity"))
+    EcrClusterAccess(other, "Registry", params=pod_identity, cluster=cluster)
+    Template.from_stack(other).has_resource_properties(
+        "AWS::EKS::PodIdentityAssociation", {"ClusterName": "builds"})
+
+
+def test_an_object_that_does_not_fit_the_parameters_is_refused() -> None:
+    from aws_cdk import aws_kms as kms
+
+    stack = stack_with()
+    key = kms.Key(stack, "Key", enable_key_rotation=True)
+    with pytest.raises(ParameterError, match="kms_key: needs encryption KMS and no kmsKeyArn"):
+        EcrClusterAccess(stack, "Registry", params=minimal(
+            worker_role_arns=["arn:aws:iam::123456789012:role/k8s-worker"]), kms_key=key)

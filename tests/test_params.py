@@ -400,9 +400,13 @@ def test_builder_identity_round_trips_through_a_mapping() -> None:
     assert params.builder_annotations == {}
 
 
-def test_irsa_needs_an_oidc_provider_arn() -> None:
-    assert one_problem(builderIdentity={"mode": "irsa"}).startswith(
-        "builderIdentity.oidcProviderArn: missing: irsa needs arn:")
+def test_a_stack_with_irsa_needs_an_oidc_provider_arn_the_cluster_half_does_not() -> None:
+    from ecr_cluster_access.params.rules import stack_problems
+
+    params = Parameters.from_mapping(params_dict(builderIdentity={"mode": "irsa"}))
+    (problem,) = stack_problems(params)
+    assert problem.startswith("builderIdentity.oidcProviderArn: missing: irsa needs arn:")
+    assert stack_problems(params, oidc_provider=True) == []
 
 
 def test_oidc_provider_must_be_in_the_account() -> None:
@@ -410,9 +414,13 @@ def test_oidc_provider_must_be_in_the_account() -> None:
         "mode": "irsa", "oidcProviderArn": OIDC.replace("123456789012", "210987654321")})
 
 
-def test_pod_identity_needs_a_cluster_name() -> None:
-    assert one_problem(builderIdentity={"mode": "pod-identity"}).startswith(
-        "builderIdentity.clusterName: missing: pod-identity needs")
+def test_a_stack_with_pod_identity_needs_a_cluster_name() -> None:
+    from ecr_cluster_access.params.rules import stack_problems
+
+    params = Parameters.from_mapping(params_dict(builderIdentity={"mode": "pod-identity"}))
+    (problem,) = stack_problems(params)
+    assert problem.startswith("builderIdentity.clusterName: missing: pod-identity needs")
+    assert stack_problems(params, cluster=True) == []
 
 
 def test_builder_identity_mode_is_checked() -> None:

@@ -34,7 +34,7 @@ from .compare import (
     repository_policy_findings,
     settings_findings,
 )
-from .findings import CANNOT_VERIFY, DRIFT, Finding, drift
+from .findings import CANNOT_VERIFY, DRIFT, Finding, cannot_verify, drift
 from .read import (
     DEFAULT_CONCURRENCY,
     DEFAULT_TIMEOUT,
@@ -103,8 +103,14 @@ def _role_findings(params: Parameters, roles: dict[str, RoleState]) -> list[Find
         subject = f"role {builder}"
         if role is None or not role.exists:
             return [*out, drift(subject, "the builder role does not exist", role=builder)]
-        out += compare_documents(subject, "the trust policy", role.trust,
-                                 documents.builder_trust_policy(params), role=builder)
+        trust = documents.builder_trust_policy(params)
+        if trust is None:
+            out.append(cannot_verify(subject, "the parameters give no "
+                                     "builderIdentity.oidcProviderArn: the trust policy cannot "
+                                     "be compared", role=builder))
+        else:
+            out += compare_documents(subject, "the trust policy", role.trust, trust,
+                                     role=builder)
         expected = {documents.BUILDER_POLICY_NAME: documents.push_pull_identity_policy(params)}
         for name in sorted(set(role.inline) | set(expected)):
             if name in expected:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .model import Parameters
+from .rules import stack_problems
 from .spec import HugeNumber, ParameterError, show
 
 #: The key of ``cdk.json``'s ``context`` that holds the embedded default parameters.
@@ -366,21 +367,17 @@ def exit_on_error(error: ParameterError, prog: str = "ecr-cluster-access") -> No
     raise SystemExit(2)
 
 
-#: Why a command needs ``workerRoleArns`` when an app could pass roles to the construct.
-NO_WORKER_ROLES = ("workerRoleArns: [] is empty: give at least one worker role ARN (an app of "
-                   "your own can pass IRole objects to EcrClusterAccess(worker_roles=...))")
-
-
 def load_parameters_or_exit(project_dir: str | os.PathLike[str] | None = None, *,
-                            need_worker_roles: bool = False) -> Parameters:
+                            for_stack: bool = False) -> Parameters:
     """:func:`load_parameters`, but print the problems and exit 2 instead of raising.
 
-    With ``need_worker_roles`` (``app.py``), an empty ``workerRoleArns`` is one of them.
+    With ``for_stack`` (``app.py``), what a stack needs beyond the cluster half is required
+    too: a worker role ARN, and the builder identity's OIDC provider ARN or cluster name.
     """
     try:
         params = load_parameters(project_dir)
-        if need_worker_roles and not params.worker_role_arns:
-            raise ParameterError([NO_WORKER_ROLES])
+        if for_stack and (problems := stack_problems(params)):
+            raise ParameterError(problems)
         return params
     except ParameterError as error:
         exit_on_error(error)

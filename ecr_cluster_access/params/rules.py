@@ -273,8 +273,7 @@ def _builder_identity(values: Mapping[str, Any], problems: list[str]) -> None:
     account, region = values["account"], values["region"]
     if identity.mode == "irsa":
         if identity.oidc_provider_arn is None:
-            problems.append("builderIdentity.oidcProviderArn: missing: irsa needs "
-                            "arn:<partition>:iam::<account>:oidc-provider/<issuer host and path>")
+            pass  # a stack needs it (see stack_problems); the cluster half does not
         elif naming.account_of_arn(identity.oidc_provider_arn) != account or (
                 identity.oidc_provider_arn.split(":")[1] != naming.partition_for_region(region)):
             problems.append(
@@ -284,9 +283,6 @@ def _builder_identity(values: Mapping[str, Any], problems: list[str]) -> None:
             problems.append("builderIdentity.clusterName: set with mode irsa: it is for "
                             "pod-identity; remove it")
     else:
-        if identity.cluster_name is None:
-            problems.append("builderIdentity.clusterName: missing: pod-identity needs the EKS "
-                            "cluster name, 1-100 letters, digits, - and _")
         if identity.oidc_provider_arn is not None:
             problems.append("builderIdentity.oidcProviderArn: set with mode pod-identity: it is "
                             "for irsa; remove it")
@@ -333,3 +329,25 @@ def _replication(values: Mapping[str, Any], problems: list[str]) -> None:
             problems.append(f"replicationRegions: a replication rule filters at most "
                             f"{MAX_REPLICATION_FILTERS} repositories; {filters} are given: "
                             "replicate fewer repositories per stack")
+
+
+def stack_problems(params: Any, *, worker_roles: bool = False, oidc_provider: bool = False,
+                   cluster: bool = False) -> list[str]:
+    """What a stack needs beyond what the cluster half needs: a worker role, and the builder
+    identity's OIDC provider (irsa) or cluster (pod-identity). An app may pass those as CDK
+    objects instead (``worker_roles``, ``oidc_provider``, ``cluster`` say which it did)."""
+    problems = []
+    if not params.worker_role_arns and not worker_roles:
+        problems.append("workerRoleArns: [] is empty: give at least one worker role ARN (an app "
+                        "of your own can pass IRole objects: EcrClusterAccess(worker_roles=...))")
+    identity = params.builder_identity
+    if identity is not None and identity.mode == "irsa" and (
+            identity.oidc_provider_arn is None and not oidc_provider):
+        problems.append("builderIdentity.oidcProviderArn: missing: irsa needs arn:<partition>:"
+                        "iam::<account>:oidc-provider/<issuer host and path> (or, in an app, "
+                        "oidc_provider=)")
+    if identity is not None and identity.mode == "pod-identity" and (
+            identity.cluster_name is None and not cluster):
+        problems.append("builderIdentity.clusterName: missing: pod-identity needs the EKS "
+                        "cluster name, 1-100 letters, digits, - and _ (or, in an app, cluster=)")
+    return problems
