@@ -160,25 +160,23 @@ ALIAS_BOMB = "\n".join([
     "repositories: *i", ""])
 
 
-def run_bounded(args: list[str], cwd: Path, env_config: Path | None = None
-                ) -> subprocess.CompletedProcess[str]:
-    """Run a command limited to 2 CPU seconds and 200 MB of address space."""
+def validate_bounded(path: Path) -> subprocess.CompletedProcess[str]:
+    """``ecr-cluster-access validate --config path``, limited to 2 CPU seconds and 200 MB of
+    address space (a limit, not a timing: the process is stopped if it goes beyond)."""
     def limits() -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (2, 2))
         resource.setrlimit(resource.RLIMIT_AS, (200 * 2**20, 200 * 2**20))
 
-    env = {"PATH": f"{VENV_BIN}:/usr/bin:/bin", "HOME": str(cwd)}
-    if env_config is not None:
-        env["ECR_CLUSTER_ACCESS_CONFIG"] = str(env_config)
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=60,
-                          preexec_fn=limits, check=False)
+    env = {"PATH": f"{VENV_BIN}:/usr/bin:/bin", "HOME": str(path.parent)}
+    return subprocess.run([str(VENV_BIN / "ecr-cluster-access"), "validate", "--config",
+                           str(path)], cwd=path.parent, env=env, capture_output=True, text=True,
+                          timeout=60, preexec_fn=limits, check=False)
 
 
 def test_a_yaml_alias_bomb_is_refused_fast_and_small(tmp_path: Path) -> None:
     assert len(ALIAS_BOMB) < 1024
     path = write(tmp_path, "bomb.yaml", ALIAS_BOMB)
-    result = run_bounded([str(VENV_BIN / "ecr-cluster-access"), "validate", "--config",
-                          str(path)], tmp_path)
+    result = validate_bounded(path)
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines() == [
         f"ecr-cluster-access: error: {path}: not valid YAML at line 2 column 8: aliases (*name) "
@@ -192,8 +190,7 @@ def test_a_yaml_alias_bomb_is_refused_fast_and_small(tmp_path: Path) -> None:
 ])
 def test_deep_nesting_is_refused_fast_and_small(tmp_path: Path, name: str, text: str) -> None:
     path = write(tmp_path, name, text)
-    result = run_bounded([str(VENV_BIN / "ecr-cluster-access"), "validate", "--config",
-                          str(path)], tmp_path)
+    result = validate_bounded(path)
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"ecr-cluster-access: error: {path}: not valid ")
@@ -203,8 +200,7 @@ def test_deep_nesting_is_refused_fast_and_small(tmp_path: Path, name: str, text:
 @pytest.mark.parametrize("name", ["big.json", "big.yaml"])
 def test_a_file_over_the_size_cap_is_refused_fast_and_small(tmp_path: Path, name: str) -> None:
     path = write(tmp_path, name, json.dumps(params_dict(tags={"k": "v" * MAX_FILE_BYTES})))
-    result = run_bounded([str(VENV_BIN / "ecr-cluster-access"), "validate", "--config",
-                          str(path)], tmp_path)
+    result = validate_bounded(path)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         f"ecr-cluster-access: error: {path}: over {MAX_FILE_BYTES} bytes, the limit for a "
@@ -217,8 +213,7 @@ def test_a_yaml_file_just_under_the_size_cap_is_parsed_within_the_bounds(tmp_pat
     text = json.dumps(params_dict(repositories=names))[: MAX_FILE_BYTES - 64]
     text = text[: text.rindex('",') + 1] + "]}"
     path = write(tmp_path, "near.yaml", text)
-    result = run_bounded([str(VENV_BIN / "ecr-cluster-access"), "validate", "--config",
-                          str(path)], tmp_path)
+    result = validate_bounded(path)
     assert result.returncode == 2, result.stderr
     assert "do not fit in one CloudFormation stack" in result.stderr
 
@@ -341,8 +336,7 @@ def test_the_apps_exit_2_and_write_nothing_on_a_trailing_newline(tmp_path: Path,
 
 def test_an_unterminated_json_string_is_refused_fast(tmp_path: Path) -> None:
     path = write(tmp_path, "p.json", '"' + '\\"' * (MAX_FILE_BYTES // 2 - 8))
-    result = run_bounded([str(VENV_BIN / "ecr-cluster-access"), "validate", "--config",
-                          str(path)], tmp_path)
+    result = validate_bounded(path)
     assert result.returncode == 2, result.stderr
     assert result.stderr.splitlines() == [
         f"ecr-cluster-access: error: {path}: not valid JSON at line 1 column 1: Unterminated "
@@ -361,8 +355,7 @@ def test_yaml_values_pyyaml_cannot_construct_are_one_line(tmp_path: Path, value:
 
 def test_a_yaml_file_of_many_small_values_is_refused_fast_and_small(tmp_path: Path) -> None:
     path = write(tmp_path, "many.yaml", "r: [" + "?," * 120_000 + "?]\n")
-    result = run_bounded([str(VENV_BIN / "ecr-cluster-access"), "validate", "--config",
-                          str(path)], tmp_path)
+    result = validate_bounded(path)
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.splitlines()
     assert line.endswith("more than 20000 values: is this the right file?")
