@@ -7,7 +7,20 @@ your own chart, import :class:`EcrConfigChart` into your own cdk8s app, or run t
 
 from .constants import DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE
 from .ecr_config import BuilderServiceAccount, EcrConfigChart, EcrConfigSecret
-from .pull_secret import EcrPullSecret
+from .pull_secret import (
+    EcrPullSecret,
+    EcrTokenGenerator,
+    PullExternalSecret,
+    PullSecretPlaceholder,
+    PullSecretServiceAccount,
+    RefresherCronJob,
+    RefresherRole,
+    RefresherRoleBinding,
+    RefresherServiceAccount,
+)
 
 __all__ = ["DOCKER_CONFIG_JSON_KEY", "DOCKER_CONFIG_JSON_TYPE", "BuilderServiceAccount",
-           "EcrConfigChart", "EcrConfigSecret", "EcrPullSecret"]
+           "EcrConfigChart", "EcrConfigSecret", "EcrPullSecret", "EcrTokenGenerator",
+           "PullExternalSecret", "PullSecretPlaceholder", "PullSecretServiceAccount",
+           "RefresherCronJob", "RefresherRole", "RefresherRoleBinding",
+           "RefresherServiceAccount"]

@@ -20,7 +20,7 @@ from cdk8s_plus_35 import k8s
 from constructs import Construct
 
 from ecr_cluster_access import documents
-from ecr_cluster_access.params import Parameters
+from ecr_cluster_access.params import Parameters, PullSecret
 
 from .constants import DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, LABELS
 
@@ -60,65 +60,82 @@ def generator_name(params: Parameters, index: int) -> str:
     return params.pull_secret.name if index == 0 else f"{params.pull_secret.name}-{region}"
 
 
-class EcrPullSecret(Construct):
-    """The refreshed ``auths`` pull secret in every listed namespace, attached to the listed
-    ServiceAccounts. See the module docstring for the two modes."""
+def _settings(params: Parameters) -> PullSecret:
+    if params.pull_secret is None:
+        raise ValueError("pullSecret: not set: the pull-secret constructs need the parameters' "
+                         "pullSecret")
+    return params.pull_secret
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters) -> None:
+
+def _refresher(params: Parameters) -> str:
+    return f"{_settings(params).name}-refresher"
+
+
+class PullSecretPlaceholder(Construct):
+    """The pull secret in ``namespace`` before the CronJob refresher first writes it:
+    ``kubernetes.io/dockerconfigjson`` with empty ``auths``. Its ``Resource`` is the Secret."""
+
+    def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str) -> None:
         super().__init__(scope, id_)
-        assert params.pull_secret is not None, "EcrPullSecret needs params.pull_secret"
-        self.params = params
-        settings = params.pull_secret
-        name = settings.name
-        #: Objects by kind, for users who extend them.
-        self.objects: list[cdk8s.ApiObject] = []
-        for namespace in params.pull_secret_namespaces:
-            if settings.mode == "external-secrets":
-                self._external_secret(namespace)
-            else:
-                self.objects.append(k8s.KubeSecret(
-                    self, f"Placeholder-{namespace}",
-                    metadata=k8s.ObjectMeta(name=name, namespace=namespace, labels=LABELS),
-                    type=DOCKER_CONFIG_JSON_TYPE,
-                    data={DOCKER_CONFIG_JSON_KEY: base64.b64encode(
-                        documents.EMPTY_PULL_SECRET_CONFIG).decode()},
-                ))
-        if settings.mode == "cronjob":
-            self._cronjob()
-        builder = params.builder_identity
-        for namespace, account in params.pull_secret_service_accounts:
-            if builder is not None and (namespace, account) == (
-                    params.builder_namespace, builder.service_account):
-                continue  # the chart's builder ServiceAccount lists it already
-            self.objects.append(k8s.KubeServiceAccount(
-                self, f"ServiceAccount-{namespace}-{account}",
-                metadata=k8s.ObjectMeta(name=account, namespace=namespace, labels=LABELS),
-                image_pull_secrets=[k8s.LocalObjectReference(name=name)],
-            ))
+        #: The Secret.
+        self.resource = k8s.KubeSecret(
+            self, "Resource",
+            metadata=k8s.ObjectMeta(name=_settings(params).name, namespace=namespace,
+                                    labels=LABELS),
+            type=DOCKER_CONFIG_JSON_TYPE,
+            data={DOCKER_CONFIG_JSON_KEY: base64.b64encode(
+                documents.EMPTY_PULL_SECRET_CONFIG).decode()})
 
-    def _external_secret(self, namespace: str) -> None:
-        settings = self.params.pull_secret
-        assert settings is not None
-        sources = []
-        for index, (_, region) in enumerate(self.params.registry_host_regions):
-            name = generator_name(self.params, index)
-            generator = cdk8s.ApiObject(
-                self, f"Generator-{namespace}-{region}", api_version=GENERATOR_API,
-                kind="ECRAuthorizationToken",
-                metadata=cdk8s.ApiObjectMetadata(name=name, namespace=namespace, labels=LABELS))
-            generator.add_json_patch(cdk8s.JsonPatch.add("/spec", {"region": region}))
-            self.objects.append(generator)
-            sources.append({
-                "sourceRef": {"generatorRef": {"apiVersion": GENERATOR_API,
-                                               "kind": "ECRAuthorizationToken", "name": name}},
-                "rewrite": [{"regexp": {"source": "(.*)", "target": f"r{index}_$1"}}],
-            })
-        external = cdk8s.ApiObject(
-            self, f"ExternalSecret-{namespace}", api_version=EXTERNAL_SECRET_API,
-            kind="ExternalSecret",
+
+class PullSecretServiceAccount(Construct):
+    """A ServiceAccount this project owns (never ``default``) that lists the pull secret in
+    ``imagePullSecrets``. Its ``Resource`` is the ServiceAccount."""
+
+    def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str,
+                 name: str) -> None:
+        super().__init__(scope, id_)
+        #: The ServiceAccount.
+        self.resource = k8s.KubeServiceAccount(
+            self, "Resource",
+            metadata=k8s.ObjectMeta(name=name, namespace=namespace, labels=LABELS),
+            image_pull_secrets=[k8s.LocalObjectReference(name=_settings(params).name)])
+
+
+class EcrTokenGenerator(Construct):
+    """The External Secrets Operator's ``ECRAuthorizationToken`` generator for registry
+    ``index`` (home region first), in ``namespace``. Its ``Resource`` is the generator."""
+
+    def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str,
+                 index: int) -> None:
+        super().__init__(scope, id_)
+        region = params.registry_host_regions[index][1]
+        #: The generator.
+        self.resource = cdk8s.ApiObject(
+            self, "Resource", api_version=GENERATOR_API, kind="ECRAuthorizationToken",
+            metadata=cdk8s.ApiObjectMetadata(name=generator_name(params, index),
+                                             namespace=namespace, labels=LABELS))
+        self.resource.add_json_patch(cdk8s.JsonPatch.add("/spec", {"region": region}))
+
+
+class PullExternalSecret(Construct):
+    """The ``ExternalSecret`` in ``namespace`` whose template writes the pull secret from the
+    generators' tokens. Its ``Resource`` is the ExternalSecret."""
+
+    def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str) -> None:
+        super().__init__(scope, id_)
+        settings = _settings(params)
+        sources = [{
+            "sourceRef": {"generatorRef": {"apiVersion": GENERATOR_API,
+                                           "kind": "ECRAuthorizationToken",
+                                           "name": generator_name(params, index)}},
+            "rewrite": [{"regexp": {"source": "(.*)", "target": f"r{index}_$1"}}],
+        } for index in range(len(params.registry_host_regions))]
+        #: The ExternalSecret.
+        self.resource = cdk8s.ApiObject(
+            self, "Resource", api_version=EXTERNAL_SECRET_API, kind="ExternalSecret",
             metadata=cdk8s.ApiObjectMetadata(name=settings.name, namespace=namespace,
                                              labels=LABELS))
-        external.add_json_patch(cdk8s.JsonPatch.add("/spec", {
+        self.resource.add_json_patch(cdk8s.JsonPatch.add("/spec", {
             "refreshInterval": f"{settings.refresh_hours}h",
             "target": {
                 "name": settings.name,
@@ -126,36 +143,62 @@ class EcrPullSecret(Construct):
                 "template": {
                     "type": DOCKER_CONFIG_JSON_TYPE,
                     "data": {DOCKER_CONFIG_JSON_KEY:
-                             documents.pull_secret_config_template(self.params)},
+                             documents.pull_secret_config_template(params)},
                 },
             },
             "dataFrom": sources,
         }))
-        self.objects.append(external)
 
-    def _cronjob(self) -> None:
-        params = self.params
-        settings = params.pull_secret
-        assert settings is not None
-        refresher = f"{settings.name}-refresher"
-        home = params.namespace
-        self.objects.append(k8s.KubeServiceAccount(
-            self, "RefresherServiceAccount",
-            metadata=k8s.ObjectMeta(name=refresher, namespace=home, labels=LABELS)))
-        for namespace in params.pull_secret_namespaces:
-            self.objects.append(k8s.KubeRole(
-                self, f"Role-{namespace}",
-                metadata=k8s.ObjectMeta(name=refresher, namespace=namespace, labels=LABELS),
-                rules=[k8s.PolicyRule(api_groups=[""], resources=["secrets"],
-                                      resource_names=[settings.name], verbs=["get", "patch"])],
-            ))
-            self.objects.append(k8s.KubeRoleBinding(
-                self, f"RoleBinding-{namespace}",
-                metadata=k8s.ObjectMeta(name=refresher, namespace=namespace, labels=LABELS),
-                role_ref=k8s.RoleRef(api_group="rbac.authorization.k8s.io", kind="Role",
-                                     name=refresher),
-                subjects=[k8s.Subject(kind="ServiceAccount", name=refresher, namespace=home)],
-            ))
+
+class RefresherServiceAccount(Construct):
+    """The CronJob refresher's ServiceAccount, in the parameters' namespace."""
+
+    def __init__(self, scope: Construct, id_: str, *, params: Parameters) -> None:
+        super().__init__(scope, id_)
+        #: The ServiceAccount.
+        self.resource = k8s.KubeServiceAccount(
+            self, "Resource", metadata=k8s.ObjectMeta(name=_refresher(params),
+                                                      namespace=params.namespace, labels=LABELS))
+
+
+class RefresherRole(Construct):
+    """What the refresher may do in ``namespace``: ``get`` and ``patch`` on that one Secret."""
+
+    def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str) -> None:
+        super().__init__(scope, id_)
+        #: The Role.
+        self.resource = k8s.KubeRole(
+            self, "Resource",
+            metadata=k8s.ObjectMeta(name=_refresher(params), namespace=namespace, labels=LABELS),
+            rules=[k8s.PolicyRule(api_groups=[""], resources=["secrets"],
+                                  resource_names=[_settings(params).name],
+                                  verbs=["get", "patch"])])
+
+
+class RefresherRoleBinding(Construct):
+    """Binds :class:`RefresherRole` in ``namespace`` to the refresher's ServiceAccount."""
+
+    def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str) -> None:
+        super().__init__(scope, id_)
+        refresher = _refresher(params)
+        #: The RoleBinding.
+        self.resource = k8s.KubeRoleBinding(
+            self, "Resource",
+            metadata=k8s.ObjectMeta(name=refresher, namespace=namespace, labels=LABELS),
+            role_ref=k8s.RoleRef(api_group="rbac.authorization.k8s.io", kind="Role",
+                                 name=refresher),
+            subjects=[k8s.Subject(kind="ServiceAccount", name=refresher,
+                                  namespace=params.namespace)])
+
+
+class RefresherCronJob(Construct):
+    """The CronJob that renews the pull secret in every namespace, every ``refreshHours``:
+    :data:`REFRESH_SCRIPT` in ``pullSecret.image``, non-root, read-only root file system."""
+
+    def __init__(self, scope: Construct, id_: str, *, params: Parameters) -> None:
+        super().__init__(scope, id_)
+        settings = _settings(params)
+        refresher = _refresher(params)
         env = {"REGISTRIES": registries(params), "SECRET": settings.name,
                "NAMESPACES": " ".join(params.pull_secret_namespaces), "HOME": "/tmp"}
         container = k8s.Container(
@@ -181,9 +224,10 @@ class EcrPullSecret(Construct):
             "security_context": k8s.PodSecurityContext(
                 seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault")),
         }
-        self.objects.append(k8s.KubeCronJob(
-            self, "Refresher",
-            metadata=k8s.ObjectMeta(name=refresher, namespace=home, labels=LABELS),
+        #: The CronJob.
+        self.resource = k8s.KubeCronJob(
+            self, "Resource",
+            metadata=k8s.ObjectMeta(name=refresher, namespace=params.namespace, labels=LABELS),
             spec=k8s.CronJobSpec(
                 schedule=f"0 */{settings.refresh_hours} * * *",
                 concurrency_policy="Forbid",
@@ -196,4 +240,46 @@ class EcrPullSecret(Construct):
                         spec=k8s.PodSpec(**pod)),
                 )),
             ),
-        ))
+        )
+
+
+class EcrPullSecret(Construct):
+    """The refreshed ``auths`` pull secret in every listed namespace, attached to the listed
+    ServiceAccounts. See the module docstring for the two modes. It composes the small
+    constructs above (each with one ``Resource``), which charts of your own can use alone."""
+
+    def __init__(self, scope: Construct, id_: str, *, params: Parameters) -> None:
+        super().__init__(scope, id_)
+        settings = _settings(params)
+        self.params = params
+        pieces: list[Any] = []
+        for namespace in params.pull_secret_namespaces:
+            if settings.mode == "external-secrets":
+                for index, (_, region) in enumerate(params.registry_host_regions):
+                    pieces.append(EcrTokenGenerator(self, f"Generator-{namespace}-{region}",
+                                                    params=params, namespace=namespace,
+                                                    index=index))
+                pieces.append(PullExternalSecret(self, f"ExternalSecret-{namespace}",
+                                                 params=params, namespace=namespace))
+            else:
+                pieces.append(PullSecretPlaceholder(self, f"Placeholder-{namespace}",
+                                                    params=params, namespace=namespace))
+        if settings.mode == "cronjob":
+            pieces.append(RefresherServiceAccount(self, "RefresherServiceAccount",
+                                                  params=params))
+            for namespace in params.pull_secret_namespaces:
+                pieces.append(RefresherRole(self, f"Role-{namespace}", params=params,
+                                            namespace=namespace))
+                pieces.append(RefresherRoleBinding(self, f"RoleBinding-{namespace}",
+                                                   params=params, namespace=namespace))
+            pieces.append(RefresherCronJob(self, "Refresher", params=params))
+        builder = params.builder_identity
+        for namespace, account in params.pull_secret_service_accounts:
+            if builder is not None and (namespace, account) == (
+                    params.builder_namespace, builder.service_account):
+                continue  # the chart's builder ServiceAccount lists it already
+            pieces.append(PullSecretServiceAccount(
+                self, f"ServiceAccount-{namespace}-{account}", params=params,
+                namespace=namespace, name=account))
+        #: Every object, in order, for users who extend them.
+        self.objects: list[cdk8s.ApiObject] = [piece.resource for piece in pieces]

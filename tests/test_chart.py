@@ -445,3 +445,26 @@ def test_a_users_chart_with_the_secret_matches_the_guides_kubectl_command(tmp_pa
     assert ours["type"] == guide["type"]
     assert base64.b64decode(ours["data"][".dockerconfigjson"]) == base64.b64decode(
         guide["data"][".dockerconfigjson"])
+
+
+def test_each_pull_secret_piece_has_one_resource_and_works_in_a_users_chart() -> None:
+    from constructs import Construct
+
+    import cdk8s_charts
+
+    params = Parameters.from_mapping(params_dict(pullSecret={
+        "mode": "cronjob", "namespaces": ["apps"], "serviceAccounts": ["puller"]}))
+    chart = EcrConfigChart(cdk8s.Testing.app(), "c", params=params)
+    assert chart.pull_secret is not None
+    pieces = [c for c in chart.pull_secret.node.children if isinstance(c, Construct)]
+    assert {type(p).__name__ for p in pieces} == {
+        "PullSecretPlaceholder", "RefresherServiceAccount", "RefresherRole",
+        "RefresherRoleBinding", "RefresherCronJob", "PullSecretServiceAccount"}
+    for piece in pieces:
+        assert [c.node.id for c in piece.node.children] == ["Resource"]
+    # one piece alone, in a chart of the user's
+    mine = cdk8s.Chart(cdk8s.Testing.app(), "mine")
+    cdk8s_charts.EcrTokenGenerator(mine, "Token", params=params, namespace="tools", index=0)
+    (generator,) = cdk8s.Testing.synth(mine)
+    assert (generator["kind"], generator["metadata"]["namespace"]) == (
+        "ECRAuthorizationToken", "tools")
