@@ -192,7 +192,7 @@ ALLOW_EVERYTHING = document({"Effect": "Allow", "Action": "*", "Resource": "*"})
 def points(state: AccountState) -> list[tuple[str, bool, dict[str, Any]]]:
     """``(what, must be allowed, simulation)`` for every point the engine must confirm."""
     out: list[tuple[str, bool, dict[str, Any]]] = []
-    arns = dict(zip(PARAMS.repositories, PARAMS.repository_arns))
+    arns = dict(zip(PARAMS.repositories, PARAMS.repository_arns, strict=False))
     registry_actions = [a for a in documents.ECR_CHANGE_ACTIONS
                         if a not in documents.ECR_REPOSITORY_CHANGE_ACTIONS]
     for arn in [*PARAMS.same_account_worker_role_arns, BUILDER]:
@@ -277,7 +277,8 @@ def test_check_in_sync_agrees_with_the_independent_engine(
     agreeing = 0
     for index, batch in batches:
         state_ok = True
-        for (what, must_allow, _), answer in zip(batch, answers[cursor:cursor + len(batch)]):
+        mine = answers[cursor:cursor + len(batch)]
+        for (what, must_allow, _), answer in zip(batch, mine, strict=True):
             if (answer == "Allowed") != must_allow:
                 state_ok = False
                 disagreements.append(f"state {index}: {what}: engine says {answer}")

@@ -92,7 +92,7 @@ def test_the_deployed_grants_give_exactly_what_they_name(tmp_path: Path) -> None
         f"arn:aws:iam::{ACCOUNT}:role/cluster-nodes", documents.AUTHORIZATION_TOKEN_ACTION,
         "*", identity=identity["cluster-nodes"])))
     answers = ask_the_engine([s for _, _, s in points])
-    wrong = [(what, answer) for (what, allowed, _), answer in zip(points, answers)
+    wrong = [(what, answer) for (what, allowed, _), answer in zip(points, answers, strict=False)
              if (answer == "Allowed") != allowed]
     assert not wrong, wrong[:10]
     assert len(points) > 100

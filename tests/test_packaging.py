@@ -42,10 +42,26 @@ def test_version_is_single_sourced() -> None:
     assert importlib.metadata.version("ecr-cluster-access") == ecr_cluster_access.__version__
 
 
+def test_the_changelogs_latest_release_is_the_version() -> None:
+    import re
+
+    releases = re.findall(r"^## \[(\d[^\]]*)\]", (ROOT / "CHANGELOG.md").read_text(), re.M)
+    assert releases[0] == ecr_cluster_access.__version__
+
+
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sdist and wheel, built from a copy of the tracked files: builds on two xdist
+    workers at once must not share the checkout's egg-info and build directories."""
+    import shutil
+
+    source = tmp_path_factory.mktemp("source")
+    tracked = run(["git", "ls-files", "-z"], check=True).stdout.split("\0")
+    for name in filter(None, tracked):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, source / name)
     out = tmp_path_factory.mktemp("dist")
-    run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], timeout=600,
+    run([sys.executable, "-m", "build", "--outdir", str(out), str(source)], timeout=600,
         check=True)
     return out
 
@@ -74,6 +90,20 @@ def test_wheel_holds_both_packages_typed_and_no_tests(dist: Path) -> None:
         next(f for f in files if f.endswith("METADATA"))).decode()
     assert "Requires-Dist: aws-cdk-lib<3,>=2.275.0" in metadata
     assert "Typing :: Typed" in metadata
+    assert "Framework :: AWS CDK :: 2" in metadata
+    assert "Requires-Python: >=3.10" in metadata
+    assert any(f.endswith("licenses/LICENSE") for f in files), files
+
+
+@pytest.mark.e2e
+def test_sdist_holds_the_license_and_no_tests(dist: Path) -> None:
+    import tarfile
+
+    (sdist,) = dist.glob("*.tar.gz")
+    names = [n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n]
+    assert "LICENSE" in names and "README.md" in names and "CHANGELOG.md" in names
+    assert not [n for n in names if n.startswith(("tests/", "examples/", "bench/"))]
+    assert "ecr_cluster_access/params/parameters.schema.json" in names
 
 
 @pytest.mark.e2e

@@ -69,7 +69,7 @@ BASES: list[dict[str, Any]] = [
 HUGE = "__HUGE_NUMBER__"
 BAD_SUFFIXES = ["\n", " ", "\t", "\r\n", "\x00", "\x1b[31m", "\u0660", "\u2028", "\ud800",
                 "\u202e", "\x85"]
-LOOKALIKE_DIGITS = {str(d): c for d, c in zip(range(10), "٠١٢٣٤٥٦٧٨٩")}
+LOOKALIKE_DIGITS = {str(d): c for d, c in zip(range(10), "٠١٢٣٤٥٦٧٨٩", strict=False)}
 
 
 def paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:

@@ -71,7 +71,7 @@ def _requests(params: Parameters, present: Sequence[str],
     create-on-push under the prefix.
     """
     out = [_Request(documents.AUTHORIZATION_TOKEN_ACTION, "*", None, True)]
-    arns = dict(zip(params.repositories, params.repository_arns))
+    arns = dict(zip(params.repositories, params.repository_arns, strict=False))
     changes = set(documents.ECR_REPOSITORY_CHANGE_ACTIONS)
     for name in present:
         expected = documents.expected_repository_actions(params, name)

@@ -377,7 +377,7 @@ def replication_findings(configuration: Mapping[str, Any] | None,
     if sorted(have) == want:
         return []
     findings = []
-    for rule, text in zip(have_rules, have):
+    for rule, text in zip(have_rules, have, strict=False):
         if text not in want:
             findings.append(drift(subject, f"has a rule the parameters do not make: "
                                            f"{_describe_rule(rule, params.account)}"))

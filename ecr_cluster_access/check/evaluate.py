@@ -105,9 +105,10 @@ def _resource_matches(patterns: Iterable[str], resource: str) -> bool:
         have = resource.split(":", 5)
         if len(have) < 6:
             continue
-        exact = all(_pattern(_iam_glob(p), False).match(h) for p, h in zip(parts, have))
+        pairs = list(zip(parts, have, strict=True))  # both have six parts here
+        exact = all(_pattern(_iam_glob(p), False).match(h) for p, h in pairs)
         folded = all(_pattern(_iam_glob(p), i in (1, 2, 3)).match(h)
-                     for i, (p, h) in enumerate(zip(parts, have)))
+                     for i, (p, h) in enumerate(pairs))
         if exact != folded:
             raise _Undecidable("an ARN whose partition, service or region differs in case")
         if exact:

@@ -113,7 +113,7 @@ class Reader:
             registry = pool.submit(self._registry)
             template = pool.submit(self._creation_template)
             developer = pool.submit(self._developer_policy)
-            for name, policy, lifecycle in zip(present, policies, lifecycles):
+            for name, policy, lifecycle in zip(present, policies, lifecycles, strict=False):
                 state.repositories[name] = RepositoryState(described[name], policy, lifecycle)
             for role in roles:
                 state.roles[role.arn] = role

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 #: The longest quoted value in a problem line, and the longest problem line.
 MAX_SHOWN_VALUE = 80
@@ -314,7 +314,7 @@ class Nested:
         return {"$ref": f"#/$defs/{self.cls.__name__}"}
 
 
-Rule = Union[Text, Int, Bool, TextList, TextMap, Nested]
+Rule = Text | Int | Bool | TextList | TextMap | Nested
 
 
 @dataclass(frozen=True)
