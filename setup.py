@@ -26,7 +26,7 @@ setup(
     project_urls={
         "Source": "https://github.com/ecr-cluster-access/ecr-cluster-access",
         "Changelog": "https://github.com/ecr-cluster-access/ecr-cluster-access/blob/main/CHANGELOG.md",
-        "Guide automated": "https://docs.garden.io/kubernetes-plugins/guides/container-registry#aws",
+        "Guide automated": "https://github.com/garden-io/garden/blob/3a8ab89c51912d259b010d10c64732fe62a60f18/docs/k8s-plugins/remote-k8s/configure-registry/aws.md",
     },
     # aws-cdk-lib, cdk8s-plus-35, jsii and boto3 need Python 3.10 or later
     python_requires=">=3.10",

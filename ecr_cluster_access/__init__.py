@@ -1,5 +1,8 @@
 """Private Amazon ECR repositories and the cluster's ``ecr-config`` Secret from one parameters set.
 
+It automates Garden's "Configuring a container registry: AWS" guide for remote Kubernetes:
+https://github.com/garden-io/garden/blob/3a8ab89c51912d259b010d10c64732fe62a60f18/docs/k8s-plugins/remote-k8s/configure-registry/aws.md
+
 The parameters model, the names and the documents (pure functions) import without ``aws_cdk``
 or ``cdk8s``.
 :class:`EcrClusterAccess` and :class:`EcrClusterAccessStack` need aws-cdk-lib and are imported

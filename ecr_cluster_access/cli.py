@@ -10,7 +10,9 @@ problems (one line each on stderr).
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -33,14 +35,25 @@ def _print_json(document: object) -> None:
     print(json.dumps(document, indent=2))
 
 
+def _plural(count: int, singular: str, many: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Validate the parameters and print a one-line summary."""
+    """Validate the parameters and print a one-line summary, or with --format json the
+    parameters as the loader read them (every default filled in) and the names derived from
+    them. Problems are one line each on stderr, exit 2, in either format."""
     params = _load(args)
-    print(
-        f"ok: {len(params.repositories)} repositories in {params.account}/{params.region}, "
-        f"{len(params.worker_role_arns)} worker roles, "
-        f"Secret {params.namespace}/{params.secret_name}"
-    )
+    if args.format == "json":
+        _print_json({"valid": True, "parameters": params.to_mapping(),
+                     "registryHosts": list(params.registry_hosts),
+                     "repositoryUris": list(params.repository_uris),
+                     "builderRoleArn": params.builder_role_arn})
+        return 0
+    print(f"ok: {_plural(len(params.repositories), 'repository', 'repositories')} in "
+          f"{params.account}/{params.region}, "
+          f"{_plural(len(params.worker_role_arns), 'worker role')}, "
+          f"Secret {params.namespace}/{params.secret_name}")
     return 0
 
 
@@ -176,7 +189,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         exit_on_error(ParameterError([f"{stack_problems(params)[0]}; for check, pass "
                                       "--worker-role ARN for each role the app attached"]), PROG)
     from .check import CANNOT_VERIFY, AccessError, check
-    from .check.findings import plural as _plural
 
     try:
         findings = check(params, concurrency=args.concurrency, timeout=args.timeout)
@@ -222,6 +234,11 @@ def _positive(text: str) -> int:
     return value
 
 
+def _describe(func: Any) -> str:
+    """A command's docstring as --help shows it: reST literals as plain quotes."""
+    return re.sub(r"``([^`]+)``", r"'\1'", inspect.cleandoc(func.__doc__ or ""))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``ecr-cluster-access`` command."""
     parser = argparse.ArgumentParser(
@@ -248,17 +265,22 @@ def build_parser() -> argparse.ArgumentParser:
         ("identity-policy", cmd_identity_policy,
          "print the identity policy a cross-account worker role's account must attach"),
     ):
-        command = sub.add_parser(name, parents=[common], help=help_, description=func.__doc__)
+        command = sub.add_parser(name, parents=[common], help=help_,
+                                 description=_describe(func))
         command.set_defaults(func=func)
+        if func is cmd_validate:
+            command.add_argument("--format", choices=("text", "json"), default="text",
+                                 help="text: a one-line summary (default); json: the "
+                                 "parameters with every default, and the derived names")
 
-    schema = sub.add_parser("schema", description=cmd_schema.__doc__,
+    schema = sub.add_parser("schema", description=_describe(cmd_schema),
                             help="print the JSON Schema of the parameters (for editors)")
     schema.add_argument("--cdk-json", action="store_true",
                         help="the schema of a cdk.json holding the parameters block")
     schema.set_defaults(func=cmd_schema)
 
     builder = sub.add_parser(
-        "builder-config", parents=[common], description=cmd_builder_config.__doc__,
+        "builder-config", parents=[common], description=_describe(cmd_builder_config),
         help="print the in-cluster builder's configuration (secret, registry, build mode)")
     builder.add_argument("--format", choices=("yaml", "json"), default="yaml",
                          help="yaml: the builder's kubernetes provider block (default); "
@@ -271,11 +293,11 @@ def build_parser() -> argparse.ArgumentParser:
     builder.set_defaults(func=cmd_builder_config)
 
     docker = sub.add_parser("docker-config", parents=[common],
-                            description=cmd_docker_config.__doc__,
+                            description=_describe(cmd_docker_config),
                             help="print the config.json the ecr-config Secret carries")
     docker.set_defaults(func=cmd_docker_config)
 
-    checker = sub.add_parser("check", parents=[common], description=cmd_check.__doc__,
+    checker = sub.add_parser("check", parents=[common], description=_describe(cmd_check),
                              help="compare the live AWS account with the parameters")
     checker.add_argument("--worker-role", action="append", default=[], metavar="ARN",
                          help="a worker role the app passed to the construct as an IRole "

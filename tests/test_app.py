@@ -102,7 +102,21 @@ def cli(*args: str) -> list[str]:
 def test_cli_validate_summarises_the_embedded_default() -> None:
     result = run(cli("validate"), check=True)
     assert result.stdout == (
-        "ok: 1 repositories in 123456789012/us-east-1, 1 worker roles, Secret default/ecr-config\n")
+        "ok: 1 repository in 123456789012/us-east-1, 1 worker role, Secret default/ecr-config\n")
+
+
+def test_cli_validate_prints_json_with_every_default() -> None:
+    result = run(cli("validate", "--format", "json"), check=True)
+    report = json.loads(result.stdout)
+    assert report["valid"] is True
+    assert report["parameters"]["secretName"] == "ecr-config"  # a default, filled in
+    assert report["registryHosts"] == ["123456789012.dkr.ecr.us-east-1.amazonaws.com"]
+
+
+def test_cli_help_shows_no_rest_markup() -> None:
+    for command in ("builder-config", "docker-config", "check", "validate", "schema"):
+        result = run(cli(command, "--help"), check=True)
+        assert "``" not in result.stdout and ":class:" not in result.stdout, command
 
 
 def test_cli_reports_bad_parameters_in_one_line_each_and_exits_2(tmp_path: Path) -> None:
