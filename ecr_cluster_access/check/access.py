@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import documents
 from ..params import Parameters
-from .evaluate import ALLOW, DENY, UNKNOWN, Decision, Policy, decide
+from .evaluate import ALLOW, DENY, UNKNOWN, Decision, Policy, decide, statements_of
 from .findings import Finding, cannot_verify, drift, plural, some
 
 
@@ -108,9 +108,7 @@ def _witnesses(params: Parameters, identity: Sequence[Policy]) -> list[str]:
             f"{OTHER_REPOSITORY}"
     found: dict[str, None] = {}
     for policy in identity:
-        statements = policy.document.get("Statement") if isinstance(policy.document, dict) \
-            else None
-        for statement in statements if isinstance(statements, list) else [statements]:
+        for statement in statements_of(policy.document) or []:
             if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
                 continue
             resources = statement.get("Resource")

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 from .. import documents
 from ..params import Parameters
+from .evaluate import statements_of
 from .findings import Finding, cannot_verify, drift
 
 #: Keys of a statement whose values are string-or-list and compared as sets.
@@ -74,16 +75,6 @@ def canonical_statement(statement: Any) -> str:
             value = {k: sorted({str(v) for v in _as_list(v)}) for k, v in value.items()}
         out[key] = value
     return json.dumps(out, sort_keys=True, default=str)
-
-
-def statements_of(document: Any) -> list[Any] | None:
-    """The statements of a policy document, or ``None`` when it has no readable list."""
-    if not isinstance(document, dict):
-        return None
-    statements = document.get("Statement")
-    if isinstance(statements, dict):
-        return [statements]
-    return statements if isinstance(statements, list) else None
 
 
 def describe_statement(statement: Any) -> str:

@@ -189,15 +189,15 @@ def statement_applies(statement: Any, *, action: str, resource: str,
     return True
 
 
-def _statements(document: Any) -> list[Any] | None:
+def statements_of(document: Any) -> list[Any] | None:
+    """The statements of a policy document (one statement given as an object counts as a
+    list of one), or ``None`` when it has no readable list."""
     if not isinstance(document, dict):
         return None
     statements = document.get("Statement")
     if isinstance(statements, dict):
         return [statements]
-    if isinstance(statements, list):
-        return statements
-    return None
+    return statements if isinstance(statements, list) else None
 
 
 @dataclass
@@ -214,7 +214,7 @@ def _tally(policies: Sequence[Policy], *, action: str, resource: str,
            principal: str | None) -> _Tally:
     tally = _Tally([], [], [], [])
     for policy in policies:
-        statements = _statements(policy.document)
+        statements = statements_of(policy.document)
         if statements is None:
             tally.maybe_deny.append(f"{policy.label} (not a policy document)")
             continue
