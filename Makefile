@@ -17,12 +17,21 @@ export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 # loopback-only network namespace.
 SYSTEM_PACKAGES := amazon-ecr-credential-helper skopeo docker-registry awscli iproute2 util-linux
 
-.PHONY: synth test setup system-packages lint bench docs clean
+.PHONY: synth bootstrap deploy apply test runtime setup system-packages lint bench docs clean
 
-$(VENV)/.installed: setup.py pyproject.toml requirements-dev.txt
+# Two layers in each tool directory: what synthesis needs (`make synth`: the package with all
+# its extras, the CDK and cdk8s CLIs) and, on top, what the tests need (`make test`).
+# setuptools' "Editable installation" banner is about folders shadowing the package; here the
+# checkout is the package, so it is noise.
+$(VENV)/.runtime: setup.py pyproject.toml ecr_cluster_access/extras.py
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e . -r requirements-dev.txt
+	PYTHONWARNINGS="ignore:Editable installation" \
+	  $(VENV)/bin/python -m pip install --quiet -e '.[all]'
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(VENV)/bin/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 $(CHECKOV_VENV)/.installed: requirements-checkov.txt
@@ -30,11 +39,18 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
 	touch $@
 
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+# `npm ci` replaces node_modules, so the full install also marks the runtime one as done.
+node_modules/.runtime: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed
+node_modules/.dev: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@ node_modules/.runtime
+
+runtime: $(VENV)/.runtime node_modules/.runtime
+
+setup: runtime $(VENV)/.dev node_modules/.dev
 
 system-packages:
 	@if ! dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then \
@@ -44,15 +60,34 @@ system-packages:
 	    $(SYSTEM_PACKAGES); \
 	fi
 
-synth: setup
+# The parameters are validated first, so bad ones stop here with one line each, before either
+# CLI starts (the cdk8s CLI adds a Node stack trace to any failing app).
+synth: runtime
 	$(VENV)/bin/ecr-cluster-access validate
 	rm -rf cdk.out dist
 	cdk synth --quiet --no-notices
 	cdk8s synth --check-upgrade=false
 	@echo
-	@echo "AWS half:     $$(ls cdk.out/*.template.json)   (deploy: npx cdk deploy)"
-	@echo "Cluster half: $$(ls dist/*.k8s.yaml)   (apply: kubectl apply -f dist/)"
+	@echo "AWS half:     $$(ls cdk.out/*.template.json)   (deploy: make deploy)"
+	@echo "Cluster half: $$(ls dist/*.k8s.yaml)   (apply: make apply)"
 	@echo "Builder:      .venv/bin/ecr-cluster-access builder-config"
+
+# Once per account and region: `cdk bootstrap` for the environment of the parameters' stack.
+bootstrap: runtime
+	$(VENV)/bin/ecr-cluster-access validate
+	cdk bootstrap $(ARGS)
+
+# `make deploy ARGS='--profile prod'`: the AWS half, with the CDK CLI's own options.
+deploy: runtime
+	$(VENV)/bin/ecr-cluster-access validate
+	cdk deploy $(ARGS)
+
+# `make apply ARGS='--context prod'`: synthesize the cluster half and apply it.
+apply: runtime
+	$(VENV)/bin/ecr-cluster-access validate
+	rm -rf dist
+	cdk8s synth --check-upgrade=false
+	kubectl apply -f dist/ $(ARGS)
 
 test: setup system-packages $(CHECKOV_VENV)/.installed
 	$(VENV)/bin/python -m pytest -n 2

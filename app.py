@@ -5,6 +5,7 @@ The parameters are validated before aws-cdk-lib is imported: a bad value prints 
 problem and exits 2, and no template is written.
 """
 
+from ecr_cluster_access.extras import quiet_node20_banner, require_or_exit
 from ecr_cluster_access.params import load_parameters_or_exit
 
 
@@ -12,6 +13,9 @@ def main() -> None:
     """Synthesize the stack: parameters from $ECR_CLUSTER_ACCESS_CONFIG, else the CDK context the
     CLI passes (``-c``, cdk.context.json, cdk.json), else cdk.json."""
     params = load_parameters_or_exit(for_stack=True)
+
+    require_or_exit("cdk", "app.py")
+    quiet_node20_banner()
 
     import aws_cdk as cdk
 

@@ -1,9 +1,10 @@
 """Package metadata for ecr-cluster-access; the version lives in ecr_cluster_access/_version.py."""
 
 import re
+import runpy
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_packages, setup
 
 HERE = Path(__file__).parent
 VERSION = re.search(
@@ -12,6 +13,8 @@ VERSION = re.search(
     re.M,
 )
 assert VERSION, "ecr_cluster_access/_version.py must define __version__"
+# The extras' requirements are declared once, next to the code that checks for them.
+EXTRAS = runpy.run_path(str(HERE / "ecr_cluster_access" / "extras.py"))
 
 setup(
     name="ecr-cluster-access",
@@ -30,19 +33,17 @@ setup(
     },
     # aws-cdk-lib, cdk8s-plus-35, jsii and boto3 need Python 3.10 or later
     python_requires=">=3.10",
-    packages=["ecr_cluster_access", "ecr_cluster_access.params", "cdk8s_charts"],
+    packages=find_packages(include=["ecr_cluster_access", "ecr_cluster_access.*", "cdk8s_charts"]),
     package_data={"ecr_cluster_access": ["py.typed"], "cdk8s_charts": ["py.typed"],
                   "ecr_cluster_access.params": ["parameters.schema.json"]},
     include_package_data=True,
     zip_safe=False,
-    install_requires=[
-        "aws-cdk-lib>=2.275.0,<3",
-        "constructs>=10.0.0,<11",
-        "cdk8s>=2.68.0,<3",
-        "cdk8s-plus-35>=2.0.0,<3",
-        "boto3>=1.34.0,<2",
-        "PyYAML>=6.0,<7",
-    ],
+    # The parameters model, the documents and the command line; each half is an extra.
+    install_requires=["PyYAML>=6.0,<7"],
+    extras_require={
+        **{extra: EXTRAS["install_requires_of"](extra) for extra in EXTRAS["EXTRAS"]},
+        "all": EXTRAS["install_requires_of"](*EXTRAS["EXTRAS"]),
+    },
     entry_points={"console_scripts": ["ecr-cluster-access=ecr_cluster_access.cli:main"]},
     classifiers=[
         "Development Status :: 4 - Beta",

@@ -33,7 +33,7 @@ from ecr_cluster_access import (
 )
 from ecr_cluster_access.check import check  # noqa: E402
 from ecr_cluster_access.documents import policy_text  # noqa: E402
-from tests.servers import DUMMY_CREDENTIALS, MotoServer  # noqa: E402
+from tests.support.servers import DUMMY_CREDENTIALS, MotoServer  # noqa: E402
 
 ROLE = "arn:aws:iam::123456789012:role/k8s-worker"
 

@@ -5,6 +5,10 @@ your own chart, import :class:`EcrConfigChart` into your own cdk8s app, or run t
 ``main.py`` through ``cdk8s synth``. Nothing here imports ``aws_cdk``.
 """
 
+from ecr_cluster_access.extras import require
+
+require("cdk8s")
+
 from .constants import DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE
 from .ecr_config import BuilderServiceAccount, EcrConfigChart, EcrConfigSecret
 from .pull_secret import (

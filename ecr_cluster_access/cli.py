@@ -19,6 +19,7 @@ from typing import Any
 
 from . import documents
 from ._version import __version__
+from .extras import MissingExtra
 from .params import CONFIG_ENV, ParameterError, Parameters, exit_on_error, load_parameters
 
 PROG = "ecr-cluster-access"
@@ -316,7 +317,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
-    status: int = args.func(args)
+    try:
+        status: int = args.func(args)
+    except MissingExtra as error:  # e.g. check without boto3: one line, what to install
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
     return status
 
 

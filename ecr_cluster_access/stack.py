@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .extras import require
+
+require("cdk")
+
 import aws_cdk as cdk
 from constructs import Construct
 

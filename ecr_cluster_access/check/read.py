@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import documents, naming
+from ..extras import require
 from ..params import Parameters
 from .access import RoleState
 from .compare import load_document
@@ -67,6 +68,7 @@ class Reader:
     def __init__(self, params: Parameters, *, session: Any = None,
                  concurrency: int = DEFAULT_CONCURRENCY, timeout: float = DEFAULT_TIMEOUT
                  ) -> None:
+        require("check")
         import boto3
 
         self.params = params

@@ -1,6 +1,6 @@
 """The guide's in-cluster push, minus the cluster; run inside a loopback-only network namespace.
 
-    unshare -n -- python -m tests.credential_chain AUTHFILE WORKDIR [REFRESHER]
+    unshare -n -- python -m tests.support.credential_chain AUTHFILE WORKDIR [REFRESHER]
 
 AUTHFILE is the decoded ``.dockerconfigjson`` of the rendered Secret. This brings loopback
 up, then starts, all on 127.0.0.1 and all stopped by PID at the end:

@@ -5,48 +5,17 @@ from __future__ import annotations
 import base64
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
 import cdk8s
 import pytest
-import yaml
 
 from cdk8s_charts import EcrConfigChart
 from ecr_cluster_access import Parameters
 from ecr_cluster_access.stack import EcrClusterAccessStack
 
-from .conftest import NODE_BIN, params_dict, require_tool, run, write_params
-
-PARAMETER_SETS: dict[str, dict[str, Any]] = {
-    "default": {},
-    "renamed": {"secretName": "registry-auth", "namespace": "ci-builds"},
-    "other-account-region": {
-        "account": "210987654321", "region": "eu-central-1",
-        "repositories": ["team/a", "team/b"],
-        "workerRoleArns": ["arn:aws:iam::210987654321:role/nodes"]},
-    "china": {"region": "cn-north-1",
-              "workerRoleArns": ["arn:aws-cn:iam::123456789012:role/k8s-worker"]},
-    "govcloud": {"region": "us-gov-west-1",
-                 "workerRoleArns": ["arn:aws-us-gov:iam::123456789012:role/k8s-worker"]},
-    "irsa-builder": {"builderIdentity": {
-        "mode": "irsa", "namespace": "ci", "serviceAccount": "buildkit",
-        "oidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1."
-                           "amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}},
-    "pod-identity-builder": {"builderIdentity": {
-        "mode": "pod-identity", "clusterName": "builds", "roleName": "kaniko"}},
-    "cronjob-pull-secret": {"region": "eu-west-1", "pullSecret": {
-        "mode": "cronjob", "namespaces": ["apps", "web"]}},
-    "external-secrets-pull-secret": {"account": "210987654321",
-                                     "workerRoleArns": ["arn:aws:iam::210987654321:role/n"],
-                                     "pullSecret": {"mode": "external-secrets"}},
-    "replication-cronjob": {"replicationRegions": ["us-west-2", "eu-central-1"],
-                            "pullSecret": {"mode": "cronjob"}},
-    "replication-external-secrets": {"replicationRegions": ["ap-southeast-2"],
-                                     "pullSecret": {"mode": "external-secrets",
-                                                    "namespaces": ["a", "b"]}},
-}
+from ..support.parameters import SYNC_SETS, params_dict
 
 
 def pull_secret_hosts(objects: list[dict[str, Any]]) -> dict[str, set[str]]:
@@ -121,9 +90,9 @@ def template_hosts(template: dict[str, Any], env: str) -> set[str]:
     return from_uris | replicas
 
 
-@pytest.mark.parametrize("name", sorted(PARAMETER_SETS))
+@pytest.mark.parametrize("name", sorted(SYNC_SETS))
 def test_secret_hosts_equal_template_hosts_and_names_equal_outputs(name: str) -> None:
-    params = Parameters.from_mapping(params_dict(**PARAMETER_SETS[name]))
+    params = Parameters.from_mapping(params_dict(**SYNC_SETS[name]))
     template, env, objects = both_halves(params)
     (secret,) = [o for o in of_kind(objects, "Secret")
                  if o["metadata"]["name"] == params.secret_name]
@@ -133,29 +102,10 @@ def test_secret_hosts_equal_template_hosts_and_names_equal_outputs(name: str) ->
     assert secret["metadata"]["namespace"] == template["Outputs"]["SecretNamespace"]["Value"]
 
 
-def synth_both(data: dict[str, Any], out: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Run the real `cdk synth` and `cdk8s synth` on one parameters file."""
-    out.mkdir(parents=True)
-    config = write_params(out, data)
-    env = {"ECR_CLUSTER_ACCESS_CONFIG": str(config)}
-    run([require_tool(NODE_BIN / "cdk"), "synth", "--quiet", "--no-notices",
-         "-o", str(out / "cdk.out")], check=True, **env)
-    run([require_tool(NODE_BIN / "cdk8s"), "synth", "--check-upgrade=false",
-         "--output", str(out / "dist")], check=True, **env)
-    (template_file,) = (out / "cdk.out").glob("*.template.json")
-    (secret,) = yaml.safe_load_all((out / "dist" / "ecr-cluster-access.k8s.yaml").read_text())
-    return json.loads(template_file.read_text()), secret
-
-
-@pytest.fixture(scope="module")
-def before(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
-    return synth_both(params_dict(), tmp_path_factory.mktemp("before") / "out")
-
-
 @pytest.mark.parametrize("name", ["cronjob-pull-secret", "external-secrets-pull-secret",
                                   "replication-cronjob", "replication-external-secrets"])
 def test_pull_secret_hosts_equal_template_hosts(name: str) -> None:
-    params = Parameters.from_mapping(params_dict(**PARAMETER_SETS[name]))
+    params = Parameters.from_mapping(params_dict(**SYNC_SETS[name]))
     template, env, objects = both_halves(params)
     hosts = pull_secret_hosts(objects)
     assert set(hosts) == template_hosts(template, env)
@@ -169,7 +119,7 @@ def test_pull_secret_hosts_equal_template_hosts(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["irsa-builder", "pod-identity-builder"])
 def test_builder_service_account_matches_the_builder_role(name: str) -> None:
-    params = Parameters.from_mapping(params_dict(**PARAMETER_SETS[name]))
+    params = Parameters.from_mapping(params_dict(**SYNC_SETS[name]))
     template, env, objects = both_halves(params)
     (role,) = resources_of(template, "AWS::IAM::Role")
     (account,) = of_kind(objects, "ServiceAccount")
@@ -187,28 +137,6 @@ def test_builder_service_account_matches_the_builder_role(name: str) -> None:
     for repository in resources_of(template, "AWS::ECR::Repository"):
         (statement,) = repository["Properties"]["RepositoryPolicyText"]["Statement"]
         assert role_arn in statement["Principal"]["AWS"]
-
-
-@pytest.mark.e2e
-@pytest.mark.parametrize("key,value,output", [
-    ("account", "210987654321", "RegistryHost"),
-    ("region", "eu-west-1", "RegistryHost"),
-    ("secretName", "other-secret", "SecretName"),
-    ("namespace", "builds", "SecretNamespace"),
-])
-def test_changing_one_value_in_the_one_file_changes_both_outputs(
-        tmp_path: Path, before: tuple[dict[str, Any], dict[str, Any]],
-        key: str, value: str, output: str) -> None:
-    after = params_dict(**{key: value})
-    if key == "account":
-        after["workerRoleArns"] = [f"arn:aws:iam::{value}:role/k8s-worker"]
-    template_1, secret_1 = before
-    template_2, secret_2 = synth_both(after, tmp_path / "after")
-    assert template_1["Outputs"][output] != template_2["Outputs"][output]
-    assert secret_1 != secret_2
-    assert secret_hosts(secret_2) == {template_2["Outputs"]["RegistryHost"]["Value"]}
-    assert secret_2["metadata"]["name"] == template_2["Outputs"]["SecretName"]["Value"]
-    assert secret_2["metadata"]["namespace"] == template_2["Outputs"]["SecretNamespace"]["Value"]
 
 
 def test_create_on_push_prefix_is_the_builders_registry_namespace() -> None:

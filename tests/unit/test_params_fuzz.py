@@ -27,44 +27,8 @@ from ecr_cluster_access import ParameterError, Parameters, load_parameters
 from ecr_cluster_access.params.schema import json_schema
 from ecr_cluster_access.params.spec import MAX_PROBLEM_LINE
 
-from .conftest import ROOT, VENV_BIN, run
-
-OIDC = ("arn:aws:iam::123456789012:oidc-provider/"
-        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
-
-#: Valid parameter sets the mutations start from: the minimum, and one with every field set.
-BASES: list[dict[str, Any]] = [
-    {
-        "account": "123456789012", "region": "us-east-1", "repositories": ["builds/sample-app"],
-        "workerRoleArns": ["arn:aws:iam::123456789012:role/k8s-worker"],
-    },
-    {
-        "account": "123456789012", "region": "us-east-1",
-        "repositories": ["builds/app", "builds/web.v2"],
-        "workerRoleArns": ["arn:aws:iam::123456789012:role/eks/k8s-worker",
-                           "arn:aws:iam::210987654321:role/nodes"],
-        "secretName": "ecr-config", "namespace": "builds", "stackName": "Ecr-Builds",
-        "developerPrincipalArns": ["arn:aws:iam::123456789012:group/devs"],
-        "imageTagMutability": "IMMUTABLE", "imageTagMutabilityExclusionFilters": ["cache-*"],
-        "scanOnPush": False, "lifecycle": {"untaggedExpireDays": 7, "keepLastImages": 50},
-        "encryption": "KMS", "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd",
-        "tags": {"team": "platform", "cost:center": "42"},
-        "removalPolicy": "destroy", "emptyOnDelete": True,
-        "builderIdentity": {"mode": "irsa", "namespace": "ci", "serviceAccount": "buildkit",
-                            "oidcProviderArn": OIDC},
-        "pullSecret": {"mode": "cronjob", "namespaces": ["apps", "ci"],
-                       "serviceAccounts": ["puller"], "refreshHours": 4},
-        "createOnPushPrefix": "ci",
-        "replicationRegions": ["us-west-2"],
-    },
-    {
-        "account": "210987654321", "region": "cn-north-1", "repositories": ["a1"],
-        "workerRoleArns": ["arn:aws-cn:iam::210987654321:role/w"],
-        "builderIdentity": {"mode": "pod-identity", "clusterName": "builds",
-                            "roleName": "kaniko"},
-        "pullSecret": {"mode": "external-secrets", "name": "pull"},
-    },
-]
+from ..support.parameters import FUZZ_BASES
+from ..support.tools import ROOT, VENV_BIN, run
 
 HUGE = "__HUGE_NUMBER__"
 BAD_SUFFIXES = ["\n", " ", "\t", "\r\n", "\x00", "\x1b[31m", "\u0660", "\u2028", "\ud800",
@@ -117,7 +81,7 @@ hostile = st.recursive(
 @st.composite
 def mutated_documents(draw: st.DrawFn) -> tuple[str, str]:
     """A valid parameter set with one to three mutations, as ``(file name, file text)``."""
-    document = copy.deepcopy(draw(st.sampled_from(BASES)))
+    document = copy.deepcopy(draw(st.sampled_from(FUZZ_BASES)))
     for _ in range(draw(st.integers(1, 3))):
         all_paths = list(paths(document))
         kind = draw(st.sampled_from(["replace", "suffix", "digits", "delete", "add", "share"]))
@@ -215,7 +179,7 @@ def test_the_loader_gives_valid_parameters_or_one_escaped_line_per_problem(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(BASES), st.data())
+@given(st.sampled_from(FUZZ_BASES), st.data())
 def test_python_callers_get_the_same_checks(base: dict[str, Any], data: st.DataObject) -> None:
     """The dataclass constructor, not only the file loader, refuses every hostile value."""
     values = Parameters.from_mapping(base).__dict__.copy()

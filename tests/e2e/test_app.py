@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import NODE_BIN, ROOT, VENV_BIN, params_dict, require_tool, run, write_params
+from ..support.parameters import params_dict
+from ..support.tools import NODE_BIN, ROOT, VENV_BIN, require_tool, run, write_params
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,8 @@ import pytest
 from ecr_cluster_access import Lifecycle, ParameterError, Parameters, documents, load_parameters
 from ecr_cluster_access.params import MAX_REPOSITORIES_PER_STACK, estimated_template_bytes
 
-from .conftest import DEFAULT, ROOT, params_dict
+from ..support.parameters import DEFAULT, OIDC, params_dict
+from ..support.tools import ROOT
 
 
 def load_error(path: Path) -> str:
@@ -378,8 +379,6 @@ def test_fails_on_bad_stack_name() -> None:
 
 # --- builder identity -------------------------------------------------------------------------
 
-OIDC = ("arn:aws:iam::123456789012:oidc-provider/"
-        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
 
 
 def test_builder_identity_defaults_and_role_arn() -> None:

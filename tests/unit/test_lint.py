@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import ROOT, VENV_BIN, require_tool, run
+from ..support.tools import ROOT, VENV_BIN, require_tool, run
 
 
 def test_ruff_finds_nothing() -> None:

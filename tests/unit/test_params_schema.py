@@ -20,10 +20,9 @@ from ecr_cluster_access.params.schema import (
     schema_text,
 )
 
-from .conftest import DEFAULT, ROOT, VENV_BIN, params_dict, run
-from .test_compliance import PARAMETER_SETS as COMPLIANCE_SETS
-from .test_params_fuzz import BASES
-from .test_sync import PARAMETER_SETS as SYNC_SETS
+from ..support.parameters import AWS_SETS as COMPLIANCE_SETS
+from ..support.parameters import DEFAULT, FUZZ_BASES, SYNC_SETS, params_dict
+from ..support.tools import ROOT, VENV_BIN, run
 
 VALIDATOR = Draft202012Validator(json_schema())
 
@@ -64,7 +63,7 @@ def every_parameter_set() -> list[tuple[str, dict[str, Any]]]:
     sets = [("cdk.json", cdk_json), ("DEFAULT", DEFAULT)]
     sets += [(f"sync:{name}", params_dict(**o)) for name, o in SYNC_SETS.items()]
     sets += [(f"compliance:{name}", params_dict(**o)) for name, o in COMPLIANCE_SETS.items()]
-    sets += [(f"fuzz base {i}", base) for i, base in enumerate(BASES)]
+    sets += [(f"fuzz base {i}", base) for i, base in enumerate(FUZZ_BASES)]
     return sets
 
 

@@ -21,14 +21,13 @@ import pytest
 
 from ecr_cluster_access import Parameters, documents, naming
 
-from .conftest import VENV_BIN, params_dict, require_tool, run, write_params
-from .servers import DUMMY_CREDENTIALS, MotoServer
+from ..support.parameters import OIDC, params_dict
+from ..support.servers import DUMMY_CREDENTIALS, MotoServer
+from ..support.tools import VENV_BIN, require_tool, run, write_params
 
 pytestmark = pytest.mark.e2e
 
 ROLE = "arn:aws:iam::123456789012:role/k8s-worker"
-OIDC = ("arn:aws:iam::123456789012:oidc-provider/"
-        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
 DATA = params_dict(repositories=["builds/app", "builds/web"], workerRoleArns=[ROLE],
                    builderIdentity={"mode": "irsa", "oidcProviderArn": OIDC},
                    replicationRegions=["us-west-2"])

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import NODE_BIN, ROOT, require_tool, run
+from ..support.tools import NODE_BIN, ROOT, require_tool, run
 
 pytestmark = pytest.mark.e2e
 
@@ -36,7 +36,7 @@ def test_rendered_secret_pushes_through_the_real_credential_helper(tmp_path: Pat
     refresher = tmp_path / "refresher.json"
     refresher.write_text(json.dumps(refresher_spec()))
     # WHEN skopeo pushes with it (and with an empty authfile) in a loopback-only namespace
-    result = run(["unshare", "-n", "--", sys.executable, "-m", "tests.credential_chain",
+    result = run(["unshare", "-n", "--", sys.executable, "-m", "tests.support.credential_chain",
                   str(authfile), str(work), str(refresher)], cwd=ROOT, timeout=600, check=True)
     report = json.loads(result.stdout)
     # THEN without credentials the registry refuses the push, and no token was asked for

@@ -20,45 +20,8 @@ from cdk_nag import AwsSolutionsChecks
 from ecr_cluster_access import Parameters, documents
 from ecr_cluster_access.stack import EcrClusterAccessStack
 
-from .conftest import ROOT, VENV_BIN, params_dict, require_tool, run
-
-PARAMETER_SETS: dict[str, dict[str, Any]] = {
-    "default": {},
-    "everything": {
-        "repositories": ["a1", "team/b2", "team/c3"],
-        "workerRoleArns": ["arn:aws:iam::123456789012:role/k8s-worker",
-                           "arn:aws:iam::123456789012:role/eks/nodes/second",
-                           "arn:aws:iam::210987654321:role/other-cluster"],
-        "developerPrincipalArns": ["arn:aws:iam::123456789012:group/developers",
-                                   "arn:aws:iam::123456789012:role/dev"],
-        "imageTagMutability": "IMMUTABLE",
-        "imageTagMutabilityExclusionFilters": ["latest", "cache-*"],
-        "lifecycle": {"untaggedExpireDays": 14, "keepLastImages": 100},
-        "encryption": "KMS",
-        "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-        "tags": {"team": "platform", "cost-center": "42"},
-        "secretName": "registry-auth",
-        "namespace": "builds",
-    },
-    "destroy": {"removalPolicy": "destroy", "emptyOnDelete": True, "scanOnPush": False},
-    "china": {"region": "cn-north-1",
-              "workerRoleArns": ["arn:aws-cn:iam::123456789012:role/k8s-worker"]},
-    "many": {"repositories": [f"service-{i:03d}" for i in range(120)]},
-    "irsa-builder": {"builderIdentity": {
-        "mode": "irsa", "oidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/"
-        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}},
-    "pod-identity-builder": {"builderIdentity": {"mode": "pod-identity", "clusterName": "c"}},
-    "create-on-push": {"createOnPushPrefix": "builds",
-                       "builderIdentity": {"mode": "pod-identity", "clusterName": "c"}},
-    "replication": {"replicationRegions": ["us-west-2", "eu-west-1"],
-                    "createOnPushPrefix": "builds",
-                    "builderIdentity": {"mode": "pod-identity", "clusterName": "c"}},
-    "create-on-push-tags-kms": {
-        "createOnPushPrefix": "team/builds", "tags": {"team": "platform"},
-        "lifecycle": {"untaggedExpireDays": 3}, "encryption": "KMS",
-        "imageTagMutability": "IMMUTABLE", "imageTagMutabilityExclusionFilters": ["cache-*"],
-        "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
-}
+from ..support.parameters import AWS_SETS, params_dict
+from ..support.tools import ROOT, VENV_BIN, require_tool, run
 
 
 def synth_app(params: Parameters, *, nag: bool = False) -> dict[str, Any]:
@@ -74,7 +37,7 @@ def synth_app(params: Parameters, *, nag: bool = False) -> dict[str, Any]:
 def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     directory = tmp_path_factory.mktemp("templates")
     out = {}
-    for name, overrides in PARAMETER_SETS.items():
+    for name, overrides in AWS_SETS.items():
         path = directory / f"{name}.template.json"
         path.write_text(json.dumps(synth_app(Parameters.from_mapping(params_dict(**overrides))),
                                    indent=1))
@@ -117,10 +80,10 @@ def test_cfn_lint_rejects_a_misspelled_action(tmp_path: Path) -> None:
 
 # --- cdk-nag ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", sorted(PARAMETER_SETS))
+@pytest.mark.parametrize("name", sorted(AWS_SETS))
 def test_stack_passes_cdk_nag_aws_solutions(name: str) -> None:
     # app.synth() raises on any unacknowledged AwsSolutions error.
-    synth_app(Parameters.from_mapping(params_dict(**PARAMETER_SETS[name])), nag=True)
+    synth_app(Parameters.from_mapping(params_dict(**AWS_SETS[name])), nag=True)
 
 
 def test_cdk_nag_rejects_an_unacknowledged_token_wildcard() -> None:

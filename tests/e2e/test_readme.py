@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, run
+from ..support.tools import ROOT, run
 
 
 @pytest.mark.e2e

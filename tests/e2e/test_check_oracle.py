@@ -28,8 +28,9 @@ import pytest
 from ecr_cluster_access import Parameters, documents
 from ecr_cluster_access.check import AccountState, findings
 
-from .accounts import in_sync_state
-from .conftest import NODE_BIN, ROOT, params_dict, run
+from ..support.accounts import in_sync_state
+from ..support.parameters import params_dict
+from ..support.tools import NODE_BIN, SUPPORT, run
 
 pytestmark = pytest.mark.e2e
 
@@ -235,7 +236,7 @@ def points(state: AccountState) -> list[tuple[str, bool, dict[str, Any]]]:
 
 def ask_the_engine(requests: list[dict[str, Any]]) -> list[Any]:
     text = "".join(json.dumps({"id": i, "simulation": s}) + "\n" for i, s in enumerate(requests))
-    result = run(["node", str(ROOT / "tests" / "iam_oracle.mjs"), "simulate"], input=text,
+    result = run(["node", str(SUPPORT / "iam_oracle.mjs"), "simulate"], input=text,
                  timeout=1200, check=True)
     answers = [json.loads(line) for line in result.stdout.splitlines()]
     assert [a["id"] for a in answers] == list(range(len(requests)))
@@ -244,7 +245,7 @@ def ask_the_engine(requests: list[dict[str, Any]]) -> list[Any]:
 
 def test_the_change_action_catalogue_is_the_engines() -> None:
     assert (NODE_BIN / "cdk").exists(), "run the suite through make test (npm ci)"
-    result = run(["node", str(ROOT / "tests" / "iam_oracle.mjs"), "ecr-change-actions"],
+    result = run(["node", str(SUPPORT / "iam_oracle.mjs"), "ecr-change-actions"],
                  check=True)
     data = json.loads(result.stdout)
     assert sorted(a["action"] for a in data["actions"]) == sorted(documents.ECR_CHANGE_ACTIONS)

@@ -13,7 +13,7 @@ from ecr_cluster_access import PUSH_PULL_ACTIONS, EcrClusterAccess, Parameters, 
 from ecr_cluster_access.params import estimated_template_bytes
 from ecr_cluster_access.stack import EcrClusterAccessStack
 
-from .conftest import params_dict
+from ..support.parameters import OIDC, params_dict
 
 ROLE = "arn:aws:iam::123456789012:role/k8s-worker"
 OTHER_ACCOUNT_ROLE = "arn:aws:iam::210987654321:role/other-cluster-nodes"
@@ -288,8 +288,6 @@ def test_two_synths_of_the_same_parameters_are_identical() -> None:
 
 # --- the builder's own identity ---------------------------------------------------------------
 
-OIDC = ("arn:aws:iam::123456789012:oidc-provider/"
-        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
 ISSUER = OIDC.split("oidc-provider/")[1]
 BUILDER = "arn:aws:iam::123456789012:role/EcrClusterAccess-builder"
 

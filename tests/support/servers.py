@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from .conftest import VENV_BIN, require_tool
+from .tools import VENV_BIN, require_tool
 
 #: Dummy credentials for the local AWS API; never real ones.
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}

@@ -15,7 +15,7 @@ from ecr_cluster_access import Parameters, documents
 from ecr_cluster_access.check import CANNOT_VERIFY, findings
 from ecr_cluster_access.check.read import Reader
 
-from .conftest import params_dict
+from ..support.parameters import params_dict
 
 ROLE = "arn:aws:iam::123456789012:role/k8s-worker"
 NAME = "builds/sample-app"

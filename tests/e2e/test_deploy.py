@@ -18,8 +18,9 @@ import pytest
 from ecr_cluster_access import Parameters, documents
 from ecr_cluster_access.documents import policy_text
 
-from .conftest import NODE_BIN, VENV_BIN, params_dict, require_tool, run, write_params
-from .servers import DUMMY_CREDENTIALS, MotoServer
+from ..support.parameters import params_dict
+from ..support.servers import DUMMY_CREDENTIALS, MotoServer
+from ..support.tools import NODE_BIN, VENV_BIN, require_tool, run, write_params
 
 pytestmark = pytest.mark.e2e
 

@@ -17,7 +17,8 @@ import pytest
 from ecr_cluster_access import ParameterError, Parameters, load_parameters
 from ecr_cluster_access.params import MAX_DEPTH, MAX_FILE_BYTES
 
-from .conftest import ROOT, VENV_BIN, params_dict, run
+from ..support.parameters import params_dict
+from ..support.tools import ROOT, VENV_BIN, run
 
 
 def load_problems(path: Path) -> list[str]:

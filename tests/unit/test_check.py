@@ -19,14 +19,12 @@ from ecr_cluster_access.check.compare import (
 )
 from ecr_cluster_access.documents import policy_text, repository_policy_document
 
-from .accounts import in_sync_state, policy_of, set_policy
-from .conftest import params_dict
+from ..support.accounts import in_sync_state, policy_of, set_policy
+from ..support.parameters import OIDC, params_dict
 
 ROLE = "arn:aws:iam::123456789012:role/k8s-worker"
 ROLE_2 = "arn:aws:iam::123456789012:role/second"
 STRANGER = "arn:aws:iam::999999999999:role/stranger"
-OIDC = ("arn:aws:iam::123456789012:oidc-provider/"
-        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
 FULL = params_dict(
     repositories=["builds/app", "builds/web"],
     workerRoleArns=[ROLE, ROLE_2, "arn:aws:iam::210987654321:role/other-cluster"],

@@ -1,0 +1,131 @@
+"""Parameter sets the tests share, each defined once."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+#: The guide's placeholders, as in cdk.json.
+DEFAULT = {
+    "account": "123456789012",
+    "region": "us-east-1",
+    "repositories": ["builds/sample-app"],
+    "workerRoleArns": ["arn:aws:iam::123456789012:role/k8s-worker"],
+}
+
+OIDC = ("arn:aws:iam::123456789012:oidc-provider/"
+        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
+
+
+def params_dict(**overrides: Any) -> dict[str, Any]:
+    """Return the default parameters as a file would spell them, with ``overrides`` applied."""
+    out = json.loads(json.dumps(DEFAULT))
+    out.update(overrides)
+    return out
+
+
+#: Sets the AWS half's compliance tools (cfn-lint, cdk-nag, checkov) run on.
+AWS_SETS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "everything": {
+        "repositories": ["a1", "team/b2", "team/c3"],
+        "workerRoleArns": ["arn:aws:iam::123456789012:role/k8s-worker",
+                           "arn:aws:iam::123456789012:role/eks/nodes/second",
+                           "arn:aws:iam::210987654321:role/other-cluster"],
+        "developerPrincipalArns": ["arn:aws:iam::123456789012:group/developers",
+                                   "arn:aws:iam::123456789012:role/dev"],
+        "imageTagMutability": "IMMUTABLE",
+        "imageTagMutabilityExclusionFilters": ["latest", "cache-*"],
+        "lifecycle": {"untaggedExpireDays": 14, "keepLastImages": 100},
+        "encryption": "KMS",
+        "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "tags": {"team": "platform", "cost-center": "42"},
+        "secretName": "registry-auth",
+        "namespace": "builds",
+    },
+    "destroy": {"removalPolicy": "destroy", "emptyOnDelete": True, "scanOnPush": False},
+    "china": {"region": "cn-north-1",
+              "workerRoleArns": ["arn:aws-cn:iam::123456789012:role/k8s-worker"]},
+    "many": {"repositories": [f"service-{i:03d}" for i in range(120)]},
+    "irsa-builder": {"builderIdentity": {
+        "mode": "irsa", "oidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/"
+        "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}},
+    "pod-identity-builder": {"builderIdentity": {"mode": "pod-identity", "clusterName": "c"}},
+    "create-on-push": {"createOnPushPrefix": "builds",
+                       "builderIdentity": {"mode": "pod-identity", "clusterName": "c"}},
+    "replication": {"replicationRegions": ["us-west-2", "eu-west-1"],
+                    "createOnPushPrefix": "builds",
+                    "builderIdentity": {"mode": "pod-identity", "clusterName": "c"}},
+    "create-on-push-tags-kms": {
+        "createOnPushPrefix": "team/builds", "tags": {"team": "platform"},
+        "lifecycle": {"untaggedExpireDays": 3}, "encryption": "KMS",
+        "imageTagMutability": "IMMUTABLE", "imageTagMutabilityExclusionFilters": ["cache-*"],
+        "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+}
+
+
+#: Sets both halves are synthesized from and compared on.
+SYNC_SETS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "renamed": {"secretName": "registry-auth", "namespace": "ci-builds"},
+    "other-account-region": {
+        "account": "210987654321", "region": "eu-central-1",
+        "repositories": ["team/a", "team/b"],
+        "workerRoleArns": ["arn:aws:iam::210987654321:role/nodes"]},
+    "china": {"region": "cn-north-1",
+              "workerRoleArns": ["arn:aws-cn:iam::123456789012:role/k8s-worker"]},
+    "govcloud": {"region": "us-gov-west-1",
+                 "workerRoleArns": ["arn:aws-us-gov:iam::123456789012:role/k8s-worker"]},
+    "irsa-builder": {"builderIdentity": {
+        "mode": "irsa", "namespace": "ci", "serviceAccount": "buildkit",
+        "oidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1."
+                           "amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}},
+    "pod-identity-builder": {"builderIdentity": {
+        "mode": "pod-identity", "clusterName": "builds", "roleName": "kaniko"}},
+    "cronjob-pull-secret": {"region": "eu-west-1", "pullSecret": {
+        "mode": "cronjob", "namespaces": ["apps", "web"]}},
+    "external-secrets-pull-secret": {"account": "210987654321",
+                                     "workerRoleArns": ["arn:aws:iam::210987654321:role/n"],
+                                     "pullSecret": {"mode": "external-secrets"}},
+    "replication-cronjob": {"replicationRegions": ["us-west-2", "eu-central-1"],
+                            "pullSecret": {"mode": "cronjob"}},
+    "replication-external-secrets": {"replicationRegions": ["ap-southeast-2"],
+                                     "pullSecret": {"mode": "external-secrets",
+                                                    "namespaces": ["a", "b"]}},
+}
+
+
+#: Seeds the fuzzer mutates: the smallest set, one with every field, and China.
+#: Valid parameter sets the mutations start from: the minimum, and one with every field set.
+FUZZ_BASES: list[dict[str, Any]] = [
+    {
+        "account": "123456789012", "region": "us-east-1", "repositories": ["builds/sample-app"],
+        "workerRoleArns": ["arn:aws:iam::123456789012:role/k8s-worker"],
+    },
+    {
+        "account": "123456789012", "region": "us-east-1",
+        "repositories": ["builds/app", "builds/web.v2"],
+        "workerRoleArns": ["arn:aws:iam::123456789012:role/eks/k8s-worker",
+                           "arn:aws:iam::210987654321:role/nodes"],
+        "secretName": "ecr-config", "namespace": "builds", "stackName": "Ecr-Builds",
+        "developerPrincipalArns": ["arn:aws:iam::123456789012:group/devs"],
+        "imageTagMutability": "IMMUTABLE", "imageTagMutabilityExclusionFilters": ["cache-*"],
+        "scanOnPush": False, "lifecycle": {"untaggedExpireDays": 7, "keepLastImages": 50},
+        "encryption": "KMS", "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd",
+        "tags": {"team": "platform", "cost:center": "42"},
+        "removalPolicy": "destroy", "emptyOnDelete": True,
+        "builderIdentity": {"mode": "irsa", "namespace": "ci", "serviceAccount": "buildkit",
+                            "oidcProviderArn": OIDC},
+        "pullSecret": {"mode": "cronjob", "namespaces": ["apps", "ci"],
+                       "serviceAccounts": ["puller"], "refreshHours": 4},
+        "createOnPushPrefix": "ci",
+        "replicationRegions": ["us-west-2"],
+    },
+    {
+        "account": "210987654321", "region": "cn-north-1", "repositories": ["a1"],
+        "workerRoleArns": ["arn:aws-cn:iam::210987654321:role/w"],
+        "builderIdentity": {"mode": "pod-identity", "clusterName": "builds",
+                            "roleName": "kaniko"},
+        "pullSecret": {"mode": "external-secrets", "name": "pull"},
+    },
+]
