@@ -74,7 +74,7 @@ def refresher_spec() -> dict[str, object]:
     from cdk8s_charts import EcrConfigChart
     from ecr_cluster_access import Parameters
 
-    from .conftest import params_dict
+    from ..support.parameters import params_dict
 
     params = Parameters.from_mapping(params_dict(
         pullSecret={"mode": "cronjob", "namespaces": ["apps", "default"]}))

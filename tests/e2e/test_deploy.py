@@ -212,7 +212,7 @@ def test_check_without_credentials_is_one_line_and_exit_2(tmp_path: Path) -> Non
 
 
 def test_check_with_an_unreachable_endpoint_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    from .servers import free_port
+    from ..support.servers import free_port
 
     result = run([require_tool(VENV_BIN / "ecr-cluster-access"), "check"],
                  AWS_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}",
