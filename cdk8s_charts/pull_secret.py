@@ -25,12 +25,36 @@ from ecr_cluster_access.params import Parameters, PullSecret
 from .constants import DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, LABELS
 
 EXTERNAL_SECRET_API = "external-secrets.io/v1"
+#: Where the CronJob mounts the access key Secret (``credentials: secret``), and its keys.
+CREDENTIALS_MOUNT = "/var/run/secrets/ecr-refresher"
+ACCESS_KEY_ID_KEY = "access-key-id"
+SECRET_ACCESS_KEY_KEY = "secret-access-key"
 GENERATOR_API = "generators.external-secrets.io/v1alpha1"
 
 #: The refresher: one token per registry region, one ``patch`` per namespace. ``patch`` (not
 #: ``apply``) leaves the manifest's last-applied state alone, so re-applying the chart does
-#: not reset the Secret to its placeholder.
+#: not reset the Secret to its placeholder. With ``credentials: secret`` it reads the access
+#: key from the mounted Secret's files (never from the manifest), and with ``roleArn`` the
+#: AWS CLI assumes that role with them (through a profile: access keys in the environment
+#: would take precedence over the profile's role, and no role would be assumed).
 REFRESH_SCRIPT = """set -eu
+if [ -n "${AWS_CREDENTIALS_DIR:-}" ]; then
+  key_id="$(cat "$AWS_CREDENTIALS_DIR/access-key-id")"
+  secret_key="$(cat "$AWS_CREDENTIALS_DIR/secret-access-key")"
+  if [ -n "${ASSUME_ROLE_ARN:-}" ]; then
+    # keys in the environment would win over the profile: give them to the profile instead
+    umask 077
+    printf '[keys]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
+      "$key_id" "$secret_key" > "$HOME/aws-credentials"
+    printf '[profile refresher]\nrole_arn = %s\nsource_profile = keys\n' \
+      "$ASSUME_ROLE_ARN" > "$HOME/aws-config"
+    export AWS_SHARED_CREDENTIALS_FILE="$HOME/aws-credentials"
+    export AWS_CONFIG_FILE="$HOME/aws-config" AWS_PROFILE=refresher
+  else
+    AWS_ACCESS_KEY_ID="$key_id" AWS_SECRET_ACCESS_KEY="$secret_key"
+    export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+  fi
+fi
 auths=""
 for pair in $REGISTRIES; do
   host="${pair%%=*}"
@@ -60,6 +84,25 @@ def generator_name(params: Parameters, index: int) -> str:
     return params.pull_secret.name if index == 0 else f"{params.pull_secret.name}-{region}"
 
 
+def generator_auth(params: Parameters) -> dict[str, Any]:
+    """The ECRAuthorizationToken generator's ``auth`` and ``role`` for ``credentials``: none
+    (the operator's own identity) for node; ``auth.jwt`` with the refresher ServiceAccount of
+    the generator's namespace for irsa; ``auth.secretRef`` to the access key Secret for
+    secret, and ``role`` with ``roleArn``."""
+    settings = _settings(params)
+    if settings.credentials == "irsa":
+        return {"auth": {"jwt": {"serviceAccountRef": {"name": params.refresher_service_account}}}}
+    if settings.credentials == "secret":
+        secret = params.credentials_secret_name
+        out: dict[str, Any] = {"auth": {"secretRef": {
+            "accessKeyIDSecretRef": {"name": secret, "key": ACCESS_KEY_ID_KEY},
+            "secretAccessKeySecretRef": {"name": secret, "key": SECRET_ACCESS_KEY_KEY}}}}
+        if settings.role_arn is not None:
+            out["role"] = settings.role_arn
+        return out
+    return {}
+
+
 def _settings(params: Parameters) -> PullSecret:
     if params.pull_secret is None:
         raise ValueError("pullSecret: not set: the pull-secret constructs need the parameters' "
@@ -68,7 +111,8 @@ def _settings(params: Parameters) -> PullSecret:
 
 
 def _refresher(params: Parameters) -> str:
-    return f"{_settings(params).name}-refresher"
+    _settings(params)
+    return params.refresher_service_account
 
 
 class PullSecretPlaceholder(Construct):
@@ -114,7 +158,8 @@ class EcrTokenGenerator(Construct):
             self, "Resource", api_version=GENERATOR_API, kind="ECRAuthorizationToken",
             metadata=cdk8s.ApiObjectMetadata(name=generator_name(params, index),
                                              namespace=namespace, labels=LABELS))
-        self.resource.add_json_patch(cdk8s.JsonPatch.add("/spec", {"region": region}))
+        self.resource.add_json_patch(cdk8s.JsonPatch.add("/spec", {
+            "region": region, **generator_auth(params)}))
 
 
 class PullExternalSecret(Construct):
@@ -151,14 +196,18 @@ class PullExternalSecret(Construct):
 
 
 class RefresherServiceAccount(Construct):
-    """The CronJob refresher's ServiceAccount, in the parameters' namespace."""
+    """The refresher's ServiceAccount: the CronJob's, in the parameters' namespace, or (irsa
+    with External Secrets) the one ``auth.jwt`` names, in ``namespace``. With irsa it carries
+    the refresher role's annotation."""
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters) -> None:
+    def __init__(self, scope: Construct, id_: str, *, params: Parameters,
+                 namespace: str | None = None) -> None:
         super().__init__(scope, id_)
         #: The ServiceAccount.
         self.resource = k8s.KubeServiceAccount(
-            self, "Resource", metadata=k8s.ObjectMeta(name=_refresher(params),
-                                                      namespace=params.namespace, labels=LABELS))
+            self, "Resource", metadata=k8s.ObjectMeta(
+                name=_refresher(params), namespace=namespace or params.namespace, labels=LABELS,
+                annotations=params.refresher_annotations or None))
 
 
 class RefresherRole(Construct):
@@ -201,6 +250,20 @@ class RefresherCronJob(Construct):
         refresher = _refresher(params)
         env = {"REGISTRIES": registries(params), "SECRET": settings.name,
                "NAMESPACES": " ".join(params.pull_secret_namespaces), "HOME": "/tmp"}
+        mounts = [k8s.VolumeMount(name="tmp", mount_path="/tmp")]
+        # in memory: with roleArn the access key is written to a profile here
+        volumes = [k8s.Volume(name="tmp", empty_dir=k8s.EmptyDirVolumeSource(
+            medium="Memory", size_limit=k8s.Quantity.from_string("16Mi")))]
+        if params.credentials_secret_name is not None:
+            env["AWS_CREDENTIALS_DIR"] = CREDENTIALS_MOUNT
+            mounts.append(k8s.VolumeMount(name="aws-credentials", mount_path=CREDENTIALS_MOUNT,
+                                          read_only=True))
+            volumes.append(k8s.Volume(name="aws-credentials", secret=k8s.SecretVolumeSource(
+                secret_name=params.credentials_secret_name, default_mode=0o400, items=[
+                    k8s.KeyToPath(key=key, path=key)
+                    for key in (ACCESS_KEY_ID_KEY, SECRET_ACCESS_KEY_KEY)])))
+        if settings.role_arn is not None:
+            env["ASSUME_ROLE_ARN"] = settings.role_arn
         container = k8s.Container(
             name="refresh",
             image=settings.image,
@@ -214,13 +277,13 @@ class RefresherCronJob(Construct):
                 requests={"cpu": k8s.Quantity.from_string("50m"),
                           "memory": k8s.Quantity.from_string("64Mi")},
                 limits={"memory": k8s.Quantity.from_string("256Mi")}),
-            volume_mounts=[k8s.VolumeMount(name="tmp", mount_path="/tmp")],
+            volume_mounts=mounts,
         )
         pod: dict[str, Any] = {
             "service_account_name": refresher,
             "restart_policy": "OnFailure",
             "containers": [container],
-            "volumes": [k8s.Volume(name="tmp", empty_dir=k8s.EmptyDirVolumeSource())],
+            "volumes": volumes,
             "security_context": k8s.PodSecurityContext(
                 seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault")),
         }
@@ -261,6 +324,10 @@ class EcrPullSecret(Construct):
                                                     index=index))
                 pieces.append(PullExternalSecret(self, f"ExternalSecret-{namespace}",
                                                  params=params, namespace=namespace))
+                if settings.credentials == "irsa":
+                    pieces.append(RefresherServiceAccount(
+                        self, f"RefresherServiceAccount-{namespace}", params=params,
+                        namespace=namespace))
             else:
                 pieces.append(PullSecretPlaceholder(self, f"Placeholder-{namespace}",
                                                     params=params, namespace=namespace))

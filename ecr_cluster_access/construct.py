@@ -40,6 +40,14 @@ _CHECKOV_AES256 = {
     "through the encryption parameter.",
 }
 
+# checkov: the refresher's IAM user (credentials: secret) carries its one pull-only policy
+# inline; a group of one would add a resource and a second place for grants to hide.
+_CHECKOV_USER_POLICY = {
+    "id": "CKV_AWS_40",
+    "comment": "The pull-secret refresher's IAM user carries its single pull-only policy inline; "
+    "check reports any policy or group beyond it.",
+}
+
 _CREATE_ON_PUSH_REASON = (
     "Create-on-push repository names are not known in advance; the grant is limited to "
     "repositories under the configured prefix."
@@ -104,24 +112,37 @@ class EcrClusterAccess(Construct):
         problems = stack_problems(params, worker_roles=bool(self.worker_roles),
                                   oidc_provider=oidc_provider is not None,
                                   cluster=cluster is not None)
-        identity = params.builder_identity
+        identity, settings = params.builder_identity, params.pull_secret
+        # which identities take the provider or cluster object: those without the ARN or name
+        builder_provider = (identity is not None and identity.mode == "irsa"
+                            and identity.oidc_provider_arn is None)
+        refresher_provider = (settings is not None and settings.credentials == "irsa"
+                              and settings.oidc_provider_arn is None)
+        builder_cluster = (identity is not None and identity.mode == "pod-identity"
+                           and identity.cluster_name is None)
+        refresher_cluster = (settings is not None and settings.credentials == "pod-identity"
+                             and settings.cluster_name is None)
         for given, wrong, name in (
                 (kms_key, params.encryption != "KMS" or params.kms_key_arn is not None,
                  "kms_key: needs encryption KMS and no kmsKeyArn in the parameters"),
-                (oidc_provider, identity is None or identity.mode != "irsa"
-                 or identity.oidc_provider_arn is not None,
-                 "oidc_provider: needs an irsa builderIdentity without oidcProviderArn"),
-                (cluster, identity is None or identity.mode != "pod-identity"
-                 or identity.cluster_name is not None,
-                 "cluster: needs a pod-identity builderIdentity without clusterName")):
+                (oidc_provider, not (builder_provider or refresher_provider),
+                 "oidc_provider: needs an irsa builderIdentity or pullSecret without "
+                 "oidcProviderArn"),
+                (cluster, not (builder_cluster or refresher_cluster),
+                 "cluster: needs a pod-identity builderIdentity or pullSecret without "
+                 "clusterName")):
             if given is not None and wrong:
                 problems.append(name)
         if problems:
             raise ParameterError(problems)
         self._kms_key_arn = kms_key.key_arn if kms_key is not None else params.kms_key_arn
-        self._oidc_provider = oidc_provider
-        self._cluster_name = cluster.cluster_name if cluster is not None else (
+        self._oidc_provider = oidc_provider if builder_provider else None
+        self._refresher_provider = oidc_provider if refresher_provider else None
+        self._cluster_name = cluster.cluster_name if cluster is not None and builder_cluster else (
             identity.cluster_name if identity is not None else None)
+        self._refresher_cluster = (
+            cluster.cluster_name if cluster is not None and refresher_cluster else (
+                settings.cluster_name if settings is not None else None))
         stack = cdk.Stack.of(self)
         for have, want, what in ((stack.account, params.account, "account"),
                                  (stack.region, params.region, "region")):
@@ -230,6 +251,12 @@ class EcrClusterAccess(Construct):
                     role_arn=self.builder_role.attr_arn,
                 )
 
+        #: The pull-secret refresher's own pull-only role (``credentials`` irsa or
+        #: pod-identity) or IAM user (``secret``), or ``None``.
+        self.refresher_role: iam.CfnRole | None = None
+        self.refresher_user: iam.CfnUser | None = None
+        self._refresher()
+
         #: The developers' managed policy, or ``None`` without ``developer_principal_arns``.
         self.developer_policy: iam.CfnManagedPolicy | None = None
         if params.developer_principal_arns:
@@ -334,11 +361,66 @@ class EcrClusterAccess(Construct):
             template.node.add_dependency(self.builder_role)
         return template
 
+    def _refresher(self) -> None:
+        """The refresher's identity: a role trusted by its ServiceAccount(s), or an IAM user
+        without console access or keys (its owner makes the access key, see the README);
+        either gets only :func:`documents.refresher_identity_policy`."""
+        params = self.params
+        settings = params.pull_secret
+        document = documents.refresher_identity_policy(params)
+        if settings is None or document is None:
+            return
+        policies = [{"policyName": documents.REFRESHER_POLICY_NAME, "policyDocument": document}]
+        if settings.credentials == "secret":
+            assert params.refresher_user_arn is not None
+            self.refresher_user = iam.CfnUser(
+                self, "RefresherUser", user_name=naming.role_name_of_arn(params.refresher_user_arn),
+                policies=policies)
+            self._acknowledge_wildcards(self.refresher_user)
+            self.refresher_user.add_metadata("checkov", {"skip": [_CHECKOV_USER_POLICY]})
+            return
+        assert params.refresher_role_arn is not None
+        self.refresher_role = iam.CfnRole(
+            self, "RefresherRole",
+            role_name=naming.role_name_of_arn(params.refresher_role_arn),
+            description="Pull-secret refresher: pull and the authorization token on the "
+            "ecr-cluster-access repositories, for ServiceAccount "
+            f"{params.refresher_service_account} ({settings.credentials})",
+            assume_role_policy_document=self._refresher_trust(),
+            policies=policies)
+        self._acknowledge_wildcards(self.refresher_role)
+        if settings.credentials == "pod-identity":
+            (namespace,) = params.refresher_namespaces
+            eks.CfnPodIdentityAssociation(
+                self, "RefresherPodIdentity", cluster_name=self._refresher_cluster or "",
+                namespace=namespace, service_account=params.refresher_service_account,
+                role_arn=self.refresher_role.attr_arn)
+
+    def _refresher_trust(self) -> Any:
+        params, provider = self.params, self._refresher_provider
+        if provider is None:
+            return documents.refresher_trust_document(params, cluster_name=self._refresher_cluster)
+        plain = documents.refresher_trust_document(
+            params, oidc_provider_arn=provider.open_id_connect_provider_arn, issuer="ISSUER")
+        assert plain is not None
+        (statement,) = plain["Statement"]
+        conditions = cdk.CfnJson(self, "RefresherTrustConditions", value={
+            key.replace("ISSUER", provider.open_id_connect_provider_issuer): value
+            for key, value in statement["Condition"]["StringEquals"].items()})
+        statement["Condition"]["StringEquals"] = conditions
+        return plain
+
     def _builder_trust(self) -> Any:
         """The builder role's trust policy; with an OIDC provider object, its issuer (a token)
-        keys the conditions through ``CfnJson``."""
+        keys the conditions through ``CfnJson``; with a cluster object, its name (a token) is
+        the Pod Identity condition's value."""
         params, provider = self.params, self._oidc_provider
         identity = params.builder_identity
+        if identity is not None and identity.mode == "pod-identity" and (
+                params.builder_namespace is not None):
+            return documents.builder_trust_document(
+                "pod-identity", params.builder_namespace, identity.service_account,
+                cluster_name=self._cluster_name)
         if provider is None or identity is None or params.builder_namespace is None:
             return documents.builder_trust_policy(params)
         conditions = cdk.CfnJson(self, "BuilderTrustConditions", value=(

@@ -42,6 +42,7 @@ TAG_RESOURCE_ACTION = "ecr:TagResource"
 
 POLICY_VERSION = "2012-10-17"
 REPOSITORY_POLICY_SID = "AllowPushPull"
+REPOSITORY_PULL_SID = "AllowPull"
 AUTHORIZATION_TOKEN_SID = "AllowEcrAuthorizationToken"
 DEVELOPER_PUSH_PULL_SID = "AllowPushPullOnRepositories"
 CREATE_ON_PUSH_SID = "AllowCreateOnPushUnderPrefix"
@@ -57,24 +58,23 @@ MAX_ROLE_INLINE_POLICY_CHARS = 10_240
 CREDENTIAL_HELPER = "ecr-login"
 
 
-def repository_policy_document(principal_arns: Iterable[str]) -> dict[str, Any]:
-    """Return the guide's repository policy for ``principal_arns``.
+def repository_policy_document(push_principals: Iterable[str],
+                               pull_principals: Iterable[str] = ()) -> dict[str, Any]:
+    """Return the repository policy: the guide's seven actions for ``push_principals`` and,
+    with ``workerAccess: pull``, only the three pull actions for ``pull_principals``.
 
-    One statement grants every principal exactly :data:`PUSH_PULL_ACTIONS`. It is a
+    One statement per kind of grant, push first, each only when it has principals. It is a
     resource policy: no ``Resource`` element, principals sorted and de-duplicated so the
     rendering is byte-stable whatever order the parameters list them in.
     """
-    return {
-        "Version": POLICY_VERSION,
-        "Statement": [
-            {
-                "Sid": REPOSITORY_POLICY_SID,
-                "Effect": "Allow",
-                "Principal": {"AWS": sorted(set(principal_arns))},
-                "Action": list(PUSH_PULL_ACTIONS),
-            }
-        ],
-    }
+    pushers = sorted(set(push_principals))
+    pullers = sorted(set(pull_principals) - set(pushers))
+    statements = [{"Sid": sid, "Effect": "Allow", "Principal": {"AWS": principals},
+                   "Action": list(actions)}
+                  for sid, principals, actions in (
+                      (REPOSITORY_POLICY_SID, pushers, PUSH_PULL_ACTIONS),
+                      (REPOSITORY_PULL_SID, pullers, PULL_ACTIONS)) if principals]
+    return {"Version": POLICY_VERSION, "Statement": statements}
 
 
 def policy_text(document: dict[str, Any]) -> str:
@@ -168,14 +168,28 @@ def irsa_trust_conditions(issuer: str, namespace: str, service_account: str) -> 
             f"{issuer}:sub": f"system:serviceaccount:{namespace}:{service_account}"}
 
 
+def pod_identity_trust_conditions(namespace: str, service_account: str,
+                                  cluster_name: str) -> dict[str, Any]:
+    """The ``StringEquals`` conditions of a Pod Identity trust, on the session tags EKS Pod
+    Identity sends (EKS user guide, "Create IAM role with trust policy required by EKS Pod
+    Identity"): the namespace, the ServiceAccount and the cluster. Without them any Pod
+    Identity association in the account could name the role."""
+    return {"aws:RequestTag/eks-cluster-name": cluster_name,
+            "aws:RequestTag/kubernetes-namespace": namespace,
+            "aws:RequestTag/kubernetes-service-account": service_account}
+
+
 def builder_trust_document(mode: str, namespace: str, service_account: str,
                            oidc_provider_arn: str | None = None,
-                           conditions: Any = None) -> dict[str, Any]:
-    """Return the builder role's trust policy: one ServiceAccount, through IRSA or Pod Identity.
+                           conditions: Any = None,
+                           cluster_name: str | None = None) -> dict[str, Any]:
+    """Return a role's trust policy for one ServiceAccount, through IRSA or Pod Identity.
 
     IRSA trusts the cluster's OIDC provider for ``sts:AssumeRoleWithWebIdentity`` with ``sub``
     pinned to ``system:serviceaccount:<namespace>:<service account>`` and ``aud`` to STS.
-    Pod Identity trusts ``pods.eks.amazonaws.com``; the association pins the ServiceAccount.
+    Pod Identity trusts ``pods.eks.amazonaws.com`` for ``sts:AssumeRole`` and
+    ``sts:TagSession``, narrowed by :func:`pod_identity_trust_conditions` to that
+    ServiceAccount in ``cluster_name``.
     """
     if mode == "irsa":
         assert oidc_provider_arn, "irsa needs the OIDC provider ARN"
@@ -189,10 +203,14 @@ def builder_trust_document(mode: str, namespace: str, service_account: str,
             "Condition": {"StringEquals": conditions},
         }
     else:
+        assert cluster_name, "pod-identity needs the cluster's name"
         statement = {
             "Effect": "Allow",
             "Principal": {"Service": POD_IDENTITY_SERVICE},
             "Action": ["sts:AssumeRole", "sts:TagSession"],
+            "Condition": {"StringEquals": conditions if conditions is not None else
+                          pod_identity_trust_conditions(namespace, service_account,
+                                                        cluster_name)},
         }
     return {"Version": POLICY_VERSION, "Statement": [statement]}
 
@@ -251,12 +269,17 @@ def docker_config_json(hosts: Iterable[str]) -> bytes:
 # The documents of one parameters object: what the construct, the chart and ``check`` use.
 # ---------------------------------------------------------------------------------------------
 
-def repository_policy(params: Parameters, extra_principals: Sequence[str] = ()
+def repository_policy(params: Parameters, extra_workers: Sequence[str] = ()
                       ) -> dict[str, Any]:
     """The repository policy every repository (and the creation template) carries;
-    ``extra_principals`` are worker roles a CDK app passes as objects (their ARNs may be
-    tokens)."""
-    return repository_policy_document([*params.repository_principal_arns, *extra_principals])
+    ``extra_workers`` are worker roles a CDK app passes as objects (their ARNs may be
+    tokens): they get what ``workerAccess`` gives the worker roles."""
+    grants = params.repository_grants
+    workers = [*params.worker_role_arns, *extra_workers]
+    push = [a for a, actions in grants.items() if actions == PUSH_PULL_ACTIONS]
+    pull = [a for a, actions in grants.items() if actions == PULL_ACTIONS]
+    (push if params.worker_access == "push-pull" else pull).extend(workers)
+    return repository_policy_document(push, pull)
 
 
 def lifecycle_policy(params: Parameters) -> dict[str, Any] | None:
@@ -279,16 +302,48 @@ def developer_policy(params: Parameters) -> dict[str, Any]:
 
 
 def cross_account_identity_policy(params: Parameters) -> dict[str, Any]:
-    """What an account owning a cross-account worker role must attach to it on its side."""
+    """What an account owning a cross-account worker role must attach to it on its side:
+    push/pull, or with ``workerAccess: pull`` only the pull actions, plus the token."""
+    if params.worker_access == "pull":
+        return pull_identity_document(params.repository_arns)
     return push_pull_identity_document(params.repository_arns)
+
+
+REFRESHER_PULL_SID = "AllowPullOnRepositories"
+ASSUME_REFRESHER_ROLE_SID = "AllowAssumeRefresherRole"
+
+
+def pull_identity_document(repository_arns: Sequence[str],
+                           replica_arns: Sequence[str] = ()) -> dict[str, Any]:
+    """Return an identity policy that only pulls: the three pull actions on
+    ``repository_arns`` (and their replicas) and the authorization token."""
+    return {"Version": POLICY_VERSION, "Statement": [
+        {"Sid": REFRESHER_PULL_SID, "Effect": "Allow", "Action": list(PULL_ACTIONS),
+         "Resource": [*repository_arns, *replica_arns]},
+        authorization_token_statement()]}
+
+
+def refresher_identity_policy(params: Parameters) -> dict[str, Any] | None:
+    """The pull-secret refresher's own policy (role or IAM user): pull and the token, on
+    these repositories and their replicas; with ``roleArn``, also assuming that one role.
+    ``None`` when the refresher uses the node's identity (or there is no pull secret)."""
+    settings = params.pull_secret
+    if settings is None or settings.credentials == "node":
+        return None
+    document = pull_identity_document(params.repository_arns, params.replica_repository_arns)
+    if settings.role_arn is not None:
+        document["Statement"].append({"Sid": ASSUME_REFRESHER_ROLE_SID, "Effect": "Allow",
+                                      "Action": "sts:AssumeRole",
+                                      "Resource": settings.role_arn})
+    return document
 
 
 def worker_identity_policy(params: Parameters) -> dict[str, Any]:
     """The identity policy of same-account worker roles: the authorization token, plus
-    create-on-push under the prefix and pulls from replicas when those are set (the seven
-    actions on the repositories come from the repository policy)."""
+    create-on-push under the prefix (when they push) and pulls from replicas when those are
+    set (the actions on the repositories come from the repository policy)."""
     document = authorization_token_document()
-    if params.create_on_push_arn:
+    if params.create_on_push_arn and params.worker_access == "push-pull":
         document["Statement"].append(
             create_on_push_statement(params.create_on_push_arn, bool(params.tags)))
     if params.replication_regions:
@@ -297,13 +352,45 @@ def worker_identity_policy(params: Parameters) -> dict[str, Any]:
 
 
 def builder_trust_policy(params: Parameters) -> dict[str, Any] | None:
-    """The builder role's trust policy, or ``None`` without a builder identity."""
+    """The builder role's trust policy, or ``None`` without a builder identity (or without
+    the provider's ARN or the cluster's name, which an app may pass as objects instead)."""
     identity = params.builder_identity
     if identity is None or params.builder_namespace is None or (
-            identity.mode == "irsa" and identity.oidc_provider_arn is None):
-        return None  # irsa without the provider's ARN: an app passes the provider object
+            identity.mode == "irsa" and identity.oidc_provider_arn is None) or (
+            identity.mode == "pod-identity" and identity.cluster_name is None):
+        return None
     return builder_trust_document(identity.mode, params.builder_namespace,
-                                  identity.service_account, identity.oidc_provider_arn)
+                                  identity.service_account, identity.oidc_provider_arn,
+                                  cluster_name=identity.cluster_name)
+
+
+def refresher_trust_document(params: Parameters, oidc_provider_arn: str | None = None,
+                             issuer: str | None = None, cluster_name: str | None = None
+                             ) -> dict[str, Any] | None:
+    """The refresher role's trust policy (irsa or pod-identity), or ``None`` without one.
+
+    IRSA: ``sub`` is each refresher ServiceAccount (one per namespace the refresher runs in).
+    Pod Identity: the conditions of :func:`pod_identity_trust_conditions`. ``oidc_provider_arn``
+    / ``issuer`` / ``cluster_name`` default to the parameters' (an app may pass objects)."""
+    settings = params.pull_secret
+    if settings is None or settings.credentials not in ("irsa", "pod-identity"):
+        return None
+    account = params.refresher_service_account
+    if settings.credentials == "irsa":
+        provider = oidc_provider_arn or settings.oidc_provider_arn
+        if provider is None:
+            return None
+        issuer = issuer or provider.split(":oidc-provider/", 1)[1]
+        subjects = [f"system:serviceaccount:{namespace}:{account}"
+                    for namespace in params.refresher_namespaces]
+        return builder_trust_document("irsa", "", "", provider, conditions={
+            f"{issuer}:aud": "sts.amazonaws.com",
+            f"{issuer}:sub": subjects[0] if len(subjects) == 1 else subjects})
+    cluster = cluster_name or settings.cluster_name
+    if cluster is None:
+        return None
+    (namespace,) = params.refresher_namespaces
+    return builder_trust_document("pod-identity", namespace, account, cluster_name=cluster)
 
 
 #: The service principal ECR uses to apply a creation template's tags or customer key.
@@ -365,6 +452,8 @@ def pull_secret_config_template(params: Parameters) -> str:
 
 #: The builder role's inline policy.
 BUILDER_POLICY_NAME = "ecr-push-pull"
+#: The refresher role's or user's inline policy.
+REFRESHER_POLICY_NAME = "ecr-pull"
 
 
 def token_policy_name(params: Parameters) -> str:
@@ -437,10 +526,21 @@ ECR_REPOSITORY_CHANGE_ACTIONS: tuple[str, ...] = (
 )
 
 
-def expected_repository_actions(params: Parameters, repository: str) -> frozenset[str]:
-    """What a worker or builder role may do on a named repository: the seven actions, and
-    create-on-push's ``CreateRepository`` (and ``TagResource`` with tags) when the repository
-    lies under the prefix."""
+def pushes(params: Parameters, arn: str) -> bool:
+    """Whether the stack lets role ``arn`` push: the builder role, and the worker roles unless
+    ``workerAccess`` is ``pull`` (the refresher never does)."""
+    return arn == params.builder_role_arn or (
+        arn in params.worker_role_arns and params.worker_access == "push-pull")
+
+
+def expected_repository_actions(params: Parameters, repository: str, *,
+                                push: bool = True) -> frozenset[str]:
+    """What a role may do on a named repository: for a role that only pulls, the three pull
+    actions; for one that pushes, the seven actions, and create-on-push's
+    ``CreateRepository`` (and ``TagResource`` with tags) when the repository lies under the
+    prefix."""
+    if not push:
+        return frozenset(PULL_ACTIONS)
     actions = set(PUSH_PULL_ACTIONS)
     prefix = params.create_on_push_prefix
     if prefix is not None and repository.startswith(f"{prefix}/"):

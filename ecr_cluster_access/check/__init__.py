@@ -67,8 +67,7 @@ def findings(params: Parameters, state: AccountState) -> list[Finding]:
         if repository is None:
             out.append(drift(name, "repository does not exist", repositories=(name,)))
             continue
-        out += repository_policy_findings(name, repository.policy,
-                                          params.repository_principal_arns)
+        out += repository_policy_findings(name, repository.policy, params.repository_grants)
         out += settings_findings(name, repository.description, repository.lifecycle, params)
     out += _role_findings(params, state.roles)
     out += access_findings(params, state.roles, {
@@ -99,32 +98,61 @@ def _role_findings(params: Parameters, roles: dict[str, RoleState]) -> list[Find
                                  documents.worker_identity_policy(params), role=arn)
     builder = params.builder_role_arn
     if builder is not None:
-        role = roles.get(builder)
-        subject = f"role {builder}"
-        if role is None or not role.exists:
-            return [*out, drift(subject, "the builder role does not exist", role=builder)]
         trust = documents.builder_trust_policy(params)
+        out += _owned_identity_findings(
+            builder, "the builder role", roles.get(builder), trust,
+            {documents.BUILDER_POLICY_NAME: documents.push_pull_identity_policy(params)},
+            "builderIdentity.oidcProviderArn or clusterName")
+    refresher_policy = documents.refresher_identity_policy(params)
+    for refresher in (params.refresher_role_arn, params.refresher_user_arn):
+        if refresher is None or refresher_policy is None:
+            continue
+        is_user = params.refresher_user_arn == refresher
+        out += _owned_identity_findings(
+            refresher, "the refresher user" if is_user else "the refresher role",
+            roles.get(refresher),
+            None if is_user else documents.refresher_trust_document(params),
+            {documents.REFRESHER_POLICY_NAME: refresher_policy},
+            "pullSecret.oidcProviderArn or clusterName", trust_expected=not is_user)
+    return out
+
+
+def _owned_identity_findings(arn: str, what: str, state: RoleState | None, trust: Any,
+                             expected: dict[str, Any], trust_source: str, *,
+                             trust_expected: bool = True) -> list[Finding]:
+    """An identity the stack owns (the builder role, the refresher's role or user): its trust
+    policy and exactly its one inline policy; any other policy, group, boundary or console
+    password is drift."""
+    kind = "user" if ":user/" in arn else "role"
+    subject = f"{kind} {arn}"
+    if state is None or not state.exists:
+        return [drift(subject, f"{what} does not exist", role=arn)]
+    out: list[Finding] = []
+    if trust_expected:
         if trust is None:
-            out.append(cannot_verify(subject, "the parameters give no "
-                                     "builderIdentity.oidcProviderArn: the trust policy cannot "
-                                     "be compared", role=builder))
+            out.append(cannot_verify(subject, f"the parameters give no {trust_source}: the "
+                                     "trust policy cannot be compared", role=arn))
         else:
-            out += compare_documents(subject, "the trust policy", role.trust, trust,
-                                     role=builder)
-        expected = {documents.BUILDER_POLICY_NAME: documents.push_pull_identity_policy(params)}
-        for name in sorted(set(role.inline) | set(expected)):
-            if name in expected:
-                out += compare_documents(subject, f"inline policy {name}",
-                                         role.inline.get(name), expected[name], role=builder)
-            else:
-                out.append(drift(subject, f"has inline policy {name}, which the stack does not "
-                                          "attach", role=builder))
-        for policy_arn in sorted(role.attached):
-            out.append(drift(subject, f"has attached policy {policy_arn}, which the stack does "
-                                      "not attach", role=builder))
-        if role.boundary_arn:
-            out.append(drift(subject, f"has permissions boundary {role.boundary_arn}, which the "
-                                      "stack does not set", role=builder))
+            out += compare_documents(subject, "the trust policy", state.trust, trust, role=arn)
+    for name in sorted(set(state.inline) | set(expected)):
+        if name in expected:
+            out += compare_documents(subject, f"inline policy {name}", state.inline.get(name),
+                                     expected[name], role=arn)
+        else:
+            out.append(drift(subject, f"has inline policy {name}, which the stack does not "
+                                      "attach", role=arn))
+    for policy_arn in sorted(state.attached):
+        out.append(drift(subject, f"has attached policy {policy_arn}, which the stack does "
+                                  "not attach", role=arn))
+    for group in sorted(state.groups):
+        out.append(drift(subject, f"is in group {group}, which the stack does not add it to",
+                         role=arn))
+    if state.boundary_arn:
+        out.append(drift(subject, f"has permissions boundary {state.boundary_arn}, which the "
+                                  "stack does not set", role=arn))
+    if state.console_access:
+        out.append(drift(subject, "has a console password: the refresher's user must have "
+                                  "none", role=arn))
     return out
 
 

@@ -1,9 +1,11 @@
-"""Effective access of each worker and builder role, decided by :mod:`.evaluate`.
+"""Effective access of each identity the parameters name, decided by :mod:`.evaluate`.
 
-For every same-account worker role and the builder role, on every repository: each of the
-seven actions (and create-on-push's, under the prefix) must be allowed, and no other action
-that changes ECR; ``ecr:GetAuthorizationToken`` must be allowed on ``*``; with replication,
-the three pull actions on every replica. The documents are the role's inline and attached
+For every same-account worker role, the builder role and the pull-secret refresher (its role,
+its IAM user, and a same-account role it assumes), on every repository: what the identity
+must do (the seven actions, and create-on-push's under the prefix, for a role that pushes;
+the three pull actions for one that only pulls) must be allowed, and no other action that
+changes ECR; ``ecr:GetAuthorizationToken`` must be allowed on ``*``; with replication, the
+three pull actions on every replica. The documents are the role's inline and attached
 policies, its permissions boundary and each repository's policy, so a Deny, a boundary that
 leaves an action out or a grant of ``ecr:*`` is found wherever it comes from. Findings are
 grouped by role, outcome and responsible policy, so ``ecr:*`` on 400 repositories is one line.
@@ -37,11 +39,17 @@ class RoleState:
     #: The permissions boundary's ARN and document, when there is one.
     boundary_arn: str | None = None
     boundary: Any = None
+    #: For an IAM user: each group's policies, labelled (``group g inline policy p``).
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: For an IAM user: whether it has a console password (a login profile).
+    console_access: bool = False
 
     def identity_policies(self) -> list[Policy]:
-        """Every identity policy, labelled for findings."""
+        """Every identity policy, labelled for findings (a user's groups' policies too)."""
         return ([Policy(f"inline policy {name}", doc) for name, doc in self.inline.items()]
-                + [Policy(f"attached policy {arn}", doc) for arn, doc in self.attached.items()])
+                + [Policy(f"attached policy {arn}", doc) for arn, doc in self.attached.items()]
+                + [Policy(f"group {group} {label}", doc) for group, policies in
+                   sorted(self.groups.items()) for label, doc in policies.items()])
 
     def boundary_policy(self) -> Policy | None:
         """The permissions boundary, labelled for findings."""
@@ -63,7 +71,7 @@ OTHER_REPOSITORY = "ecr-cluster-access-any-other-repository"
 
 
 def _requests(params: Parameters, present: Sequence[str],
-              witnesses: Sequence[str]) -> list[_Request]:
+              witnesses: Sequence[str], push: bool = True) -> list[_Request]:
     """Every request to decide for one role: what must be allowed, what must not.
 
     The parameters' repositories and their replicas, the registry (``*``), and ``witnesses``:
@@ -74,7 +82,7 @@ def _requests(params: Parameters, present: Sequence[str],
     arns = dict(zip(params.repositories, params.repository_arns, strict=False))
     changes = set(documents.ECR_REPOSITORY_CHANGE_ACTIONS)
     for name in present:
-        expected = documents.expected_repository_actions(params, name)
+        expected = documents.expected_repository_actions(params, name, push=push)
         for action in sorted(expected | changes):
             out.append(_Request(action, arns[name], name, action in expected))
     for action in documents.ECR_CHANGE_ACTIONS:
@@ -87,8 +95,8 @@ def _requests(params: Parameters, present: Sequence[str],
                                 action in documents.PULL_ACTIONS))
     for arn in witnesses:
         region, name = arn.split(":")[3], arn.split(":repository/", 1)[1]
-        expected = (documents.expected_repository_actions(params, name) - set(
-            documents.PUSH_PULL_ACTIONS)) if region == params.region else frozenset()
+        expected = (documents.expected_repository_actions(params, name, push=push) - set(
+            documents.PUSH_PULL_ACTIONS)) if region == params.region and push else frozenset()
         label = f"{name} in {region}" if region != params.region else name
         for action in sorted(changes):
             out.append(_Request(action, arn, label, action in expected))
@@ -128,24 +136,35 @@ def _witnesses(params: Parameters, identity: Sequence[Policy]) -> list[str]:
     return [arn for arn in found if arn not in known]
 
 
+def checked_identities(params: Parameters) -> dict[str, bool]:
+    """Every identity whose access ``check`` decides, by ARN, with whether it may push: the
+    same-account worker roles, the builder role, and the refresher's role or IAM user and a
+    same-account role it assumes (``pullSecret.roleArn``)."""
+    out = {arn: documents.pushes(params, arn) for arn in params.same_account_worker_role_arns}
+    if params.builder_role_arn:
+        out[params.builder_role_arn] = True
+    for arn in (params.refresher_role_arn, params.refresher_user_arn, params.assumed_role_arn):
+        if arn is not None:
+            out[arn] = False
+    return out
+
+
 def access_findings(params: Parameters, roles: Mapping[str, RoleState],
                     repository_policies: Mapping[str, Any]) -> list[Finding]:
-    """Decide every request for every same-account worker role and the builder role.
+    """Decide every request for every identity of :func:`checked_identities`.
 
     ``repository_policies`` maps each existing repository to its policy document (``None``
     when it has none); missing repositories are reported elsewhere.
     """
     present = [n for n in params.repositories if n in repository_policies]
     findings: list[Finding] = []
-    role_arns = [*params.same_account_worker_role_arns,
-                 *([params.builder_role_arn] if params.builder_role_arn else [])]
-    for arn in role_arns:
+    for arn, push in checked_identities(params).items():
         role = roles.get(arn)
         if role is None or not role.exists:
             continue  # reported as a missing role elsewhere
         identity = role.identity_policies()
         boundary = role.boundary_policy()
-        requests = _requests(params, present, _witnesses(params, identity))
+        requests = _requests(params, present, _witnesses(params, identity), push)
         groups: dict[tuple[str, tuple[str, ...]], list[_Request]] = defaultdict(list)
         for request in requests:
             resource_policy = None
@@ -191,7 +210,7 @@ def _finding(role: str, outcome: str, by: tuple[str, ...], requests: list[_Reque
     listed = ", ".join(actions) if len(actions) <= 6 else (
         f"{', '.join(actions[:6])} and {len(actions) - 6} more")
     responsible = ", ".join(by)
-    subject = f"role {role}"
+    subject = f"{'user' if ':user/' in role else 'role'} {role}"
     kw = {"role": role, "actions": actions, "repositories": repositories}
     if outcome == "denied":
         return drift(subject, f"is denied {listed} on {where} by {responsible}", **kw)

@@ -11,7 +11,7 @@ document is a drift line.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -149,16 +149,17 @@ def compare_documents(subject: str, what: str, deployed: Any, expected: Any,
 # --- repository policies ----------------------------------------------------------------------
 
 def repository_policy_findings(name: str, text: str | None,
-                               principals: Iterable[str]) -> list[Finding]:
+                               grants: Mapping[str, Sequence[str]]) -> list[Finding]:
     """Compare one repository policy with the parameters' grants.
 
-    ``principals`` are every principal the policy must grant the seven actions: the worker
-    roles, and the builder role when there is one. Each principal's grants are compared as
-    action sets (any order, case, split across statements); every statement that is not such
-    a plain grant (a Deny, a condition, ``NotAction``, ``Resource``, another principal) is
-    drift, named with what it does.
+    ``grants`` maps every principal the policy must name to its actions: the seven for the
+    builder role and pushing worker roles, the three pull actions for worker roles with
+    ``workerAccess: pull``. Each principal's grants are compared as action sets (any order,
+    case, split across statements); every statement that is not such a plain grant (a Deny,
+    a condition, ``NotAction``, ``Resource``, another principal) is drift, named with what it
+    does.
     """
-    roles = sorted(set(principals))
+    roles = sorted(grants)
     where = {"repositories": (name,)}
     if text is None:
         return [drift(name, "no repository policy: the worker roles are not granted push/pull",
@@ -173,7 +174,6 @@ def repository_policy_findings(name: str, text: str | None,
         findings.append(drift(name, f"the repository policy has Version "
                                     f"{_text(document.get('Version'))}, not "
                                     f"{documents.POLICY_VERSION}", **where))
-    expected = {a.lower(): a for a in documents.PUSH_PULL_ACTIONS}
     granted: dict[str, set[str]] = {role: set() for role in roles}
     for statement in statements:
         plain = _plain_grant(statement)
@@ -193,6 +193,7 @@ def repository_policy_findings(name: str, text: str | None,
             if principal in granted:
                 granted[principal].update(plain[1])
     for role in roles:
+        expected = {a.lower(): a for a in grants[role]}
         have = granted[role]
         missing = sorted(expected[a] for a in expected.keys() - have)
         extra = sorted(a for a in have if a not in expected)
@@ -201,8 +202,10 @@ def repository_policy_findings(name: str, text: str | None,
                                         f"{', '.join(missing)}", **where, role=role,
                                   actions=tuple(missing)))
         if extra:
+            beyond = ("the seven actions" if len(expected) == len(documents.PUSH_PULL_ACTIONS)
+                      else "the three pull actions (workerAccess: pull)")
             findings.append(drift(name, f"worker role {role} is also granted {', '.join(extra)}"
-                                        ", beyond the seven actions", **where, role=role,
+                                        f", beyond {beyond}", **where, role=role,
                                   actions=tuple(extra)))
     return findings
 
@@ -336,7 +339,7 @@ def creation_template_findings(template: Mapping[str, Any] | None,
         findings.append(drift(subject, f"applies to {_text(applied)}, the parameters say "
                                        "[\"CREATE_ON_PUSH\"]"))
     findings += repository_policy_findings(subject, template.get("repositoryPolicy"),
-                                           params.repository_principal_arns)
+                                           params.repository_grants)
     findings += settings_findings(subject, template, template.get("lifecyclePolicy"), params)
     want_tags = {k: v for k, v in params.tags.items()}
     have_tags = {str(t.get("Key")): t.get("Value") for t in _as_list(template.get("resourceTags"))

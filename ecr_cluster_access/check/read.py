@@ -107,11 +107,14 @@ class Reader:
         described = self._describe_repositories()
         present = [n for n in params.repositories if n in described]
         role_arns = [*params.same_account_worker_role_arns,
-                     *([params.builder_role_arn] if params.builder_role_arn else [])]
+                     *[a for a in (params.builder_role_arn, params.refresher_role_arn,
+                                   params.assumed_role_arn) if a is not None]]
+        users = [params.refresher_user_arn] if params.refresher_user_arn else []
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             policies = pool.map(self._repository_policy, present)
             lifecycles = pool.map(self._lifecycle_policy, present)
-            roles = pool.map(self._role, role_arns)
+            roles = [*pool.map(self._role, dict.fromkeys(role_arns)),
+                     *pool.map(self._user, users)]
             registry = pool.submit(self._registry)
             template = pool.submit(self._creation_template)
             developer = pool.submit(self._developer_policy)
@@ -209,6 +212,52 @@ class Reader:
         if boundary.get("PermissionsBoundaryArn"):
             state.boundary_arn = boundary["PermissionsBoundaryArn"]
             state.boundary = self._managed_document(state.boundary_arn)
+        return state
+
+    def _user(self, arn: str) -> RoleState:
+        """An IAM user (the refresher's), read like a role: inline and attached policies,
+        boundary, and each of its groups' policies (a group can widen a user)."""
+        name = naming.role_name_of_arn(arn)
+        try:
+            user = self.iam.get_user(UserName=name)["User"]
+        except self.iam.exceptions.NoSuchEntityException:
+            return RoleState(arn, exists=False)
+        state = RoleState(arn)
+        if user.get("Arn") not in (None, arn):
+            state.exists = False
+            return state
+        for page in self.iam.get_paginator("list_user_policies").paginate(UserName=name):
+            for policy_name in page.get("PolicyNames", []):
+                response = self.iam.get_user_policy(UserName=name, PolicyName=policy_name)
+                state.inline[policy_name] = load_document(response.get("PolicyDocument"))
+        for page in self.iam.get_paginator("list_attached_user_policies").paginate(UserName=name):
+            for attached in page.get("AttachedPolicies", []):
+                state.attached[attached["PolicyArn"]] = self._managed_document(
+                    attached["PolicyArn"])
+        boundary = user.get("PermissionsBoundary") or {}
+        if boundary.get("PermissionsBoundaryArn"):
+            state.boundary_arn = boundary["PermissionsBoundaryArn"]
+            state.boundary = self._managed_document(state.boundary_arn)
+        state.console_access = self._optional(
+            lambda: self.iam.get_login_profile(UserName=name), "NoSuchEntityException"
+        ) is not None
+        for page in self.iam.get_paginator("list_groups_for_user").paginate(UserName=name):
+            for group in page.get("Groups", []):
+                group_name = group["GroupName"]
+                policies: dict[str, Any] = {}
+                for inner in self.iam.get_paginator("list_group_policies").paginate(
+                        GroupName=group_name):
+                    for policy_name in inner.get("PolicyNames", []):
+                        response = self.iam.get_group_policy(GroupName=group_name,
+                                                             PolicyName=policy_name)
+                        policies[f"inline policy {policy_name}"] = load_document(
+                            response.get("PolicyDocument"))
+                for inner in self.iam.get_paginator("list_attached_group_policies").paginate(
+                        GroupName=group_name):
+                    for attached in inner.get("AttachedPolicies", []):
+                        policies[f"attached policy {attached['PolicyArn']}"] = (
+                            self._managed_document(attached["PolicyArn"]))
+                state.groups[group_name] = policies
         return state
 
     def _developer_policy(self) -> dict[str, Any] | None:

@@ -30,6 +30,27 @@ def principal_arns(values: Mapping[str, Any]) -> set[str]:
     return principals
 
 
+def repository_grants(values: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """What the repository policy grants each principal (see ``Parameters.repository_grants``)."""
+    worker = (documents.PULL_ACTIONS if values.get("worker_access") == "pull"
+              else documents.PUSH_PULL_ACTIONS)
+    grants = {arn: worker for arn in values.get("worker_role_arns") or ()}
+    identity = values.get("builder_identity")
+    if identity is not None:
+        grants[naming.role_arn(values["account"], values["region"],
+                               builder_role_name(values["stack_name"], identity))] = (
+            documents.PUSH_PULL_ACTIONS)
+    return dict(sorted(grants.items()))
+
+
+def repository_policy_of(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The repository policy for ``values`` (before a ``Parameters`` exists)."""
+    grants = repository_grants(values)
+    return documents.repository_policy_document(
+        [a for a, g in grants.items() if g == documents.PUSH_PULL_ACTIONS],
+        [a for a, g in grants.items() if g == documents.PULL_ACTIONS])
+
+
 def estimated_template_bytes(values: Mapping[str, Any]) -> int:
     """Return an upper estimate of the synthesized template's size in bytes.
 
@@ -37,7 +58,7 @@ def estimated_template_bytes(values: Mapping[str, Any]) -> int:
     policy, so those dominate. The constants are measured on synthesized templates with a
     margin; a test checks the estimate stays above the real size.
     """
-    repository_policy = documents.repository_policy_document(principal_arns(values))
+    repository_policy = repository_policy_of(values)
     lifecycle = values.get("lifecycle")
     lifecycle_doc = documents.lifecycle_policy_document(
         lifecycle.untagged_expire_days, lifecycle.keep_last_images) if lifecycle else None
@@ -53,10 +74,11 @@ def estimated_template_bytes(values: Mapping[str, Any]) -> int:
     return 20_000 + developer + sum(per_repository + 4 * len(n) for n in names)
 
 
-@cross("worker_role_arns", "builder_identity", "account", "region", "stack_name")
+@cross("worker_role_arns", "builder_identity", "account", "region", "stack_name",
+       "worker_access")
 def _repository_policy_size(values: Mapping[str, Any], problems: list[str]) -> None:
     principals = sorted(principal_arns(values))
-    text = documents.policy_text(documents.repository_policy_document(principals))
+    text = documents.policy_text(repository_policy_of(values))
     if len(text) <= documents.MAX_REPOSITORY_POLICY_CHARS:
         return
     workers = sorted(set(values["worker_role_arns"]))
@@ -64,7 +86,7 @@ def _repository_policy_size(values: Mapping[str, Any], problems: list[str]) -> N
     # how many of the given worker roles fit next to the builder role, if any
     fit = 0
     for count in range(1, len(workers) + 1):
-        document = documents.repository_policy_document([*workers[:count], *builder])
+        document = repository_policy_of({**values, "worker_role_arns": workers[:count]})
         if len(documents.policy_text(document)) > documents.MAX_REPOSITORY_POLICY_CHARS:
             break
         fit = count

@@ -34,7 +34,11 @@ from .spec import (
 
 #: The CronJob refresher's default image: it must hold ``aws`` (the AWS CLI), ``kubectl``
 #: and a POSIX shell.
-DEFAULT_REFRESH_IMAGE = "docker.io/alpine/k8s:1.31.4"
+#: Pinned by digest: the refresher runs with AWS credentials and may patch Secrets, so a
+#: re-pushed tag must not change what runs. The digest is the one a public repository pins
+#: for the same tag; verify with ``skopeo inspect docker://docker.io/alpine/k8s:1.31.4``.
+DEFAULT_REFRESH_IMAGE = ("docker.io/alpine/k8s:1.31.4@sha256:"
+                         "9c4976d47656d78cf53a92b0203fc54ac45eae18a2b45001ac221c27da4c8036")
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,12 @@ class PullSecret:
         r.choice("external-secrets", "cronjob"),
         "external-secrets (the operator's ECRAuthorizationToken generator and an "
         "ExternalSecret) or cronjob (a self-contained CronJob with its own RBAC)."))
+    credentials: str = field(metadata=declare(
+        r.choice(*r.REFRESHER_CREDENTIALS),
+        "Whose AWS identity fetches the token: irsa or pod-identity (a pull-only refresher "
+        "role the stack creates), secret (a pull-only IAM user the stack creates; its access "
+        "key sits in a Kubernetes Secret), or node (the node's or operator's own identity: "
+        "only with workerAccess pull, or allowPushToken)."))
     name: str = field(default="ecr-pull", metadata=declare(
         r.dns_subdomain(), "The Secret's name."))
     namespaces: Sequence[str] = field(default=(), metadata=declare(
@@ -98,7 +108,27 @@ class PullSecret:
     refresh_hours: int = field(default=6, metadata=declare(
         r.REFRESH_HOURS, "Hours between refreshes, 1 to 8 (tokens live 12)."))
     image: str = field(default=DEFAULT_REFRESH_IMAGE, metadata=declare(
-        r.IMAGE_RULE, "With cronjob: the refresher's image (needs aws, kubectl and sh)."))
+        r.IMAGE_RULE, "With cronjob: the refresher's image (needs aws, kubectl and sh); pin it "
+        "by digest (repo:tag@sha256:... or repo@sha256:...).",
+        default_doc="`docker.io/alpine/k8s:1.31.4` pinned by digest"))
+    role_name: str | None = field(default=None, metadata=declare(
+        r.ROLE_NAME_RULE, "With irsa or pod-identity: the refresher role's name.",
+        default_doc="`<stackName>-refresher`"))
+    oidc_provider_arn: str | None = field(default=None, metadata=declare(
+        r.OIDC_PROVIDER_ARN_RULE, "With irsa (required for app.py): the cluster's IAM OIDC "
+        "provider ARN, in `account`."))
+    cluster_name: str | None = field(default=None, metadata=declare(
+        r.CLUSTER_NAME_RULE, "With pod-identity (required for app.py): the EKS cluster name."))
+    credentials_secret: str | None = field(default=None, metadata=declare(
+        r.dns_subdomain(), "With secret: the Kubernetes Secret (in each namespace that runs "
+        "the refresher) holding access-key-id and secret-access-key.",
+        default_doc="`<name>-aws-credentials`"))
+    role_arn: str | None = field(default=None, metadata=declare(
+        r.ROLE_ARN_RULE, "With secret, optional: a role the refresher assumes with those "
+        "keys; the stack lets the IAM user assume it (its own grants are its owner's)."))
+    allow_push_token: bool = field(default=False, metadata=declare(
+        Bool(), "With node and workerAccess push-pull: accept that the pull secret's token can "
+        "push (anyone who can read it, or run a pod, in its namespaces can then push)."))
 
     def __post_init__(self) -> None:
         normalise(self)
@@ -135,6 +165,10 @@ class Parameters:
         r.dns_label(), "Namespace of that Secret."))
     stack_name: str = field(default="EcrClusterAccess", metadata=declare(
         r.STACK_NAME_RULE, "CloudFormation stack name used by app.py."))
+    worker_access: str = field(default="push-pull", metadata=declare(
+        r.choice("push-pull", "pull"),
+        "push-pull (the guide: the worker roles push and pull) or pull (the three pull "
+        "actions only, for when builders push with their own identity)."))
     developer_principal_arns: Sequence[str] = field(default=(), metadata=declare(
         TextList(r.PRINCIPAL_ARN_RULE),
         "IAM roles, users or groups in `account` given a developer push/pull managed policy; "
@@ -275,6 +309,85 @@ class Parameters:
     def repository_principal_arns(self) -> tuple[str, ...]:
         """The principals the repository policy grants, sorted: worker roles and builder role."""
         return tuple(sorted(limits.principal_arns(vars(self))))
+
+    @property
+    def repository_grants(self) -> dict[str, tuple[str, ...]]:
+        """What the repository policy grants each principal, by ARN, sorted: the builder role
+        pushes and pulls; the worker roles push and pull, or only pull with ``workerAccess:
+        pull``."""
+        return limits.repository_grants(vars(self))
+
+    @property
+    def push_principal_arns(self) -> tuple[str, ...]:
+        """Every principal in the parameters that may push: the builder role, the developer
+        principals, and the worker roles unless ``workerAccess`` is ``pull``."""
+        out = [*([self.builder_role_arn] if self.builder_role_arn else []),
+               *self.developer_principal_arns]
+        if self.worker_access == "push-pull":
+            out += self.worker_role_arns
+        return tuple(out)
+
+    @property
+    def refresher_service_account(self) -> str:
+        """The pull-secret refresher's ServiceAccount name: ``<pullSecret.name>-refresher``."""
+        return f"{self.pull_secret.name if self.pull_secret else 'ecr-pull'}-refresher"
+
+    @property
+    def refresher_namespaces(self) -> tuple[str, ...]:
+        """Where the refresher's own identity is used: the CronJob's namespace; for the
+        External Secrets generators, each pull-secret namespace (none with ``node``)."""
+        settings = self.pull_secret
+        if settings is None:
+            return ()
+        if settings.mode == "cronjob":
+            return (self.namespace,)
+        return () if settings.credentials == "node" else self.pull_secret_namespaces
+
+    @property
+    def refresher_role_arn(self) -> str | None:
+        """The refresher role's ARN (``credentials`` irsa or pod-identity), else ``None``."""
+        settings = self.pull_secret
+        if settings is None or settings.credentials not in ("irsa", "pod-identity"):
+            return None
+        return naming.role_arn(self.account, self.region,
+                               r.refresher_role_name(self.stack_name, settings))
+
+    @property
+    def refresher_user_arn(self) -> str | None:
+        """The refresher IAM user's ARN (``credentials: secret``), else ``None``."""
+        settings = self.pull_secret
+        if settings is None or settings.credentials != "secret":
+            return None
+        return (f"arn:{self.partition}:iam::{self.account}:user/"
+                f"{r.refresher_user_name(self.stack_name, self.region)}")
+
+    @property
+    def assumed_role_arn(self) -> str | None:
+        """``pullSecret.roleArn`` when it is in :attr:`account` (``check`` decides its access
+        like the refresher's own), else ``None``."""
+        settings = self.pull_secret
+        if settings is None or settings.role_arn is None:
+            return None
+        return settings.role_arn if naming.account_of_arn(settings.role_arn) == self.account \
+            else None
+
+    @property
+    def credentials_secret_name(self) -> str | None:
+        """With ``credentials: secret``: the Kubernetes Secret holding the access key."""
+        settings = self.pull_secret
+        if settings is None or settings.credentials != "secret":
+            return None
+        return settings.credentials_secret or f"{settings.name}-aws-credentials"
+
+    @property
+    def refresher_annotations(self) -> dict[str, str]:
+        """The refresher ServiceAccount's annotations: the role ARN for IRSA, else none."""
+        from ..documents import IRSA_ANNOTATION
+
+        settings = self.pull_secret
+        if settings is None or settings.credentials != "irsa" or not self.refresher_role_arn:
+            return {}
+        return {IRSA_ANNOTATION: self.refresher_role_arn}
 
     @property
     def effective_tag_mutability(self) -> str:

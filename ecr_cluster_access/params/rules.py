@@ -48,7 +48,7 @@ _HOST_PART = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _PATH_PART = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 IMAGE = (rf"(?:{_HOST_PART}(?:\.{_HOST_PART})*(?::[0-9]+)?/)?{_PATH_PART}(?:/{_PATH_PART})*"
          r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
-         r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?")
+         r"(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?")
 
 #: ECR: tag-mutability exclusion filters, 1 to 5; AWS: 50 tags a resource.
 MAX_EXCLUSION_FILTERS = 5
@@ -130,8 +130,11 @@ OIDC_PROVIDER_ARN_RULE = Text(
     "<issuer host and path>", pattern=OIDC_PROVIDER_ARN, max_length=2048)
 CLUSTER_NAME_RULE = Text("an EKS cluster name", "use 1-100 letters, digits, - and _, starting "
                          "with a letter or digit", pattern=CLUSTER_NAME)
-IMAGE_RULE = Text("an image reference", "use [host[:port]/]path[:tag][@sha256:<digest>] in "
-                  "ASCII, path in lowercase", pattern=IMAGE, max_length=512)
+IMAGE_RULE = Text("an image reference", "use [host[:port]/]path[:tag][@sha256:<64 lowercase hex "
+                  "digits>] in ASCII, path in lowercase", pattern=IMAGE, max_length=512)
+
+#: Whose identity the pull-secret refresher uses (``pullSecret.credentials``).
+REFRESHER_CREDENTIALS = ("irsa", "pod-identity", "secret", "node")
 
 
 def _root_prefix(value: str) -> str | None:
@@ -300,6 +303,92 @@ def _builder_identity(values: Mapping[str, Any], problems: list[str]) -> None:
                         "the builder role is created by the stack; give it another name")
 
 
+def refresher_role_name(stack_name: str, settings: Any) -> str:
+    """The refresher role's name: ``pullSecret.roleName``, or ``<stackName>-refresher``."""
+    return settings.role_name if settings.role_name is not None else f"{stack_name}-refresher"
+
+
+def refresher_user_name(stack_name: str, region: str) -> str:
+    """The refresher IAM user's name (``credentials: secret``): unique per stack and region."""
+    return naming.stack_resource_name(stack_name, region, "ecr-refresher", 64)
+
+
+def push_principals(values: Mapping[str, Any]) -> list[str]:
+    """Who may push, in words, for messages: the builder role, developers, worker roles."""
+    who = []
+    if values.get("builder_identity") is not None:
+        who.append("the builder role")
+    if values.get("developer_principal_arns"):
+        who.append("the developer principals")
+    if values.get("worker_access", "push-pull") == "push-pull":
+        who.append("the worker roles")
+    return who
+
+
+@cross("worker_access", "builder_identity", "developer_principal_arns")
+def _someone_pushes(values: Mapping[str, Any], problems: list[str]) -> None:
+    if values["worker_access"] == "pull" and not push_principals(values):
+        problems.append("workerAccess: 'pull' leaves no principal able to push: the worker roles "
+                        "would only pull and there is no builderIdentity or "
+                        "developerPrincipalArns; set one of those, or use push-pull")
+
+
+@cross("pull_secret", "worker_access", "account", "region", "stack_name", "builder_identity")
+def _refresher_identity(values: Mapping[str, Any], problems: list[str]) -> None:
+    settings = values.get("pull_secret")
+    if settings is None:
+        return
+    mode, account, region = settings.credentials, values["account"], values["region"]
+    if mode == "node" and values["worker_access"] == "push-pull" and not settings.allow_push_token:
+        problems.append(
+            "pullSecret.credentials: 'node' with workerAccess 'push-pull' puts a token that can "
+            "push in the pull secret (anyone who can read it, or run a pod, in its namespaces "
+            "could push): use irsa, pod-identity or secret, set workerAccess to pull, or accept "
+            "it with pullSecret.allowPushToken: true")
+    if settings.allow_push_token and mode != "node":
+        problems.append(f"pullSecret.allowPushToken: true with credentials {mode!r}: the "
+                        "refresher's own identity only pulls; remove it")
+    if mode == "pod-identity" and settings.mode == "external-secrets":
+        problems.append(
+            "pullSecret.credentials: 'pod-identity' with mode external-secrets: the operator's "
+            "ECRAuthorizationToken generator can use only the operator's own Pod Identity, not "
+            "one of its own (its auth.jwt is IRSA); use irsa or secret, or mode cronjob")
+    for key, attribute, wanted in (("oidcProviderArn", "oidc_provider_arn", "irsa"),
+                                   ("clusterName", "cluster_name", "pod-identity"),
+                                   ("roleName", "role_name", ("irsa", "pod-identity")),
+                                   ("credentialsSecret", "credentials_secret", "secret"),
+                                   ("roleArn", "role_arn", "secret")):
+        allowed = (wanted,) if isinstance(wanted, str) else wanted
+        if getattr(settings, attribute) is not None and mode not in allowed:
+            problems.append(f"pullSecret.{key}: set with credentials {mode!r}: it is for "
+                            f"{' or '.join(allowed)}; remove it")
+    provider = settings.oidc_provider_arn
+    if mode == "irsa" and provider is not None and (
+            naming.account_of_arn(provider) != account
+            or provider.split(":")[1] != naming.partition_for_region(region)):
+        problems.append(f"pullSecret.oidcProviderArn: {show(provider)} is not in account "
+                        f"{account} and the region's partition: the refresher role lives there")
+    if mode == "secret" and settings.role_arn is not None:
+        problem = _partition_problem("pullSecret.roleArn", settings.role_arn, region)
+        if problem:
+            problems.append(problem)
+    if mode in ("irsa", "pod-identity"):
+        name = refresher_role_name(values["stack_name"], settings)
+        if ROLE_NAME_RULE.reason(name):
+            problems.append(f"pullSecret.roleName: {show(name)} (from stackName) is not an IAM "
+                            "role name: use 1-64 letters, digits and + = , . @ _ -: give roleName")
+        builder = values.get("builder_identity")
+        same_account = {naming.role_name_of_arn(a)
+                        for _, a in _good_items(values, "worker_role_arns", ROLE_ARN_RULE)
+                        if naming.account_of_arn(a) == account}
+        if builder is not None and name == builder_role_name(values["stack_name"], builder):
+            problems.append(f"pullSecret.roleName: {show(name)} is also the builder role: the "
+                            "refresher must only pull; give it another name")
+        elif name in same_account:
+            problems.append(f"pullSecret.roleName: {show(name)} is also a worker role: the "
+                            "refresher role is created by the stack; give it another name")
+
+
 @cross("pull_secret", "secret_name", "namespace")
 def _pull_secret_name(values: Mapping[str, Any], problems: list[str]) -> None:
     settings = values.get("pull_secret")
@@ -350,4 +439,14 @@ def stack_problems(params: Any, *, worker_roles: bool = False, oidc_provider: bo
             identity.cluster_name is None and not cluster):
         problems.append("builderIdentity.clusterName: missing: pod-identity needs the EKS "
                         "cluster name, 1-100 letters, digits, - and _ (or, in an app, cluster=)")
+    settings = params.pull_secret
+    if settings is not None and settings.credentials == "irsa" and (
+            settings.oidc_provider_arn is None and not oidc_provider):
+        problems.append("pullSecret.oidcProviderArn: missing: irsa needs arn:<partition>:iam::"
+                        "<account>:oidc-provider/<issuer host and path> (or, in an app, "
+                        "oidc_provider=)")
+    if settings is not None and settings.credentials == "pod-identity" and (
+            settings.cluster_name is None and not cluster):
+        problems.append("pullSecret.clusterName: missing: pod-identity needs the EKS cluster "
+                        "name, 1-100 letters, digits, - and _ (or, in an app, cluster=)")
     return problems

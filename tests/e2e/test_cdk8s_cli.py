@@ -87,14 +87,14 @@ def test_secret_equals_what_the_guides_kubectl_command_makes(tmp_path: Path) -> 
 
 #: Every option the cluster half renders, for the schema checks.
 FULL_CRONJOB = params_dict(
-    pullSecret={"mode": "cronjob", "namespaces": ["apps", "default"],
+    pullSecret={"mode": "cronjob", "credentials": "secret", "namespaces": ["apps", "default"],
                 "serviceAccounts": ["puller", "ecr-builder"]},
     builderIdentity={"mode": "irsa", "oidcProviderArn": "arn:aws:iam::123456789012:"
                      "oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E5"})
 
 
 FULL_EXTERNAL_SECRETS = params_dict(
-    pullSecret={"mode": "external-secrets", "namespaces": ["apps", "web"],
+    pullSecret={"mode": "external-secrets", "credentials": "secret", "namespaces": ["apps", "web"],
                 "serviceAccounts": ["puller"], "refreshHours": 4},
     builderIdentity={"mode": "pod-identity", "clusterName": "builds"})
 
@@ -128,7 +128,8 @@ def test_kubernetes_validate_strict_rejects_an_unknown_field(tmp_path: Path) -> 
 
 
 def test_external_secrets_resources_match_the_operator_schemas() -> None:
-    objects = chart_objects(pullSecret={"mode": "external-secrets", "namespaces": ["a", "b"]})
+    objects = chart_objects(pullSecret={"mode": "external-secrets", "credentials": "secret",
+                                        "namespaces": ["a", "b"]})
     node = require_tool("node")
     script = str(SUPPORT / "validate_crds.mjs")
     results = json.loads(run([node, script], input=json.dumps(objects), check=True).stdout)

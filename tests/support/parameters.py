@@ -61,6 +61,15 @@ AWS_SETS: dict[str, dict[str, Any]] = {
         "lifecycle": {"untaggedExpireDays": 3}, "encryption": "KMS",
         "imageTagMutability": "IMMUTABLE", "imageTagMutabilityExclusionFilters": ["cache-*"],
         "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+    "refresher-irsa-pull-workers": {
+        "workerAccess": "pull", "createOnPushPrefix": "builds",
+        "builderIdentity": {"mode": "pod-identity", "clusterName": "c"},
+        "pullSecret": {"mode": "cronjob", "credentials": "irsa", "oidcProviderArn": OIDC}},
+    "refresher-pod-identity": {"pullSecret": {"mode": "cronjob", "credentials": "pod-identity",
+                                              "clusterName": "c"}},
+    "refresher-secret-role": {"replicationRegions": ["us-west-2"], "pullSecret": {
+        "mode": "external-secrets", "credentials": "secret",
+        "roleArn": "arn:aws:iam::123456789012:role/ecr-puller"}},
 }
 
 
@@ -83,15 +92,25 @@ SYNC_SETS: dict[str, dict[str, Any]] = {
     "pod-identity-builder": {"builderIdentity": {
         "mode": "pod-identity", "clusterName": "builds", "roleName": "kaniko"}},
     "cronjob-pull-secret": {"region": "eu-west-1", "pullSecret": {
-        "mode": "cronjob", "namespaces": ["apps", "web"]}},
-    "external-secrets-pull-secret": {"account": "210987654321",
-                                     "workerRoleArns": ["arn:aws:iam::210987654321:role/n"],
-                                     "pullSecret": {"mode": "external-secrets"}},
+        "mode": "cronjob", "credentials": "pod-identity", "clusterName": "builds",
+        "namespaces": ["apps", "web"]}},
+    "external-secrets-pull-secret": {
+        "account": "210987654321", "workerRoleArns": ["arn:aws:iam::210987654321:role/n"],
+        "pullSecret": {"mode": "external-secrets", "credentials": "secret",
+                       "roleArn": "arn:aws:iam::210987654321:role/puller"}},
     "replication-cronjob": {"replicationRegions": ["us-west-2", "eu-central-1"],
-                            "pullSecret": {"mode": "cronjob"}},
-    "replication-external-secrets": {"replicationRegions": ["ap-southeast-2"],
-                                     "pullSecret": {"mode": "external-secrets",
-                                                    "namespaces": ["a", "b"]}},
+                            "pullSecret": {"mode": "cronjob", "credentials": "irsa",
+                                           "oidcProviderArn": OIDC}},
+    "replication-external-secrets": {
+        "replicationRegions": ["ap-southeast-2"], "workerAccess": "pull",
+        "developerPrincipalArns": ["arn:aws:iam::123456789012:role/dev"],
+        "pullSecret": {"mode": "external-secrets", "credentials": "node",
+                       "namespaces": ["a", "b"]}},
+    "pull-only-workers-irsa-refresher": {
+        "workerAccess": "pull", "createOnPushPrefix": "builds",
+        "builderIdentity": {"mode": "pod-identity", "clusterName": "builds"},
+        "pullSecret": {"mode": "external-secrets", "credentials": "irsa",
+                       "oidcProviderArn": OIDC, "namespaces": ["a", "b"]}},
 }
 
 
@@ -116,7 +135,7 @@ FUZZ_BASES: list[dict[str, Any]] = [
         "removalPolicy": "destroy", "emptyOnDelete": True,
         "builderIdentity": {"mode": "irsa", "namespace": "ci", "serviceAccount": "buildkit",
                             "oidcProviderArn": OIDC},
-        "pullSecret": {"mode": "cronjob", "namespaces": ["apps", "ci"],
+        "pullSecret": {"mode": "cronjob", "credentials": "secret", "namespaces": ["apps", "ci"],
                        "serviceAccounts": ["puller"], "refreshHours": 4},
         "createOnPushPrefix": "ci",
         "replicationRegions": ["us-west-2"],
@@ -126,6 +145,7 @@ FUZZ_BASES: list[dict[str, Any]] = [
         "workerRoleArns": ["arn:aws-cn:iam::210987654321:role/w"],
         "builderIdentity": {"mode": "pod-identity", "clusterName": "builds",
                             "roleName": "kaniko"},
-        "pullSecret": {"mode": "external-secrets", "name": "pull"},
+        "workerAccess": "pull",
+        "pullSecret": {"mode": "external-secrets", "credentials": "node", "name": "pull"},
     },
 ]

@@ -95,7 +95,8 @@ def test_pod_identity_service_account_has_no_annotation() -> None:
 
 
 def test_cronjob_pull_secret_is_one_placeholder_per_namespace() -> None:
-    objects = chart_objects(pullSecret={"mode": "cronjob", "namespaces": ["apps", "web"]})
+    objects = chart_objects(pullSecret={"mode": "cronjob", "credentials": "secret",
+                                        "namespaces": ["apps", "web"]})
     secrets = [o for o in objects if o["kind"] == "Secret" and o["metadata"]["name"] == "ecr-pull"]
     assert sorted(o["metadata"]["namespace"] for o in secrets) == ["apps", "web"]
     for secret in secrets:
@@ -104,7 +105,8 @@ def test_cronjob_pull_secret_is_one_placeholder_per_namespace() -> None:
 
 
 def test_cronjob_may_only_get_and_patch_that_one_secret() -> None:
-    objects = chart_objects(pullSecret={"mode": "cronjob", "namespaces": ["apps", "web"]})
+    objects = chart_objects(pullSecret={"mode": "cronjob", "credentials": "secret",
+                                        "namespaces": ["apps", "web"]})
     roles = [o for o in objects if o["kind"] == "Role"]
     assert sorted(r["metadata"]["namespace"] for r in roles) == ["apps", "web"]
     for role in roles:
@@ -118,7 +120,8 @@ def test_cronjob_may_only_get_and_patch_that_one_secret() -> None:
 
 
 def test_cronjob_refreshes_inside_12_hours_with_the_configured_image() -> None:
-    objects = chart_objects(pullSecret={"mode": "cronjob", "refreshHours": 4,
+    objects = chart_objects(pullSecret={"mode": "cronjob", "credentials": "secret",
+                                        "refreshHours": 4,
                                         "image": "registry.example/tools/aws-kubectl:1"})
     (cronjob,) = [o for o in objects if o["kind"] == "CronJob"]
     assert cronjob["spec"]["schedule"] == "0 */4 * * *"
@@ -133,11 +136,15 @@ def test_cronjob_refreshes_inside_12_hours_with_the_configured_image() -> None:
 
 
 def test_external_secrets_mode_renders_generator_and_external_secret_per_namespace() -> None:
-    objects = chart_objects(pullSecret={"mode": "external-secrets", "namespaces": ["apps"],
+    objects = chart_objects(pullSecret={"mode": "external-secrets", "credentials": "secret",
+                                        "namespaces": ["apps"],
                                         "refreshHours": 4})
     (generator,) = [o for o in objects if o["kind"] == "ECRAuthorizationToken"]
     (external,) = [o for o in objects if o["kind"] == "ExternalSecret"]
-    assert generator["spec"] == {"region": "us-east-1"}
+    assert generator["spec"] == {"region": "us-east-1", "auth": {"secretRef": {
+        "accessKeyIDSecretRef": {"name": "ecr-pull-aws-credentials", "key": "access-key-id"},
+        "secretAccessKeySecretRef": {"name": "ecr-pull-aws-credentials",
+                                     "key": "secret-access-key"}}}}
     assert external["metadata"] == generator["metadata"] | {"name": "ecr-pull"}
     assert external["spec"]["refreshInterval"] == "4h"
     assert external["spec"]["target"]["template"]["type"] == "kubernetes.io/dockerconfigjson"
@@ -147,7 +154,7 @@ def test_external_secrets_mode_renders_generator_and_external_secret_per_namespa
 
 
 def test_external_secret_template_renders_to_an_auths_config() -> None:
-    objects = chart_objects(pullSecret={"mode": "external-secrets"})
+    objects = chart_objects(pullSecret={"mode": "external-secrets", "credentials": "secret"})
     (external,) = [o for o in objects if o["kind"] == "ExternalSecret"]
     template = external["spec"]["target"]["template"]["data"][".dockerconfigjson"]
     # what the operator's Go template makes of it, for username AWS and password TOKEN
@@ -161,7 +168,7 @@ def test_external_secret_template_renders_to_an_auths_config() -> None:
 
 def test_pull_secret_is_attached_to_the_listed_service_accounts() -> None:
     objects = chart_objects(
-        pullSecret={"mode": "cronjob", "namespaces": ["apps", "default"],
+        pullSecret={"mode": "cronjob", "credentials": "secret", "namespaces": ["apps", "default"],
                     "serviceAccounts": ["puller", "ecr-builder"]},
         builderIdentity={"mode": "pod-identity", "clusterName": "c"})
     accounts = {(o["metadata"]["namespace"], o["metadata"]["name"]): o.get("imagePullSecrets")
@@ -185,7 +192,7 @@ def test_cred_helpers_list_each_regions_registry_host() -> None:
 
 def test_external_secrets_pull_secret_has_a_generator_per_region() -> None:
     objects = chart_objects(replicationRegions=["us-west-2"],
-                            pullSecret={"mode": "external-secrets"})
+                            pullSecret={"mode": "external-secrets", "credentials": "secret"})
     generators = [(o["metadata"]["name"], o["spec"]["region"]) for o in objects
                   if o["kind"] == "ECRAuthorizationToken"]
     assert generators == [("ecr-pull", "us-east-1"), ("ecr-pull-us-west-2", "us-west-2")]
@@ -199,7 +206,7 @@ def test_external_secrets_pull_secret_has_a_generator_per_region() -> None:
 
 def test_no_rendered_object_is_named_default() -> None:
     objects = chart_objects(
-        pullSecret={"mode": "cronjob", "namespaces": ["apps", "default"],
+        pullSecret={"mode": "cronjob", "credentials": "secret", "namespaces": ["apps", "default"],
                     "serviceAccounts": ["puller"]},
         builderIdentity={"mode": "pod-identity", "clusterName": "c"})
     assert objects and all(o["metadata"]["name"] != "default" for o in objects)
@@ -207,7 +214,7 @@ def test_no_rendered_object_is_named_default() -> None:
 
 def test_the_default_service_account_is_refused_with_the_alternative() -> None:
     with pytest.raises(ParameterError) as caught:
-        Parameters.from_mapping(params_dict(pullSecret={"mode": "cronjob",
+        Parameters.from_mapping(params_dict(pullSecret={"mode": "cronjob", "credentials": "secret",
                                                         "serviceAccounts": ["default"]}))
     (problem,) = caught.value.problems
     assert problem.startswith("pullSecret.serviceAccounts[0]: 'default' is not accepted: "
@@ -258,7 +265,8 @@ def test_each_pull_secret_piece_has_one_resource_and_works_in_a_users_chart() ->
     import cdk8s_charts
 
     params = Parameters.from_mapping(params_dict(pullSecret={
-        "mode": "cronjob", "namespaces": ["apps"], "serviceAccounts": ["puller"]}))
+        "mode": "cronjob", "credentials": "secret",
+"namespaces": ["apps"], "serviceAccounts": ["puller"]}))
     chart = EcrConfigChart(cdk8s.Testing.app(), "c", params=params)
     assert chart.pull_secret is not None
     pieces = [c for c in chart.pull_secret.node.children if isinstance(c, Construct)]

@@ -334,7 +334,8 @@ def test_a_missing_worker_role_and_repository_are_named() -> None:
 # --- repository policy comparisons (kept from before) -------------------------------------------
 
 def messages(text: str | None, roles: list[str] | None = None) -> list[str]:
-    return [f.message for f in repository_policy_findings("repo", text, roles or [ROLE])]
+    return [f.message for f in repository_policy_findings(
+        "repo", text, dict.fromkeys(roles or [ROLE], documents.PUSH_PULL_ACTIONS))]
 
 
 def test_the_rendered_policy_is_in_sync() -> None:

@@ -464,7 +464,8 @@ def test_too_many_roles_says_how_many_fit() -> None:
 # --- pull secret ------------------------------------------------------------------------------
 
 def test_pull_secret_defaults() -> None:
-    params = Parameters.from_mapping(params_dict(pullSecret={"mode": "cronjob"}))
+    params = Parameters.from_mapping(params_dict(pullSecret={"mode": "cronjob",
+                                                             "credentials": "secret"}))
     assert params.pull_secret is not None
     assert (params.pull_secret.name, params.pull_secret.refresh_hours) == ("ecr-pull", 6)
     assert params.pull_secret_namespaces == ("default",)
@@ -472,22 +473,24 @@ def test_pull_secret_defaults() -> None:
 
 @pytest.mark.parametrize("hours", [0, 9, 12, "6", True])
 def test_pull_secret_refresh_must_stay_well_inside_12_hours(hours: object) -> None:
-    assert one_problem(pullSecret={"mode": "cronjob", "refreshHours": hours}).startswith(
+    assert one_problem(pullSecret={"mode": "cronjob", "credentials": "secret",
+                                   "refreshHours": hours}).startswith(
         f"pullSecret.refreshHours: {shown(hours)} is not accepted: use a whole number from 1 to 8")
 
 
 def test_pull_secret_mode_is_checked() -> None:
-    assert one_problem(pullSecret={"mode": "operator"}).startswith(
+    assert one_problem(pullSecret={"mode": "operator", "credentials": "secret"}).startswith(
         "pullSecret.mode: 'operator' is not accepted")
 
 
 def test_pull_secret_may_not_replace_the_ecr_config_secret() -> None:
     assert "is the ecr-config Secret's name" in one_problem(
-        pullSecret={"mode": "cronjob", "name": "ecr-config"})
+        pullSecret={"mode": "cronjob", "credentials": "secret", "name": "ecr-config"})
 
 
 def test_pull_secret_namespaces_and_service_accounts_are_checked() -> None:
-    problems = problems_of(pullSecret={"mode": "cronjob", "namespaces": ["a", "a", "B"],
+    problems = problems_of(pullSecret={"mode": "cronjob", "credentials": "secret",
+                                       "namespaces": ["a", "a", "B"],
                                        "serviceAccounts": ["Default"]})
     assert [p.split(":")[0] for p in problems] == [
         "pullSecret.namespaces[1]", "pullSecret.namespaces[2]", "pullSecret.serviceAccounts[0]"]

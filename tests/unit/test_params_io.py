@@ -71,7 +71,8 @@ def test_fails_on_a_trailing_newline_in_nested_names() -> None:
     problems = problems_of(
         builderIdentity={"mode": "pod-identity", "clusterName": "c\n", "roleName": "b\n",
                          "serviceAccount": "sa\n", "namespace": "ns\n"},
-        pullSecret={"mode": "cronjob", "name": "p\n", "namespaces": ["a\n"],
+        pullSecret={"mode": "cronjob", "credentials": "secret",
+                    "name": "p\n", "namespaces": ["a\n"],
                     "serviceAccounts": ["s\n"], "image": "alpine:3\n"})
     assert [p.split(":")[0] for p in problems] == [
         "builderIdentity.serviceAccount", "builderIdentity.namespace", "builderIdentity.roleName",
