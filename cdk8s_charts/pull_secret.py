@@ -8,6 +8,13 @@ lives 12 hours. Two ways to keep such a Secret fresh, chosen by ``params.pull_se
   ``kubernetes.io/dockerconfigjson`` Secret (https://external-secrets.io/latest/api/generator/ecr/).
 - ``cronjob``: a placeholder Secret per namespace and a CronJob whose ServiceAccount may only
   ``get`` and ``patch`` that one Secret in each namespace.
+
+Whose AWS identity fetches the token is ``params.pull_secret.credentials``: a pull-only
+refresher role (``irsa``: the refresher ServiceAccount carries its annotation, and the
+generators use ``auth.jwt``; ``pod-identity``: CronJob only, associated in the AWS half), a
+pull-only IAM user whose access key is in a Secret (``secret``: mounted read-only into the
+CronJob, ``auth.secretRef`` for the generators, and ``roleArn`` to assume), or the node's or
+operator's own identity (``node``).
 """
 
 from __future__ import annotations

@@ -125,7 +125,9 @@ def cmd_builder_config(args: argparse.Namespace) -> int:
     """Print the builder's configuration: the guide's "make note of" values.
 
     The default form is the ``kubernetes`` provider block of the guide's builder (YAML,
-    under ``providers:``); ``--format json`` prints a plain JSON object for other tools.
+    under ``providers:``), after comment lines saying which principals may push and which may
+    only pull; ``--format json`` prints a plain JSON object for other tools (``access`` holds
+    the same two lists).
     """
     params = _load(args)
     try:
@@ -143,6 +145,7 @@ def cmd_builder_config(args: argparse.Namespace) -> int:
             "deploymentRegistry": provider["deploymentRegistry"],
             "imagePullSecrets": provider["imagePullSecrets"],
             "buildMode": provider["buildMode"],
+            "access": documents.access_summary(params),
             "builderServiceAccount": None if params.builder_identity is None else {
                 "name": params.builder_identity.service_account,
                 "namespace": params.builder_namespace,
@@ -154,6 +157,11 @@ def cmd_builder_config(args: argparse.Namespace) -> int:
     else:
         import yaml
 
+        access = documents.access_summary(params)
+        for heading, who in (("may push", access["push"]),
+                             ("may only pull", access["pullOnly"])):
+            for line in who:
+                print(f"# {heading}: {line}")
         sys.stdout.write(yaml.safe_dump({"providers": [provider]}, sort_keys=False))
     return 0
 

@@ -548,3 +548,30 @@ def expected_repository_actions(params: Parameters, repository: str, *,
         if params.tags:
             actions.add(TAG_RESOURCE_ACTION)
     return frozenset(actions)
+
+
+def access_summary(params: Parameters) -> dict[str, list[str]]:
+    """Who may push and who may only pull, in words with ARNs, for ``builder-config`` and
+    ``validate``: ``{"push": [...], "pullOnly": [...]}``."""
+    push: list[str] = []
+    pull: list[str] = []
+    if params.builder_role_arn:
+        push.append(f"builder role {params.builder_role_arn}")
+    push += [f"developer {arn}" for arn in params.developer_principal_arns]
+    workers = [f"worker role {arn}" for arn in params.worker_role_arns]
+    (push if params.worker_access == "push-pull" else pull).extend(workers)
+    settings = params.pull_secret
+    if settings is not None:
+        refresher = params.refresher_role_arn or params.refresher_user_arn
+        if refresher is not None:
+            kind = "role" if params.refresher_role_arn else "user"
+            pull.append(f"pull-secret refresher {kind} {refresher}")
+        else:
+            token = ("the pull secret's token (node credentials: the worker roles' or the "
+                     "operator's identity)")
+            (push if params.worker_access == "push-pull" else pull).append(token)
+        if settings.role_arn is not None:
+            pull.append(f"role {settings.role_arn}, assumed by the refresher (its own grants "
+                        "are its owner's; check verifies it cannot push when it is in this "
+                        "account)")
+    return {"push": push, "pullOnly": pull}

@@ -196,7 +196,7 @@ def repository_policy_findings(name: str, text: str | None,
         expected = {a.lower(): a for a in grants[role]}
         have = granted[role]
         missing = sorted(expected[a] for a in expected.keys() - have)
-        extra = sorted(a for a in have if a not in expected)
+        extra = sorted(_SPELLING.get(a, a) for a in have if a not in expected)
         if missing:
             findings.append(drift(name, f"worker role {role} is not granted "
                                         f"{', '.join(missing)}", **where, role=role,
@@ -208,6 +208,10 @@ def repository_policy_findings(name: str, text: str | None,
                                         f", beyond {beyond}", **where, role=role,
                                   actions=tuple(extra)))
     return findings
+
+
+#: ECR's own spelling of the actions a repository policy may grant, by lower-cased name.
+_SPELLING = {a.lower(): a for a in (*documents.PUSH_PULL_ACTIONS, *documents.ECR_CHANGE_ACTIONS)}
 
 
 def _strs(statement: Any, key: str) -> list[str]:

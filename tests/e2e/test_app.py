@@ -165,8 +165,23 @@ def test_cli_prints_the_builder_configuration_as_plain_json(tmp_path: Path) -> N
         "deploymentRegistry": {"hostname": host, "namespace": "ci"},
         "imagePullSecrets": [{"name": "registry-auth", "namespace": "builds"}],
         "buildMode": "kaniko",
+        "access": {"push": ["worker role arn:aws:iam::123456789012:role/k8s-worker"],
+                   "pullOnly": []},
         "builderServiceAccount": None,
     }
+
+
+def test_cli_builder_config_says_who_may_push_and_who_may_only_pull(tmp_path: Path) -> None:
+    config = write_params(tmp_path, params_dict(
+        workerAccess="pull", builderIdentity={"mode": "pod-identity", "clusterName": "c"},
+        pullSecret={"mode": "cronjob", "credentials": "irsa"}))
+    result = run(cli("builder-config", "--config", str(config)), check=True)
+    assert result.stdout.splitlines()[:3] == [
+        "# may push: builder role arn:aws:iam::123456789012:role/EcrClusterAccess-builder",
+        "# may only pull: worker role arn:aws:iam::123456789012:role/k8s-worker",
+        "# may only pull: pull-secret refresher role "
+        "arn:aws:iam::123456789012:role/EcrClusterAccess-refresher"]
+    assert yaml.safe_load(result.stdout)["providers"][0]["buildMode"] == "cluster-buildkit"
 
 
 def test_cli_builder_config_needs_a_registry_namespace_when_names_share_none(

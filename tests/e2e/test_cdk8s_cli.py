@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
-from ..support.parameters import params_dict
+from ..support.parameters import OIDC, params_dict
 from ..support.tools import NODE_BIN, SUPPORT, VENV_BIN, require_tool, run, write_params
 from ..unit.test_chart import GUIDE_CONFIG, chart_objects, kubernetes_versions
 
@@ -181,3 +182,52 @@ def test_a_users_chart_with_the_secret_matches_the_guides_kubectl_command(tmp_pa
     assert ours["type"] == guide["type"]
     assert base64.b64decode(ours["data"][".dockerconfigjson"]) == base64.b64decode(
         guide["data"][".dockerconfigjson"])
+
+
+#: Each credentials mode of the External Secrets variant (pod-identity is refused for it: the
+#: generator can only use the operator's own Pod Identity), and the part of the generator it
+#: sets, which its control breaks.
+ESO_MODES: dict[str, tuple[dict[str, Any], list[str]]] = {
+    "node": ({"credentials": "node"}, ["region"]),
+    "irsa": ({"credentials": "irsa", "oidcProviderArn": OIDC},
+             ["auth", "jwt", "serviceAccountRef", "name"]),
+    "secret": ({"credentials": "secret"},
+               ["auth", "secretRef", "accessKeyIDSecretRef", "key"]),
+    "secret-role": ({"credentials": "secret",
+                     "roleArn": "arn:aws:iam::123456789012:role/ecr-puller"}, ["role"]),
+}
+
+
+@pytest.mark.parametrize("mode", sorted(ESO_MODES))
+def test_each_credentials_mode_renders_valid_external_secrets_resources(mode: str) -> None:
+    settings, part = ESO_MODES[mode]
+    extra = {"workerAccess": "pull", "builderIdentity": {
+        "mode": "pod-identity", "clusterName": "c"}} if mode == "node" else {}
+    objects = chart_objects(**extra, pullSecret={"mode": "external-secrets",
+                                                 "namespaces": ["a", "b"], **settings})
+    node = require_tool("node")
+    script = str(SUPPORT / "validate_crds.mjs")
+    results = json.loads(run([node, script], input=json.dumps(objects), check=True).stdout)
+    assert [(r["kind"], r["namespace"], r["error"]) for r in results] == [
+        ("ECRAuthorizationToken", "a", None), ("ExternalSecret", "a", None),
+        ("ECRAuthorizationToken", "b", None), ("ExternalSecret", "b", None)]
+    generators = [o for o in objects if o["kind"] == "ECRAuthorizationToken"]
+    spec = generators[0]["spec"]
+    value: Any = spec
+    for key in part:
+        value = value[key]  # the mode's own part is there
+    assert ("auth" in spec) == (mode != "node") and ("role" in spec) == (mode == "secret-role")
+    accounts = [o for o in objects if o["kind"] == "ServiceAccount"
+                and o["metadata"]["name"] == "ecr-pull-refresher"]
+    assert [(a["metadata"]["namespace"], a["metadata"].get("annotations")) for a in accounts] == (
+        [(ns, {"eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/"
+               "EcrClusterAccess-refresher"}) for ns in ("a", "b")] if mode == "irsa" else [])
+    # control: the mode's own part with a value of the wrong type is refused by the schema
+    for generator in generators:
+        target = generator["spec"]
+        for key in part[:-1]:
+            target = target[key]
+        target[part[-1]] = 12345
+    results = json.loads(run([node, script], input=json.dumps(objects), check=True).stdout)
+    refused = [r for r in results if r["kind"] == "ECRAuthorizationToken"]
+    assert refused and all(r["error"] and part[-1] in r["error"] for r in refused), refused

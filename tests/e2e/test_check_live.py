@@ -83,6 +83,12 @@ class Account:
             iam.put_role_policy(RoleName=name, PolicyName=documents.BUILDER_POLICY_NAME,
                                 PolicyDocument=documents.policy_text(
                                     documents.push_pull_identity_policy(params)))
+        refresher = documents.refresher_identity_policy(params)
+        if params.refresher_user_arn and refresher:
+            name = naming.role_name_of_arn(params.refresher_user_arn)
+            iam.create_user(UserName=name)
+            iam.put_user_policy(UserName=name, PolicyName=documents.REFRESHER_POLICY_NAME,
+                                PolicyDocument=documents.policy_text(refresher))
         for name in params.repositories:
             ecr.create_repository(repositoryName=name,
                                   imageScanningConfiguration={"scanOnPush": True})
@@ -307,3 +313,61 @@ def test_a_silent_endpoint_fails_within_the_bound(tmp_path: Path) -> None:
     assert result.returncode == 2 and result.stdout == ""
     (line,) = result.stderr.splitlines()
     assert line.startswith("ecr-cluster-access: error: cannot reach AWS: ReadTimeoutError")
+
+
+# --- the pull-secret refresher's own identity ---------------------------------------------------
+
+PULL_ONLY = params_dict(repositories=["builds/app"], workerRoleArns=[ROLE],
+                        workerAccess="pull", builderIdentity={"mode": "irsa",
+                                                              "oidcProviderArn": OIDC},
+                        pullSecret={"mode": "cronjob", "credentials": "secret"})
+
+
+@pytest.fixture
+def pull_only(server: MotoServer, tmp_path: Path) -> Iterator[Account]:
+    """A fresh account for pull-only workers and a refresher IAM user, as the stack leaves it."""
+    urllib.request.urlopen(urllib.request.Request(f"{server.url}/moto-api/reset",
+                                                  method="POST"), timeout=30).close()
+    provisioned = Account(server, write_params(tmp_path, PULL_ONLY))
+    provisioned.provision(Parameters.from_mapping(PULL_ONLY))
+    yield provisioned
+
+
+def test_pull_only_workers_and_the_refresher_user_are_in_sync(pull_only: Account) -> None:
+    result = pull_only.check()
+    assert (result.returncode, result.stdout) == (
+        0, "in sync: 1 repository and 1 worker role in 123456789012/us-east-1\n"), result.stderr
+
+
+def test_a_refresher_user_widened_to_push_is_reported(pull_only: Account) -> None:
+    user = Parameters.from_mapping(PULL_ONLY).refresher_user_arn or ""
+    iam = pull_only.client("iam")
+    iam.create_group(GroupName="pushers")
+    iam.put_group_policy(GroupName="pushers", PolicyName="push", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecr:PutImage",
+                                                "Resource": "*"}]}))
+    iam.add_user_to_group(GroupName="pushers", UserName=naming.role_name_of_arn(user))
+    result = pull_only.check()
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"drift: user {user}: is also allowed ecr:PutImage on builds/app, "
+        "ecr-cluster-access-any-other-repository by group pushers inline policy push, beyond "
+        "what the parameters grant (1 action)",
+        f"drift: user {user}: is in group pushers, which the stack does not add it to"]
+
+
+def test_a_pull_only_worker_given_push_in_the_repository_policy_is_reported(
+        pull_only: Account) -> None:
+    params = Parameters.from_mapping(PULL_ONLY)
+    document = documents.repository_policy(params)
+    document["Statement"][1]["Action"] = list(documents.PUSH_PULL_ACTIONS)
+    pull_only.client("ecr").set_repository_policy(
+        repositoryName="builds/app", policyText=json.dumps(document))
+    result = pull_only.check()
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert (f"drift: builds/app: worker role {ROLE} is also granted ecr:CompleteLayerUpload, "
+            "ecr:InitiateLayerUpload, ecr:PutImage, ecr:UploadLayerPart, beyond the three pull "
+            "actions (workerAccess: pull)") in lines
+    assert any(line.startswith(f"drift: role {ROLE}: is also allowed ecr:CompleteLayerUpload")
+               for line in lines), lines

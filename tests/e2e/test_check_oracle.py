@@ -29,6 +29,7 @@ from ecr_cluster_access import Parameters, documents
 from ecr_cluster_access.check import AccountState, findings
 
 from ..support.accounts import in_sync_state
+from ..support.oracle import ask_the_engine, simulation
 from ..support.parameters import params_dict
 from ..support.tools import NODE_BIN, SUPPORT, run
 
@@ -170,23 +171,6 @@ def mutate(rng: random.Random, state: AccountState) -> str:
     return kind
 
 
-def simulation(principal: str, action: str, resource: str, *, identity: list[Any],
-               boundary: Any = None, resource_policy: Any = None) -> dict[str, Any]:
-    account = "*" if resource == "*" else resource.split(":")[4]
-    out: dict[str, Any] = {
-        "request": {"principal": principal, "action": action,
-                    "resource": {"resource": resource,
-                                 "accountId": ACCOUNT if account == "*" else account},
-                    "contextVariables": {}},
-        "identityPolicies": [{"name": f"p{i}", "policy": p} for i, p in enumerate(identity)],
-        "serviceControlPolicies": [], "resourceControlPolicies": []}
-    if boundary is not None:
-        out["permissionBoundaryPolicies"] = [{"name": "boundary", "policy": boundary}]
-    if resource_policy is not None:
-        out["resourcePolicy"] = resource_policy
-    return out
-
-
 ALLOW_EVERYTHING = document({"Effect": "Allow", "Action": "*", "Resource": "*"})
 
 
@@ -232,15 +216,6 @@ def points(state: AccountState) -> list[tuple[str, bool, dict[str, Any]]]:
                     outsider, action, repository_arn, identity=[ALLOW_EVERYTHING],
                     resource_policy=policy)))
     return out
-
-
-def ask_the_engine(requests: list[dict[str, Any]]) -> list[Any]:
-    text = "".join(json.dumps({"id": i, "simulation": s}) + "\n" for i, s in enumerate(requests))
-    result = run(["node", str(SUPPORT / "iam_oracle.mjs"), "simulate"], input=text,
-                 timeout=1200, check=True)
-    answers = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [a["id"] for a in answers] == list(range(len(requests)))
-    return [a["result"] for a in answers]
 
 
 def test_the_change_action_catalogue_is_the_engines() -> None:

@@ -20,9 +20,9 @@ import pytest
 
 from ecr_cluster_access import EcrClusterAccess, Parameters, documents
 
+from ..support.oracle import ask_the_engine, simulation
 from ..support.servers import DUMMY_CREDENTIALS, MotoServer
 from ..support.tools import NODE_BIN, ROOT, VENV_BIN, require_tool, run
-from .test_check_oracle import ask_the_engine, simulation
 
 pytestmark = pytest.mark.e2e
 

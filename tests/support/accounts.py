@@ -64,6 +64,19 @@ def in_sync_state(params: Parameters) -> AccountState:
         state.roles[params.builder_role_arn] = RoleState(
             params.builder_role_arn, trust=documents.builder_trust_policy(params),
             inline={documents.BUILDER_POLICY_NAME: documents.push_pull_identity_policy(params)})
+    refresher = documents.refresher_identity_policy(params)
+    if params.refresher_role_arn and refresher:
+        state.roles[params.refresher_role_arn] = RoleState(
+            params.refresher_role_arn, trust=documents.refresher_trust_document(params),
+            inline={documents.REFRESHER_POLICY_NAME: refresher})
+    if params.refresher_user_arn and refresher:
+        state.roles[params.refresher_user_arn] = RoleState(
+            params.refresher_user_arn, inline={documents.REFRESHER_POLICY_NAME: refresher})
+    if params.assumed_role_arn:  # its owner's role, made pull-only as the README asks
+        state.roles[params.assumed_role_arn] = RoleState(
+            params.assumed_role_arn, trust=copy.deepcopy(NODE_TRUST), inline={
+                "pull": documents.pull_identity_document(params.repository_arns,
+                                                         params.replica_repository_arns)})
     state.replication = documents.replication_configuration(params)
     if params.create_on_push_prefix:
         template: dict[str, Any] = {

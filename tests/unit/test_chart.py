@@ -281,3 +281,39 @@ def test_each_pull_secret_piece_has_one_resource_and_works_in_a_users_chart() ->
     (generator,) = cdk8s.Testing.synth(mine)
     assert (generator["kind"], generator["metadata"]["namespace"]) == (
         "ECRAuthorizationToken", "tools")
+
+
+def test_the_cronjob_reads_its_access_key_from_the_mounted_secret_never_the_manifest() -> None:
+    objects = chart_objects(pullSecret={"mode": "cronjob", "credentials": "secret",
+                                        "roleArn": "arn:aws:iam::123456789012:role/ecr-puller"})
+    (cronjob,) = [o for o in objects if o["kind"] == "CronJob"]
+    pod = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["AWS_CREDENTIALS_DIR"] == "/var/run/secrets/ecr-refresher"
+    assert env["ASSUME_ROLE_ARN"] == "arn:aws:iam::123456789012:role/ecr-puller"
+    assert not [k for k in env if k.startswith("AWS_ACCESS") or k.startswith("AWS_SECRET")]
+    assert {"name": "aws-credentials", "mountPath": "/var/run/secrets/ecr-refresher",
+            "readOnly": True} in container["volumeMounts"]
+    (volume,) = [v for v in pod["volumes"] if "secret" in v]
+    assert volume["secret"] == {"secretName": "ecr-pull-aws-credentials", "defaultMode": 0o400,
+                                "items": [{"key": "access-key-id", "path": "access-key-id"},
+                                          {"key": "secret-access-key",
+                                           "path": "secret-access-key"}]}
+    (tmp,) = [v for v in pod["volumes"] if v["name"] == "tmp"]
+    assert tmp["emptyDir"]["medium"] == "Memory"
+
+
+@pytest.mark.parametrize("credentials,annotated", [("irsa", True), ("pod-identity", False),
+                                                   ("secret", False)])
+def test_the_refresher_service_account_carries_the_role_only_for_irsa(
+        credentials: str, annotated: bool) -> None:
+    settings = {"irsa": {"oidcProviderArn": OIDC}, "pod-identity": {"clusterName": "c"},
+                "secret": {}}[credentials]
+    objects = chart_objects(pullSecret={"mode": "cronjob", "credentials": credentials,
+                                        **settings})
+    (account,) = [o for o in objects if o["kind"] == "ServiceAccount"
+                  and o["metadata"]["name"] == "ecr-pull-refresher"]
+    assert account["metadata"].get("annotations") == ({
+        "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/EcrClusterAccess-refresher"}
+        if annotated else None)

@@ -370,7 +370,7 @@ def test_an_extra_action_is_named() -> None:
     document = repository_policy_document([ROLE])
     document["Statement"][0]["Action"].append("ecr:DeleteRepository")
     assert messages(json.dumps(document)) == [
-        f"worker role {ROLE} is also granted ecr:deleterepository, beyond the seven actions"]
+        f"worker role {ROLE} is also granted ecr:DeleteRepository, beyond the seven actions"]
 
 
 def test_a_wildcard_action_is_not_a_grant_the_parameters_make() -> None:
@@ -553,3 +553,87 @@ def test_a_creation_template_that_is_not_an_object_is_drift() -> None:
     params = Parameters.from_mapping(FULL)
     assert [f.message for f in creation_template_findings(["x"], params)] == [  # type: ignore[arg-type]
         'is not a template: ["x"]']
+
+
+# --- pull-only workers and the pull-secret refresher ---------------------------------------------
+
+REFRESHERS = {
+    "irsa": {"credentials": "irsa", "oidcProviderArn": OIDC},
+    "pod-identity": {"credentials": "pod-identity", "clusterName": "builds"},
+    "secret": {"credentials": "secret"},
+    "secret-role": {"credentials": "secret",
+                    "roleArn": "arn:aws:iam::123456789012:role/ecr-puller"},
+    "node": {"credentials": "node"},
+}
+
+
+def refreshed(credentials: str, worker_access: str = "pull") -> Parameters:
+    return Parameters.from_mapping({**FULL, "workerAccess": worker_access, "pullSecret": {
+        "mode": "cronjob", **REFRESHERS[credentials]}})
+
+
+@pytest.mark.parametrize("credentials", sorted(REFRESHERS))
+@pytest.mark.parametrize("worker_access", ["pull", "push-pull"])
+def test_every_refresher_mode_is_in_sync_as_deployed(credentials: str, worker_access: str) -> None:
+    if credentials == "node" and worker_access == "push-pull":
+        params = Parameters.from_mapping({**FULL, "pullSecret": {
+            "mode": "cronjob", "credentials": "node", "allowPushToken": True}})
+    else:
+        params = refreshed(credentials, worker_access)
+    assert findings(params, in_sync_state(params)) == []
+
+
+def test_a_refresher_role_widened_to_push_is_drift_twice() -> None:
+    params = refreshed("irsa")
+    state = in_sync_state(params)
+    arn = params.refresher_role_arn or ""
+    state.roles[arn].attached["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser"] = {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecr:*",
+                                                "Resource": "*"}]}
+    found = lines(findings(params, state))
+    assert (f"drift: role {arn}: has attached policy arn:aws:iam::aws:policy/"
+            "AmazonEC2ContainerRegistryPowerUser, which the stack does not attach") in found
+    (extra,) = [f for f in findings(params, state) if "is also allowed" in f.message]
+    assert {"ecr:PutImage", "ecr:BatchDeleteImage"} <= set(extra.actions)
+
+
+def test_a_refresher_users_console_password_missing_user_and_pushing_assumed_role() -> None:
+    params = refreshed("secret-role")
+    state = in_sync_state(params)
+    user = params.refresher_user_arn or ""
+    state.roles[user].console_access = True
+    assumed = params.assumed_role_arn or ""
+    state.roles[assumed].inline["push"] = documents.push_pull_identity_document(
+        params.repository_arns)
+    found = lines(findings(params, state))
+    assert (f"drift: user {user}: has a console password: the refresher's user must have "
+            "none") in found
+    assert any(line.startswith(f"drift: role {assumed}: is also allowed ecr:CompleteLayerUpload")
+               for line in found), found
+    del state.roles[user]
+    assert (f"drift: user {user}: the refresher user does not exist"
+            in lines(findings(params, state)))
+
+
+def test_a_pull_only_worker_that_can_push_is_drift() -> None:
+    params = refreshed("irsa")
+    state = in_sync_state(params)
+    state.roles[ROLE].inline["push"] = documents.push_pull_identity_document(
+        params.repository_arns)
+    (finding,) = [f for f in findings(params, state) if f.role == ROLE]
+    assert str(finding).startswith(f"role {ROLE}: is also allowed ecr:CompleteLayerUpload, "
+                                   "ecr:InitiateLayerUpload, ecr:PutImage, ecr:UploadLayerPart")
+
+
+def test_the_pod_identity_trust_without_its_conditions_is_drift() -> None:
+    params = refreshed("pod-identity")
+    state = in_sync_state(params)
+    arn = params.refresher_role_arn or ""
+    del state.roles[arn].trust["Statement"][0]["Condition"]
+    assert lines(findings(params, state)) == [
+        f"drift: role {arn}: the trust policy has Allow of sts:AssumeRole, sts:TagSession for "
+        "Service pods.eks.amazonaws.com, which the parameters do not make",
+        f"drift: role {arn}: the trust policy lacks Allow of sts:AssumeRole, sts:TagSession for "
+        'Service pods.eks.amazonaws.com when {"StringEquals":{"aws:RequestTag/eks-cluster-name":'
+        '"builds","aws:RequestTag/kubernetes-namespace":"default","aws:RequestTag/kubernetes-'
+        'service-account":"ecr-pull-refresher"}}']

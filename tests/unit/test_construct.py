@@ -456,3 +456,64 @@ def test_worker_roles_may_pull_from_the_replicas() -> None:
 
 def test_no_replication_by_default() -> None:
     synth().resource_count_is("AWS::ECR::ReplicationConfiguration", 0)
+
+
+# --- pull-only workers and the refresher's own identity -----------------------------------------
+
+POD_BUILDER = {"mode": "pod-identity", "clusterName": "builds"}
+
+
+def test_pull_only_workers_get_two_statements_and_no_create_on_push() -> None:
+    template = synth(workerAccess="pull", builderIdentity=POD_BUILDER, createOnPushPrefix="builds")
+    (repository,) = repository_resources(template).values()
+    statements = repository["Properties"]["RepositoryPolicyText"]["Statement"]
+    assert [(s["Sid"], s["Principal"]["AWS"], s["Action"]) for s in statements] == [
+        ("AllowPushPull", ["arn:aws:iam::123456789012:role/EcrClusterAccess-builder"],
+         list(documents.PUSH_PULL_ACTIONS)),
+        ("AllowPull", ["arn:aws:iam::123456789012:role/k8s-worker"],
+         list(documents.PULL_ACTIONS))]
+    (token,) = template.find_resources("AWS::IAM::Policy").values()
+    assert [s["Sid"] for s in token["Properties"]["PolicyDocument"]["Statement"]] == [
+        documents.AUTHORIZATION_TOKEN_SID]
+
+
+def test_the_refresher_user_has_its_pull_policy_and_no_password_or_keys() -> None:
+    template = synth(pullSecret={"mode": "cronjob", "credentials": "secret"})
+    (user,) = template.find_resources("AWS::IAM::User").values()
+    assert set(user["Properties"]) == {"UserName", "Policies"}
+    assert user["Properties"]["UserName"] == "EcrClusterAccess-us-east-1-ecr-refresher"
+    (policy,) = user["Properties"]["Policies"]
+    assert policy["PolicyName"] == "ecr-pull"
+    assert [s["Action"] for s in policy["PolicyDocument"]["Statement"]] == [
+        list(documents.PULL_ACTIONS), documents.AUTHORIZATION_TOKEN_ACTION]
+    assert not template.find_resources("AWS::IAM::AccessKey")
+    assert not template.find_resources("AWS::IAM::Role")
+
+
+def test_the_pod_identity_refresher_is_associated_with_its_service_account() -> None:
+    template = synth(pullSecret={"mode": "cronjob", "credentials": "pod-identity",
+                                 "clusterName": "builds"})
+    (association,) = template.find_resources("AWS::EKS::PodIdentityAssociation").values()
+    assert {k: v for k, v in association["Properties"].items() if k != "RoleArn"} == {
+        "ClusterName": "builds", "Namespace": "default", "ServiceAccount": "ecr-pull-refresher"}
+    (role,) = template.find_resources("AWS::IAM::Role").values()
+    (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Condition"] == {"StringEquals": {
+        "aws:RequestTag/eks-cluster-name": "builds",
+        "aws:RequestTag/kubernetes-namespace": "default",
+        "aws:RequestTag/kubernetes-service-account": "ecr-pull-refresher"}}
+
+
+def test_a_cluster_object_serves_a_refresher_without_cluster_name() -> None:
+    from aws_cdk import aws_eks as eks
+
+    from ecr_cluster_access import EcrClusterAccess
+
+    app = cdk.App()
+    stack = cdk.Stack(app, "S", env=cdk.Environment(account="123456789012", region="us-east-1"))
+    cluster = eks.Cluster.from_cluster_attributes(stack, "C", cluster_name="from-app")
+    EcrClusterAccess(stack, "R", cluster=cluster, params=Parameters.from_mapping(params_dict(
+        pullSecret={"mode": "cronjob", "credentials": "pod-identity"})))
+    (association,) = Template.from_stack(stack).find_resources(
+        "AWS::EKS::PodIdentityAssociation").values()
+    assert association["Properties"]["ClusterName"] == "from-app"

@@ -620,3 +620,104 @@ def test_file_keys_are_the_camel_case_of_the_python_names() -> None:
         "account", "region", "repositories", "workerRoleArns"]
     assert "imageTagMutabilityExclusionFilters" in Parameters.from_mapping(
         params_dict()).to_mapping()
+
+
+# --- workerAccess and the refresher's credentials -----------------------------------------------
+
+POD_BUILDER = {"mode": "pod-identity", "clusterName": "builds"}
+
+
+def test_pull_only_workers_need_someone_else_who_pushes() -> None:
+    assert one_problem(workerAccess="pull") == (
+        "workerAccess: 'pull' leaves no principal able to push: the worker roles would only "
+        "pull and there is no builderIdentity or developerPrincipalArns; set one of those, or "
+        "use push-pull")
+    for pusher in ({"builderIdentity": POD_BUILDER},
+                   {"developerPrincipalArns": ["arn:aws:iam::123456789012:role/dev"]}):
+        params = Parameters.from_mapping(params_dict(workerAccess="pull", **pusher))
+        assert params.repository_grants == {
+            "arn:aws:iam::123456789012:role/k8s-worker": documents.PULL_ACTIONS,
+            **({params.builder_role_arn: documents.PUSH_PULL_ACTIONS}
+               if params.builder_role_arn else {})}
+        assert "arn:aws:iam::123456789012:role/k8s-worker" not in params.push_principal_arns
+    assert one_problem(workerAccess="push").startswith(
+        "workerAccess: 'push' is not accepted: use one of push-pull, pull")
+
+
+def test_the_refresher_credentials_are_required_and_node_may_not_push_silently() -> None:
+    assert one_problem(pullSecret={"mode": "cronjob"}).startswith(
+        "pullSecret.credentials: missing: Whose AWS identity fetches the token: irsa or "
+        "pod-identity (a pull-only refresher role the stack creates), secret")
+    assert one_problem(pullSecret={"mode": "cronjob", "credentials": "node"}).startswith(
+        "pullSecret.credentials: 'node' with workerAccess 'push-pull' puts a token that can "
+        "push in the pull secret")
+    Parameters.from_mapping(params_dict(pullSecret={
+        "mode": "cronjob", "credentials": "node", "allowPushToken": True}))
+    Parameters.from_mapping(params_dict(workerAccess="pull", builderIdentity=POD_BUILDER,
+                                        pullSecret={"mode": "cronjob", "credentials": "node"}))
+    assert one_problem(pullSecret={"mode": "cronjob", "credentials": "secret",
+                                   "allowPushToken": True}) == (
+        "pullSecret.allowPushToken: true with credentials 'secret': the refresher's own "
+        "identity only pulls; remove it")
+
+
+def test_settings_of_another_credentials_mode_are_refused_by_name() -> None:
+    problems = problems_of(pullSecret={
+        "mode": "cronjob", "credentials": "irsa", "oidcProviderArn": OIDC, "clusterName": "c",
+        "roleArn": "arn:aws:iam::123456789012:role/x", "credentialsSecret": "keys"})
+    assert problems == [
+        "pullSecret.clusterName: set with credentials 'irsa': it is for pod-identity; remove it",
+        "pullSecret.credentialsSecret: set with credentials 'irsa': it is for secret; remove it",
+        "pullSecret.roleArn: set with credentials 'irsa': it is for secret; remove it"]
+    assert one_problem(pullSecret={"mode": "external-secrets", "credentials": "pod-identity",
+                                   "clusterName": "c"}).startswith(
+        "pullSecret.credentials: 'pod-identity' with mode external-secrets: the operator's "
+        "ECRAuthorizationToken generator can use only the operator's own Pod Identity")
+    assert one_problem(pullSecret={"mode": "cronjob", "credentials": "secret",
+                                   "roleArn": "arn:aws-cn:iam::123456789012:role/x"}).startswith(
+        "pullSecret.roleArn: 'arn:aws-cn:iam::123456789012:role/x' is in partition 'aws-cn'")
+    assert one_problem(builderIdentity={**POD_BUILDER, "roleName": "pull"}, pullSecret={
+        "mode": "cronjob", "credentials": "pod-identity", "clusterName": "c",
+        "roleName": "pull"}) == ("pullSecret.roleName: 'pull' is also the builder role: the "
+                                 "refresher must only pull; give it another name")
+
+
+def test_a_refresher_without_its_provider_or_cluster_cannot_make_a_stack() -> None:
+    from ecr_cluster_access.params.rules import stack_problems
+
+    irsa = Parameters.from_mapping(params_dict(pullSecret={"mode": "cronjob",
+                                                           "credentials": "irsa"}))
+    pod = Parameters.from_mapping(params_dict(pullSecret={"mode": "cronjob",
+                                                          "credentials": "pod-identity"}))
+    assert stack_problems(irsa)[0].startswith("pullSecret.oidcProviderArn: missing: irsa needs")
+    assert stack_problems(pod)[0].startswith("pullSecret.clusterName: missing: pod-identity")
+    assert stack_problems(irsa, oidc_provider=True) == stack_problems(pod, cluster=True) == []
+
+
+@pytest.mark.parametrize("image,accepted", [
+    ("docker.io/alpine/k8s:1.31.4@sha256:" + "a" * 64, True),
+    ("registry.example:5000/tools/k8s@sha256:" + "0" * 64, True),
+    ("alpine/k8s@sha512:" + "f" * 128, True),
+    ("alpine/k8s:1.31.4", True),
+    ("alpine/k8s@sha256:" + "a" * 63, False),
+    ("alpine/k8s@sha256:" + "A" * 64, False),
+    ("alpine/k8s@md5:" + "a" * 32, False),
+])
+def test_refresher_images_may_be_pinned_by_digest(image: str, accepted: bool) -> None:
+    data = params_dict(pullSecret={"mode": "cronjob", "credentials": "secret", "image": image})
+    if accepted:
+        assert Parameters.from_mapping(data).pull_secret.image == image  # type: ignore[union-attr]
+    else:
+        problem = one_problem(pullSecret=data["pullSecret"])
+        assert problem.startswith(f"pullSecret.image: {image[:40]!r}"[:-1])
+        assert problem.endswith(" is not an image reference: use [host[:port]/]path[:tag]"
+                                "[@sha256:<64 lowercase hex digits>] in ASCII, path in lowercase")
+
+
+def test_the_default_refresher_image_is_pinned_by_digest() -> None:
+    params = Parameters.from_mapping(params_dict(pullSecret={"mode": "cronjob",
+                                                             "credentials": "secret"}))
+    import re
+
+    image = params.pull_secret.image  # type: ignore[union-attr]
+    assert re.fullmatch(r"docker\.io/alpine/k8s:1\.31\.4@sha256:[0-9a-f]{64}", image)

@@ -1,0 +1,178 @@
+"""Who can push and who can only pull, for every combination of ``workerAccess`` and
+``pullSecret.credentials``, decided by the independent IAM engine (@cloud-copilot/iam-simulate,
+the engine the ``check`` oracle uses) on the policies of the synthesized template.
+
+For each combination:
+
+- a worker role may push under ``push-pull`` and may not under ``pull``; it always pulls and
+  gets the token;
+- the builder role pushes;
+- the refresher's own identity (role, or IAM user) pulls and gets the token, may not push or
+  make any other change to ECR, and may do nothing outside ECR (a sample of other services'
+  actions, from harmless reads to IAM writes) beyond assuming ``roleArn`` when that is set;
+  with ``node`` credentials the refresher is the worker role itself;
+- a stranger in another account, allowed everything by its own account, is denied;
+- a Pod Identity trust admits only the session tags of its namespace, ServiceAccount and
+  cluster.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import product
+from typing import Any
+
+import aws_cdk as cdk
+
+from ecr_cluster_access import Parameters, documents
+from ecr_cluster_access.stack import EcrClusterAccessStack
+
+from ..support.oracle import ask_the_engine, simulation
+from ..support.parameters import OIDC, params_dict
+
+ACCOUNT = "123456789012"
+WORKER = f"arn:aws:iam::{ACCOUNT}:role/k8s-worker"
+STRANGER = "arn:aws:iam::999999999999:role/stranger"
+ASSUMED = f"arn:aws:iam::{ACCOUNT}:role/ecr-puller"
+WORKER_ACCESS = ("push-pull", "pull")
+CREDENTIALS: dict[str, dict[str, Any]] = {
+    "node": {"credentials": "node"},
+    "irsa": {"credentials": "irsa", "oidcProviderArn": OIDC},
+    "pod-identity": {"credentials": "pod-identity", "clusterName": "builds"},
+    "secret": {"credentials": "secret"},
+    "secret-role": {"credentials": "secret", "roleArn": ASSUMED},
+}
+PUSH_ONLY = sorted(set(documents.PUSH_PULL_ACTIONS) - set(documents.PULL_ACTIONS))
+#: Actions of other services the refresher must not have: reads, writes and IAM changes.
+OUTSIDE_ECR = [("s3:GetObject", "arn:aws:s3:::any-bucket/any-key"),
+               ("s3:PutObject", "arn:aws:s3:::any-bucket/any-key"),
+               ("secretsmanager:GetSecretValue",
+                f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:any"),
+               ("iam:CreateAccessKey", f"arn:aws:iam::{ACCOUNT}:user/anyone"),
+               ("iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/any"),
+               ("sts:AssumeRole", f"arn:aws:iam::{ACCOUNT}:role/any-other"),
+               ("ec2:DescribeInstances", "*"), ("eks:DescribeCluster",
+                                                 f"arn:aws:eks:us-east-1:{ACCOUNT}:cluster/c"),
+               ("ecr-public:GetAuthorizationToken", "*")]
+ALLOW_EVERYTHING = {"Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+def parameters(worker_access: str, credentials: str) -> Parameters:
+    settings = dict(CREDENTIALS[credentials])
+    if credentials == "node" and worker_access == "push-pull":
+        settings["allowPushToken"] = True  # the only way node goes with push-pull
+    return Parameters.from_mapping(params_dict(
+        workerAccess=worker_access, repositories=["builds/app", "tools/base"],
+        builderIdentity={"mode": "pod-identity", "clusterName": "builds"},
+        pullSecret={"mode": "cronjob", **settings}))
+
+
+def template_of(params: Parameters) -> dict[str, Any]:
+    app = cdk.App()
+    stack = EcrClusterAccessStack(app, params=params)
+    template: dict[str, Any] = app.synth().get_stack_by_name(stack.stack_name).template
+    return template
+
+
+def of_type(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [r["Properties"] for r in template["Resources"].values() if r["Type"] == kind]
+
+
+def identities(params: Parameters, template: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each principal's identity policies, as the template gives them."""
+    out: dict[str, list[Any]] = {WORKER: [p["PolicyDocument"] for p in of_type(
+        template, "AWS::IAM::Policy") if "k8s-worker" in p["Roles"]], STRANGER: [ALLOW_EVERYTHING]}
+    for role in of_type(template, "AWS::IAM::Role"):
+        arn = f"arn:aws:iam::{ACCOUNT}:role/{role['RoleName']}"
+        out[arn] = [p["PolicyDocument"] for p in role.get("Policies", [])]
+    for user in of_type(template, "AWS::IAM::User"):
+        arn = f"arn:aws:iam::{ACCOUNT}:user/{user['UserName']}"
+        out[arn] = [p["PolicyDocument"] for p in user.get("Policies", [])]
+    return out
+
+
+def points(worker_access: str, credentials: str) -> list[tuple[str, bool, dict[str, Any]]]:
+    """``(what, must be allowed, request)`` for one combination."""
+    params = parameters(worker_access, credentials)
+    template = template_of(params)
+    policies = identities(params, template)
+    (repository, *_) = of_type(template, "AWS::ECR::Repository")
+    resource_policy = repository["RepositoryPolicyText"]
+    repo = params.repository_arns[0]
+    refresher = params.refresher_role_arn or params.refresher_user_arn or WORKER
+    builder = params.builder_role_arn or ""
+    label = f"{worker_access}/{credentials}"
+    out: list[tuple[str, bool, dict[str, Any]]] = []
+
+    def ask(who: str, action: str, resource: str, allowed: bool, **kw: Any) -> None:
+        out.append((f"{label}: {who.rsplit(':', 1)[1]} {action} on {resource}", allowed,
+                    simulation(who, action, resource, identity=policies[who],
+                               resource_policy=resource_policy if resource == repo else None,
+                               **kw)))
+
+    worker_pushes = worker_access == "push-pull"
+    for action in PUSH_ONLY:
+        ask(WORKER, action, repo, worker_pushes)
+        ask(builder, action, repo, True)
+        ask(refresher, action, repo, refresher == WORKER and worker_pushes)
+        ask(STRANGER, action, repo, False)
+    for action in documents.PULL_ACTIONS:
+        for who in (WORKER, builder, refresher):
+            ask(who, action, repo, True)
+        ask(STRANGER, action, repo, False)
+    for who in (WORKER, builder, refresher):
+        ask(who, documents.AUTHORIZATION_TOKEN_ACTION, "*", True)
+    if refresher != WORKER:  # the refresher's own identity: nothing else in ECR, nor outside
+        for action in documents.ECR_CHANGE_ACTIONS:
+            ask(refresher, action, repo if action in documents.ECR_REPOSITORY_CHANGE_ACTIONS
+                else "*", False)
+        for action, resource in OUTSIDE_ECR:
+            ask(refresher, action, resource, False)
+        ask(refresher, "sts:AssumeRole", ASSUMED, credentials == "secret-role")
+    for role in of_type(template, "AWS::IAM::Role"):  # Pod Identity trusts
+        trust = role["AssumeRolePolicyDocument"]
+        (statement,) = trust["Statement"]
+        if statement["Principal"] != {"Service": documents.POD_IDENTITY_SERVICE}:
+            continue
+        arn = f"arn:aws:iam::{ACCOUNT}:role/{role['RoleName']}"
+        tags = {k.split("/", 1)[1]: v for k, v in
+                statement["Condition"]["StringEquals"].items()}
+        for changed in (None, *tags):
+            context = {f"aws:RequestTag/{k}": ("other" if k == changed else v)
+                       for k, v in tags.items()}
+            out.append((f"{label}: pods.eks assumes {arn} with {changed or 'its own'} tags",
+                        changed is None, {
+                            "request": {"principal": documents.POD_IDENTITY_SERVICE,
+                                        "action": "sts:AssumeRole",
+                                        "resource": {"resource": arn, "accountId": ACCOUNT},
+                                        "contextVariables": context},
+                            "identityPolicies": [], "serviceControlPolicies": [],
+                            "resourceControlPolicies": [], "resourcePolicy": trust}))
+    return out
+
+
+def test_every_combination_grants_push_and_pull_as_the_readme_says(
+        capsys: Any) -> None:
+    combos = [c for c in product(WORKER_ACCESS, CREDENTIALS)]
+    asked = [p for combo in combos for p in points(*combo)]
+    answers = ask_the_engine([request for _, _, request in asked])
+    wrong = [(what, allowed, answer) for (what, allowed, _), answer in zip(
+        asked, answers, strict=True) if (answer == "Allowed") != allowed]
+    assert not wrong, json.dumps(wrong[:20], indent=1)
+    assert len(combos) == 10
+    with capsys.disabled():
+        print(f"\naccess matrix: {len(combos)} combinations, {len(asked)} requests, "
+              f"all decided by the engine as expected")
+
+
+def test_the_engine_catches_a_refresher_widened_to_push() -> None:
+    """Control: the same requests fail once the refresher's policy also allows PutImage."""
+    params = parameters("pull", "irsa")
+    asked = [p for p in points("pull", "irsa") if "refresher ecr:PutImage on" in p[0]]
+    assert asked
+    for _, _, request in asked:
+        request["identityPolicies"].append({"name": "widened", "policy": {
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "ecr:PutImage", "Resource": params.repository_arns}]}})
+    assert ask_the_engine([r for _, _, r in asked]) == ["Allowed"] * len(asked)
