@@ -190,74 +190,63 @@ class Reader:
                                               VersionId=policy["DefaultVersionId"])
         return load_document(version["PolicyVersion"].get("Document"))
 
-    def _role(self, arn: str) -> RoleState:
+    def _policies(self, kind: str, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The inline (name to document) and attached (ARN to document) policies of IAM
+        ``kind`` (``role``, ``user`` or ``group``) ``name``: the same four calls for each."""
+        key = {f"{kind.capitalize()}Name": name}
+        inline: dict[str, Any] = {}
+        attached: dict[str, Any] = {}
+        for page in self.iam.get_paginator(f"list_{kind}_policies").paginate(**key):
+            for policy_name in page.get("PolicyNames", []):
+                response = getattr(self.iam, f"get_{kind}_policy")(**key, PolicyName=policy_name)
+                inline[policy_name] = load_document(response.get("PolicyDocument"))
+        for page in self.iam.get_paginator(f"list_attached_{kind}_policies").paginate(**key):
+            for policy in page.get("AttachedPolicies", []):
+                attached[policy["PolicyArn"]] = self._managed_document(policy["PolicyArn"])
+        return inline, attached
+
+    def _principal(self, kind: str, arn: str) -> tuple[RoleState, dict[str, Any]]:
+        """A role or user: its state (policies and boundary), and what ``get_<kind>`` said;
+        ``exists`` is false when it is missing or has another path than ``arn``."""
         name = naming.role_name_of_arn(arn)
         try:
-            role = self.iam.get_role(RoleName=name)["Role"]
+            found = getattr(self.iam, f"get_{kind}")(**{f"{kind.capitalize()}Name": name})[
+                kind.capitalize()]
         except self.iam.exceptions.NoSuchEntityException:
-            return RoleState(arn, exists=False)
-        state = RoleState(arn, trust=load_document(role.get("AssumeRolePolicyDocument")))
-        if role.get("Arn") not in (None, arn):
-            state.exists = False  # same name, other path: not the role the parameters name
-            return state
-        for page in self.iam.get_paginator("list_role_policies").paginate(RoleName=name):
-            for policy_name in page.get("PolicyNames", []):
-                response = self.iam.get_role_policy(RoleName=name, PolicyName=policy_name)
-                state.inline[policy_name] = load_document(response.get("PolicyDocument"))
-        for page in self.iam.get_paginator("list_attached_role_policies").paginate(RoleName=name):
-            for attached in page.get("AttachedPolicies", []):
-                state.attached[attached["PolicyArn"]] = self._managed_document(
-                    attached["PolicyArn"])
-        boundary = role.get("PermissionsBoundary") or {}
+            return RoleState(arn, exists=False), {}
+        state = RoleState(arn)
+        if found.get("Arn") not in (None, arn):
+            state.exists = False  # same name, other path: not the one the parameters name
+            return state, found
+        state.inline, state.attached = self._policies(kind, name)
+        boundary = found.get("PermissionsBoundary") or {}
         if boundary.get("PermissionsBoundaryArn"):
             state.boundary_arn = boundary["PermissionsBoundaryArn"]
             state.boundary = self._managed_document(state.boundary_arn)
+        return state, found
+
+    def _role(self, arn: str) -> RoleState:
+        state, found = self._principal("role", arn)
+        if found:
+            state.trust = load_document(found.get("AssumeRolePolicyDocument"))
         return state
 
     def _user(self, arn: str) -> RoleState:
-        """An IAM user (the refresher's), read like a role: inline and attached policies,
-        boundary, and each of its groups' policies (a group can widen a user)."""
-        name = naming.role_name_of_arn(arn)
-        try:
-            user = self.iam.get_user(UserName=name)["User"]
-        except self.iam.exceptions.NoSuchEntityException:
-            return RoleState(arn, exists=False)
-        state = RoleState(arn)
-        if user.get("Arn") not in (None, arn):
-            state.exists = False
+        """An IAM user (the refresher's), read like a role, plus its console password and
+        each of its groups' policies (a group can widen a user)."""
+        state, _ = self._principal("user", arn)
+        if not state.exists:
             return state
-        for page in self.iam.get_paginator("list_user_policies").paginate(UserName=name):
-            for policy_name in page.get("PolicyNames", []):
-                response = self.iam.get_user_policy(UserName=name, PolicyName=policy_name)
-                state.inline[policy_name] = load_document(response.get("PolicyDocument"))
-        for page in self.iam.get_paginator("list_attached_user_policies").paginate(UserName=name):
-            for attached in page.get("AttachedPolicies", []):
-                state.attached[attached["PolicyArn"]] = self._managed_document(
-                    attached["PolicyArn"])
-        boundary = user.get("PermissionsBoundary") or {}
-        if boundary.get("PermissionsBoundaryArn"):
-            state.boundary_arn = boundary["PermissionsBoundaryArn"]
-            state.boundary = self._managed_document(state.boundary_arn)
+        name = naming.role_name_of_arn(arn)
         state.console_access = self._optional(
             lambda: self.iam.get_login_profile(UserName=name), "NoSuchEntityException"
         ) is not None
         for page in self.iam.get_paginator("list_groups_for_user").paginate(UserName=name):
             for group in page.get("Groups", []):
-                group_name = group["GroupName"]
-                policies: dict[str, Any] = {}
-                for inner in self.iam.get_paginator("list_group_policies").paginate(
-                        GroupName=group_name):
-                    for policy_name in inner.get("PolicyNames", []):
-                        response = self.iam.get_group_policy(GroupName=group_name,
-                                                             PolicyName=policy_name)
-                        policies[f"inline policy {policy_name}"] = load_document(
-                            response.get("PolicyDocument"))
-                for inner in self.iam.get_paginator("list_attached_group_policies").paginate(
-                        GroupName=group_name):
-                    for attached in inner.get("AttachedPolicies", []):
-                        policies[f"attached policy {attached['PolicyArn']}"] = (
-                            self._managed_document(attached["PolicyArn"]))
-                state.groups[group_name] = policies
+                inline, attached = self._policies("group", group["GroupName"])
+                state.groups[group["GroupName"]] = {
+                    **{f"inline policy {k}": v for k, v in inline.items()},
+                    **{f"attached policy {k}": v for k, v in attached.items()}}
         return state
 
     def _developer_policy(self) -> dict[str, Any] | None:

@@ -429,24 +429,18 @@ def stack_problems(params: Any, *, worker_roles: bool = False, oidc_provider: bo
     if not params.worker_role_arns and not worker_roles:
         problems.append("workerRoleArns: [] is empty: give at least one worker role ARN (an app "
                         "of your own can pass IRole objects: EcrClusterAccess(worker_roles=...))")
-    identity = params.builder_identity
-    if identity is not None and identity.mode == "irsa" and (
-            identity.oidc_provider_arn is None and not oidc_provider):
-        problems.append("builderIdentity.oidcProviderArn: missing: irsa needs arn:<partition>:"
-                        "iam::<account>:oidc-provider/<issuer host and path> (or, in an app, "
-                        "oidc_provider=)")
-    if identity is not None and identity.mode == "pod-identity" and (
-            identity.cluster_name is None and not cluster):
-        problems.append("builderIdentity.clusterName: missing: pod-identity needs the EKS "
-                        "cluster name, 1-100 letters, digits, - and _ (or, in an app, cluster=)")
+    # the builder's and the refresher's own roles: IRSA needs the provider, Pod Identity the
+    # cluster, each from the parameters or as an app's object
     settings = params.pull_secret
-    if settings is not None and settings.credentials == "irsa" and (
-            settings.oidc_provider_arn is None and not oidc_provider):
-        problems.append("pullSecret.oidcProviderArn: missing: irsa needs arn:<partition>:iam::"
-                        "<account>:oidc-provider/<issuer host and path> (or, in an app, "
-                        "oidc_provider=)")
-    if settings is not None and settings.credentials == "pod-identity" and (
-            settings.cluster_name is None and not cluster):
-        problems.append("pullSecret.clusterName: missing: pod-identity needs the EKS cluster "
-                        "name, 1-100 letters, digits, - and _ (or, in an app, cluster=)")
+    for key, identity, mode in (
+            ("builderIdentity", params.builder_identity,
+             params.builder_identity.mode if params.builder_identity else None),
+            ("pullSecret", settings, settings.credentials if settings else None)):
+        if mode == "irsa" and identity.oidc_provider_arn is None and not oidc_provider:
+            problems.append(f"{key}.oidcProviderArn: missing: irsa needs arn:<partition>:iam::"
+                            "<account>:oidc-provider/<issuer host and path> (or, in an app, "
+                            "oidc_provider=)")
+        if mode == "pod-identity" and identity.cluster_name is None and not cluster:
+            problems.append(f"{key}.clusterName: missing: pod-identity needs the EKS cluster "
+                            "name, 1-100 letters, digits, - and _ (or, in an app, cluster=)")
     return problems

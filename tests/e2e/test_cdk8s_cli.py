@@ -128,21 +128,30 @@ def test_kubernetes_validate_strict_rejects_an_unknown_field(tmp_path: Path) -> 
     assert result.returncode != 0
 
 
+def operator_schema_results(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``{kind, name, namespace, error}`` for each External Secrets object, from the typed
+    models of the operator's CRD schemas (@kubernetes-models/external-secrets)."""
+    script = str(SUPPORT / "validate_crds.mjs")
+    results: list[dict[str, Any]] = json.loads(
+        run([require_tool("node"), script], input=json.dumps(objects), check=True).stdout)
+    return results
+
+
+VALID_IN_A_AND_B = [("ECRAuthorizationToken", "a", None), ("ExternalSecret", "a", None),
+                    ("ECRAuthorizationToken", "b", None), ("ExternalSecret", "b", None)]
+
+
 def test_external_secrets_resources_match_the_operator_schemas() -> None:
     objects = chart_objects(pullSecret={"mode": "external-secrets", "credentials": "secret",
                                         "namespaces": ["a", "b"]})
-    node = require_tool("node")
-    script = str(SUPPORT / "validate_crds.mjs")
-    results = json.loads(run([node, script], input=json.dumps(objects), check=True).stdout)
-    assert [(r["kind"], r["namespace"], r["error"]) for r in results] == [
-        ("ECRAuthorizationToken", "a", None), ("ExternalSecret", "a", None),
-        ("ECRAuthorizationToken", "b", None), ("ExternalSecret", "b", None)]
+    assert [(r["kind"], r["namespace"], r["error"])
+            for r in operator_schema_results(objects)] == VALID_IN_A_AND_B
     # control: a value the schema refuses is caught
     for o in objects:
         if o["kind"] == "ExternalSecret":
             o["spec"]["target"]["creationPolicy"] = "Sometimes"
-    results = json.loads(run([node, script], input=json.dumps(objects), check=True).stdout)
-    assert all("creationPolicy" in r["error"] for r in results if r["kind"] == "ExternalSecret")
+    assert all("creationPolicy" in r["error"] for r in operator_schema_results(objects)
+               if r["kind"] == "ExternalSecret")
 
 
 USER_CHART = """
@@ -205,12 +214,8 @@ def test_each_credentials_mode_renders_valid_external_secrets_resources(mode: st
         "mode": "pod-identity", "clusterName": "c"}} if mode == "node" else {}
     objects = chart_objects(**extra, pullSecret={"mode": "external-secrets",
                                                  "namespaces": ["a", "b"], **settings})
-    node = require_tool("node")
-    script = str(SUPPORT / "validate_crds.mjs")
-    results = json.loads(run([node, script], input=json.dumps(objects), check=True).stdout)
-    assert [(r["kind"], r["namespace"], r["error"]) for r in results] == [
-        ("ECRAuthorizationToken", "a", None), ("ExternalSecret", "a", None),
-        ("ECRAuthorizationToken", "b", None), ("ExternalSecret", "b", None)]
+    assert [(r["kind"], r["namespace"], r["error"])
+            for r in operator_schema_results(objects)] == VALID_IN_A_AND_B
     generators = [o for o in objects if o["kind"] == "ECRAuthorizationToken"]
     spec = generators[0]["spec"]
     value: Any = spec
@@ -228,6 +233,6 @@ def test_each_credentials_mode_renders_valid_external_secrets_resources(mode: st
         for key in part[:-1]:
             target = target[key]
         target[part[-1]] = 12345
-    results = json.loads(run([node, script], input=json.dumps(objects), check=True).stdout)
-    refused = [r for r in results if r["kind"] == "ECRAuthorizationToken"]
+    refused = [r for r in operator_schema_results(objects)
+               if r["kind"] == "ECRAuthorizationToken"]
     assert refused and all(r["error"] and part[-1] in r["error"] for r in refused), refused
