@@ -146,6 +146,13 @@ def cmd_builder_config(args: argparse.Namespace) -> int:
             "imagePullSecrets": provider["imagePullSecrets"],
             "buildMode": provider["buildMode"],
             "access": documents.access_summary(params),
+            "pullThroughCache": [
+                {"upstream": rule.upstream, "upstreamRegistryUrl": api["upstreamRegistryUrl"],
+                 "imagePrefix": f"{params.registry_host}/{rule.prefix}/",
+                 "example": f"{params.registry_host}/{rule.prefix}/"
+                            f"{documents.CACHED_IMAGE_EXAMPLES[rule.upstream]}"}
+                for rule, api in zip(params.pull_through_cache,
+                                     documents.pull_through_cache_rules(params), strict=True)],
             "builderServiceAccount": None if params.builder_identity is None else {
                 "name": params.builder_identity.service_account,
                 "namespace": params.builder_namespace,
@@ -162,6 +169,12 @@ def cmd_builder_config(args: argparse.Namespace) -> int:
                              ("may only pull", access["pullOnly"])):
             for line in who:
                 print(f"# {heading}: {line}")
+        for rule, api in zip(params.pull_through_cache,
+                             documents.pull_through_cache_rules(params), strict=True):
+            print(f"# pull through the cache: {api['upstreamRegistryUrl']}/<image> as "
+                  f"{params.registry_host}/{rule.prefix}/<image>, for example "
+                  f"{params.registry_host}/{rule.prefix}/"
+                  f"{documents.CACHED_IMAGE_EXAMPLES[rule.upstream]}")
         sys.stdout.write(yaml.safe_dump({"providers": [provider]}, sort_keys=False))
     return 0
 

@@ -52,12 +52,16 @@ _CREATE_ON_PUSH_REASON = (
     "Create-on-push repository names are not known in advance; the grant is limited to "
     "repositories under the configured prefix."
 )
+_PULL_THROUGH_CACHE_REASON = (
+    "The pull-through cache names repositories after upstream images, unknown in advance; the "
+    "grant is limited to repositories under the cache rule's prefix."
+)
 # checkov: scan on push is on by default and off only when the parameters turn it off, for
 # instance where registry-level enhanced scanning (Amazon Inspector) scans every push instead.
 _CHECKOV_NO_SCAN_ON_PUSH = {
     "id": "CKV_AWS_163",
-    "comment": "Scan on push was turned off explicitly (scanOnPush: false), for example in favour "
-    "of registry-level enhanced scanning.",
+    "comment": "Scan on push was turned off explicitly (scanOnPush: false), or the registry's "
+    "scanning configuration (registryScanning) scans instead.",
 }
 
 
@@ -166,9 +170,11 @@ class EcrClusterAccess(Construct):
             # check compares against (a grant on a same-account role would write an identity
             # policy instead).
             "repository_policy_text": documents.repository_policy(params, app_arns),
+            # left out when the registry's scanning configuration decides
             "image_scanning_configuration":
                 ecr.CfnRepository.ImageScanningConfigurationProperty(
-                    scan_on_push=params.scan_on_push),
+                    scan_on_push=params.scan_on_push)
+                if params.registry_scanning is None else None,
             "image_tag_mutability": params.effective_tag_mutability,
             "image_tag_mutability_exclusion_filters": [
                 ecr.CfnRepository.ImageTagMutabilityExclusionFilterProperty(
@@ -192,7 +198,7 @@ class EcrClusterAccess(Construct):
             skips.append(_CHECKOV_MUTABLE_TAGS)
         if params.encryption == "AES256":
             skips.append(_CHECKOV_AES256)
-        if not params.scan_on_push:
+        if not params.scan_on_push or params.registry_scanning is not None:
             skips.append(_CHECKOV_NO_SCAN_ON_PUSH)
 
         for name in params.repositories:
@@ -295,10 +301,53 @@ class EcrClusterAccess(Construct):
                             for prefix in params.replication_filters])]),
             )
 
+        self._template_role_arn = self._creation_template_role()
         #: The create-on-push repository creation template, or ``None`` without a prefix.
         self.creation_template: ecr.CfnRepositoryCreationTemplate | None = None
         if params.create_on_push_prefix is not None:
-            self.creation_template = self._creation_template(common)
+            self.creation_template = self._creation_template(
+                common, params.create_on_push_prefix, "CREATE_ON_PUSH", "CreateOnPushTemplate",
+                "repositories created on push under this prefix")
+
+        #: Each pull-through cache rule, and the creation template of its prefix, by prefix.
+        self.pull_through_cache_rules: dict[str, ecr.CfnPullThroughCacheRule] = {}
+        self.pull_through_cache_templates: dict[str, ecr.CfnRepositoryCreationTemplate] = {}
+        for rule, api in zip(params.pull_through_cache,
+                             documents.pull_through_cache_rules(params), strict=True):
+            construct_id = repository_construct_id(rule.prefix)
+            self.pull_through_cache_rules[rule.prefix] = ecr.CfnPullThroughCacheRule(
+                self, f"PullThroughCache-{construct_id}",
+                ecr_repository_prefix=api["ecrRepositoryPrefix"],
+                upstream_registry=api["upstreamRegistry"],
+                upstream_registry_url=api["upstreamRegistryUrl"],
+                credential_arn=api.get("credentialArn"),
+                custom_role_arn=api.get("customRoleArn"))
+            self.pull_through_cache_templates[rule.prefix] = self._creation_template(
+                common, rule.prefix, "PULL_THROUGH_CACHE", f"PullThroughCacheTemplate-"
+                f"{construct_id}", f"repositories the pull-through cache makes ({rule.upstream})")
+
+        #: The registry scanning configuration, or ``None`` without ``registryScanning``.
+        self.registry_scanning: ecr.CfnRegistryScanningConfiguration | None = None
+        scanning = documents.registry_scanning_configuration(params)
+        if scanning is not None:
+            config_ = ecr.CfnRegistryScanningConfiguration
+            self.registry_scanning = config_(
+                self, "RegistryScanning", scan_type=scanning["scanType"], rules=[
+                    config_.ScanningRuleProperty(
+                        scan_frequency=rule["scanFrequency"],
+                        repository_filters=[config_.RepositoryFilterProperty(
+                            filter=f["filter"], filter_type=f["filterType"])
+                            for f in rule["repositoryFilters"]])
+                    for rule in scanning["rules"]])
+
+        #: The registry policy, or ``None`` without ``registryPolicy``.
+        self.registry_policy: ecr.CfnRegistryPolicy | None = None
+        registry_policy = documents.registry_policy(params)
+        if registry_policy is not None:
+            self.registry_policy = ecr.CfnRegistryPolicy(self, "RegistryPolicy",
+                                                         policy_text=registry_policy)
+            for resource in self.repository_resources.values():
+                self.registry_policy.node.add_dependency(resource)
 
     def _acknowledge_wildcards(self, scope: Construct) -> None:
         """Acknowledge, with the reason, the two wildcards AWS leaves no way around."""
@@ -309,36 +358,48 @@ class EcrClusterAccess(Construct):
             validations.acknowledge(cdk.Acknowledgment(
                 id=f"AwsSolutions-IAM5[Resource::{self.params.create_on_push_arn}]",
                 reason=_CREATE_ON_PUSH_REASON))
+        for arn in self.params.pull_through_cache_arns:
+            validations.acknowledge(cdk.Acknowledgment(
+                id=f"AwsSolutions-IAM5[Resource::{arn}]", reason=_PULL_THROUGH_CACHE_REASON))
 
-    def _creation_template(self, common: dict[str, Any]) -> ecr.CfnRepositoryCreationTemplate:
-        """``AWS::ECR::RepositoryCreationTemplate`` for ``CREATE_ON_PUSH`` under the prefix,
-        with the same policy, lifecycle, tag mutability, encryption and tags as the named
+    def _creation_template_role(self) -> Any:
+        """The role ECR assumes to apply creation templates' tags or customer managed key (one
+        for every template), or ``None`` when no template needs one."""
+        params = self.params
+        role_policy = documents.creation_template_role_policy(params, self._kms_key_arn)
+        if role_policy is None:
+            return None
+        role = iam.CfnRole(
+            self, "CreationTemplateRole",
+            role_name=documents.creation_template_role_name(params),
+            description="Lets ECR create create-on-push and pull-through cache repositories "
+            "with tags or a KMS key",
+            assume_role_policy_document=documents.creation_template_trust_policy(),
+            policies=[iam.CfnRole.PolicyProperty(policy_name="create-repositories",
+                                                 policy_document=role_policy)],
+        )
+        for arn, reason in ((params.create_on_push_arn, _CREATE_ON_PUSH_REASON),
+                            *((a, _PULL_THROUGH_CACHE_REASON)
+                              for a in params.pull_through_cache_arns)):
+            if arn:
+                cdk.Validations.of(role).acknowledge(cdk.Acknowledgment(
+                    id=f"AwsSolutions-IAM5[Resource::{arn}]", reason=reason))
+        return role.attr_arn
+
+    def _creation_template(self, common: dict[str, Any], prefix: str, applied_for: str,
+                           construct_id: str, what: str) -> ecr.CfnRepositoryCreationTemplate:
+        """``AWS::ECR::RepositoryCreationTemplate`` for ``applied_for`` under ``prefix``, with
+        the same policy, lifecycle, tag mutability, encryption and tags as the named
         repositories. ECR needs a role of its own to apply tags or a customer managed key."""
         params = self.params
-        assert params.create_on_push_prefix is not None and params.create_on_push_arn
-        role_arn = None
-        role_policy = documents.creation_template_role_policy(params, self._kms_key_arn)
-        if role_policy is not None:
-            role = iam.CfnRole(
-                self, "CreationTemplateRole",
-                role_name=documents.creation_template_role_name(params),
-                description="Lets ECR create create-on-push repositories with tags or a KMS key",
-                assume_role_policy_document=documents.creation_template_trust_policy(),
-                policies=[iam.CfnRole.PolicyProperty(policy_name="create-repositories",
-                                                     policy_document=role_policy)],
-            )
-            cdk.Validations.of(role).acknowledge(cdk.Acknowledgment(
-                id=f"AwsSolutions-IAM5[Resource::{params.create_on_push_arn}]",
-                reason=_CREATE_ON_PUSH_REASON))
-            role_arn = role.attr_arn
         lifecycle = common["lifecycle_policy"]
         encryption = common["encryption_configuration"]
         template = ecr.CfnRepositoryCreationTemplate(
             self,
-            "CreateOnPushTemplate",
-            prefix=params.create_on_push_prefix,
-            applied_for=["CREATE_ON_PUSH"],
-            description="ecr-cluster-access: repositories created on push under this prefix",
+            construct_id,
+            prefix=prefix,
+            applied_for=[applied_for],
+            description=f"ecr-cluster-access: {what}",
             repository_policy=cdk.Stack.of(self).to_json_string(documents.repository_policy(
                 params, [role.role_arn for role in self.worker_roles])),
             lifecycle_policy=lifecycle.lifecycle_policy_text if lifecycle else None,
@@ -354,7 +415,7 @@ class EcrClusterAccess(Construct):
                     encryption_type="KMS", kms_key=self._kms_key_arn)
                 if encryption else None),
             resource_tags=common["tags"],
-            custom_role_arn=role_arn,
+            custom_role_arn=self._template_role_arn,
         )
         if self.builder_role is not None:
             # the template's repository policy names the builder role

@@ -112,6 +112,21 @@ def create_on_push_statement(create_on_push_arn: str, tag_on_create: bool) -> di
     }
 
 
+#: What a pull through a pull-through cache needs beyond a pull: importing the upstream image,
+#: and creating its repository on the first pull (ECR user guide, pull through cache IAM).
+IMPORT_UPSTREAM_ACTION = "ecr:BatchImportUpstreamImage"
+PULL_THROUGH_CACHE_SID = "AllowPullThroughCache"
+
+
+def pull_through_cache_statement(prefix_arns: Sequence[str]) -> dict[str, Any]:
+    """The statement letting an identity pull through the cache under ``prefix_arns``
+    (``repository/<prefix>/*``): the pull actions (the repository may not exist yet, so no
+    repository policy can grant them), the import and the creation."""
+    return {"Sid": PULL_THROUGH_CACHE_SID, "Effect": "Allow",
+            "Action": [*PULL_ACTIONS, IMPORT_UPSTREAM_ACTION, CREATE_REPOSITORY_ACTION],
+            "Resource": list(prefix_arns)}
+
+
 #: What a pull needs; replicas in other regions carry no repository policy, so same-account
 #: roles pull from them with these actions in their identity policy.
 PULL_ACTIONS: tuple[str, ...] = (
@@ -131,7 +146,8 @@ def replica_pull_statement(replica_arns: Sequence[str]) -> dict[str, Any]:
 def push_pull_identity_document(repository_arns: Sequence[str], *,
                                 create_on_push_arn: str | None = None,
                                 tag_on_create: bool = False,
-                                replica_arns: Sequence[str] = ()) -> dict[str, Any]:
+                                replica_arns: Sequence[str] = (),
+                                pull_through_cache_arns: Sequence[str] = ()) -> dict[str, Any]:
     """Return an identity policy: push/pull on ``repository_arns`` plus the token grant.
 
     This is what developers and the builder role get (the guide's last paragraph), and what an
@@ -151,6 +167,8 @@ def push_pull_identity_document(repository_arns: Sequence[str], *,
         statements.append(create_on_push_statement(create_on_push_arn, tag_on_create))
     if replica_arns:
         statements.append(replica_pull_statement(replica_arns))
+    if pull_through_cache_arns:
+        statements.append(pull_through_cache_statement(pull_through_cache_arns))
     return {"Version": POLICY_VERSION, "Statement": statements}
 
 
@@ -216,19 +234,38 @@ def builder_trust_document(mode: str, namespace: str, service_account: str,
 
 
 def lifecycle_policy_document(
-    untagged_expire_days: int | None, keep_last_images: int | None
+    untagged_expire_days: int | None, keep_last_images: int | None,
+    rules: Sequence[Any] = (),
 ) -> dict[str, Any] | None:
-    """Return the ECR lifecycle policy for the two supported rules, or ``None`` for neither.
+    """Return the ECR lifecycle policy, or ``None`` when no rule is set.
 
-    Rule 1 expires untagged images ``untagged_expire_days`` after they were pushed. Rule 2
-    keeps the ``keep_last_images`` most recent images of any tag status; ECR requires the
-    ``any`` rule to carry the highest priority number, so it always comes last.
+    ``rules`` (``LifecycleRule``: tag prefixes or patterns, with a count or an age) come first,
+    in their order; then the rule that expires untagged images ``untagged_expire_days`` after
+    push; then the rule that keeps the ``keep_last_images`` most recent images of any tag
+    status, last because ECR requires the ``any`` rule to carry the highest priority.
     """
-    rules: list[dict[str, Any]] = []
+    out: list[dict[str, Any]] = []
+    for rule in rules:
+        selection: dict[str, Any] = {"tagStatus": "tagged"}
+        if rule.tag_prefixes:
+            selection["tagPrefixList"] = list(rule.tag_prefixes)
+            what = f"tagged {', '.join(rule.tag_prefixes)}*"
+        else:
+            selection["tagPatternList"] = list(rule.tag_patterns)
+            what = f"with tags matching {', '.join(rule.tag_patterns)}"
+        if rule.keep_last is not None:
+            selection.update(countType="imageCountMoreThan", countNumber=rule.keep_last)
+            description = f"Keep only the {rule.keep_last} most recent images {what}"
+        else:
+            selection.update(countType="sinceImagePushed", countUnit="days",
+                             countNumber=rule.expire_days)
+            description = f"Expire images {what} {rule.expire_days} days after push"
+        out.append({"rulePriority": len(out) + 1, "description": description,
+                    "selection": selection, "action": {"type": "expire"}})
     if untagged_expire_days is not None:
-        rules.append(
+        out.append(
             {
-                "rulePriority": len(rules) + 1,
+                "rulePriority": len(out) + 1,
                 "description": f"Expire untagged images {untagged_expire_days} days after push",
                 "selection": {
                     "tagStatus": "untagged",
@@ -240,9 +277,9 @@ def lifecycle_policy_document(
             }
         )
     if keep_last_images is not None:
-        rules.append(
+        out.append(
             {
-                "rulePriority": len(rules) + 1,
+                "rulePriority": len(out) + 1,
                 "description": f"Keep only the {keep_last_images} most recent images",
                 "selection": {
                     "tagStatus": "any",
@@ -252,7 +289,7 @@ def lifecycle_policy_document(
                 "action": {"type": "expire"},
             }
         )
-    return {"rules": rules} if rules else None
+    return {"rules": out} if out else None
 
 
 def docker_config(hosts: Iterable[str]) -> dict[str, Any]:
@@ -285,7 +322,7 @@ def repository_policy(params: Parameters, extra_workers: Sequence[str] = ()
 def lifecycle_policy(params: Parameters) -> dict[str, Any] | None:
     """The ECR lifecycle policy, or ``None`` when no lifecycle rule is set."""
     return lifecycle_policy_document(params.lifecycle.untagged_expire_days,
-                                     params.lifecycle.keep_last_images)
+                                     params.lifecycle.keep_last_images, params.lifecycle.rules)
 
 
 def push_pull_identity_policy(params: Parameters) -> dict[str, Any]:
@@ -293,7 +330,8 @@ def push_pull_identity_policy(params: Parameters) -> dict[str, Any]:
     on these repositories, the token, create-on-push under the prefix and replica pulls."""
     return push_pull_identity_document(
         params.repository_arns, create_on_push_arn=params.create_on_push_arn,
-        tag_on_create=bool(params.tags), replica_arns=params.replica_repository_arns)
+        tag_on_create=bool(params.tags), replica_arns=params.replica_repository_arns,
+        pull_through_cache_arns=params.pull_through_cache_arns)
 
 
 def developer_policy(params: Parameters) -> dict[str, Any]:
@@ -331,6 +369,8 @@ def refresher_identity_policy(params: Parameters) -> dict[str, Any] | None:
     if settings is None or settings.credentials == "node":
         return None
     document = pull_identity_document(params.repository_arns, params.replica_repository_arns)
+    if params.pull_through_cache_arns:
+        document["Statement"].append(pull_through_cache_statement(params.pull_through_cache_arns))
     if settings.role_arn is not None:
         document["Statement"].append({"Sid": ASSUME_REFRESHER_ROLE_SID, "Effect": "Allow",
                                       "Action": "sts:AssumeRole",
@@ -348,6 +388,8 @@ def worker_identity_policy(params: Parameters) -> dict[str, Any]:
             create_on_push_statement(params.create_on_push_arn, bool(params.tags)))
     if params.replication_regions:
         document["Statement"].append(replica_pull_statement(params.replica_repository_arns))
+    if params.pull_through_cache_arns:
+        document["Statement"].append(pull_through_cache_statement(params.pull_through_cache_arns))
     return document
 
 
@@ -405,16 +447,18 @@ def creation_template_trust_policy() -> dict[str, Any]:
 
 def creation_template_role_policy(params: Parameters, kms_key_arn: str | None = None
                                   ) -> dict[str, Any] | None:
-    """What ECR needs to create create-on-push repositories with tags or a customer managed
-    key, or ``None`` when it needs no role (no prefix, or neither tags nor a key).
+    """What ECR needs to create create-on-push and pull-through cache repositories with tags
+    or a customer managed key, or ``None`` when it needs no role (no prefix, or neither tags
+    nor a key).
     ``kms_key_arn`` is a key an app passes as an object (default: ``params.kms_key_arn``)."""
     kms_key_arn = kms_key_arn or params.kms_key_arn
-    if params.create_on_push_arn is None or not (params.tags or kms_key_arn):
+    prefixes = [a for a in (params.create_on_push_arn, *params.pull_through_cache_arns) if a]
+    if not prefixes or not (params.tags or kms_key_arn):
         return None
     statements: list[dict[str, Any]] = [{
         "Effect": "Allow",
         "Action": [CREATE_REPOSITORY_ACTION, TAG_RESOURCE_ACTION],
-        "Resource": params.create_on_push_arn,
+        "Resource": prefixes[0] if len(prefixes) == 1 else prefixes,
     }]
     if kms_key_arn:
         statements.append({"Effect": "Allow", "Resource": kms_key_arn,
@@ -538,7 +582,10 @@ def expected_repository_actions(params: Parameters, repository: str, *,
     """What a role may do on a named repository: for a role that only pulls, the three pull
     actions; for one that pushes, the seven actions, and create-on-push's
     ``CreateRepository`` (and ``TagResource`` with tags) when the repository lies under the
-    prefix."""
+    prefix. Under a pull-through cache prefix, any role: pull, import and create."""
+    cached = any(repository.startswith(f"{rule.prefix}/") for rule in params.pull_through_cache)
+    if cached:  # a repository the cache made: pull, import and create, never push
+        return frozenset({*PULL_ACTIONS, IMPORT_UPSTREAM_ACTION, CREATE_REPOSITORY_ACTION})
     if not push:
         return frozenset(PULL_ACTIONS)
     actions = set(PUSH_PULL_ACTIONS)
@@ -575,3 +622,76 @@ def access_summary(params: Parameters) -> dict[str, list[str]]:
                         "are its owner's; check verifies it cannot push when it is in this "
                         "account)")
     return {"push": push, "pullOnly": pull}
+
+
+# --- registry-wide settings ---------------------------------------------------------------------
+
+#: The two actions replication into a registry needs (ECR user guide, "Private registry
+#: permissions"): creating the destination repository and replicating images into it.
+REPLICATION_ACTIONS: tuple[str, ...] = ("ecr:CreateRepository", "ecr:ReplicateImage")
+REGISTRY_REPLICATION_SID = "AllowReplicationIntoListedRepositories"
+
+
+def registry_policy_document(account: str, region: str, repositories: Sequence[str],
+                             sources: Sequence[str]) -> dict[str, Any]:
+    """The registry policy: ``sources`` (accounts) may replicate into ``repositories`` only."""
+    partition = naming.partition_for_region(region)
+    return {"Version": POLICY_VERSION, "Statement": [{
+        "Sid": REGISTRY_REPLICATION_SID, "Effect": "Allow",
+        "Principal": {"AWS": [f"arn:{partition}:iam::{source}:root" for source in sources]},
+        "Action": list(REPLICATION_ACTIONS),
+        "Resource": [naming.repository_arn(account, region, name) for name in repositories]}]}
+
+
+def registry_policy(params: Parameters) -> dict[str, Any] | None:
+    """The registry policy the parameters set, or ``None``."""
+    if params.registry_policy is None:
+        return None
+    return registry_policy_document(params.account, params.region, params.repositories,
+                                    params.registry_policy.replication_source_accounts)
+
+
+def registry_scanning_configuration(params: Parameters) -> dict[str, Any] | None:
+    """The registry scanning configuration as the ECR API spells it, or ``None``."""
+    scanning = params.registry_scanning
+    if scanning is None:
+        return None
+    return {"scanType": scanning.scan_type, "rules": [
+        {"scanFrequency": rule.frequency,
+         "repositoryFilters": [{"filter": f, "filterType": "WILDCARD"} for f in rule.filters]}
+        for rule in scanning.rules]}
+
+
+def upstream_registry_url(rule: Any) -> str:
+    """The upstream's registry host, as ECR's ``upstreamRegistryUrl`` spells it."""
+    from .params.rules import UPSTREAMS
+
+    host = UPSTREAMS[rule.upstream][0] or rule.upstream_registry
+    assert host is not None
+    return str(host)
+
+
+def pull_through_cache_rules(params: Parameters) -> list[dict[str, Any]]:
+    """Every pull-through cache rule as the ECR API spells it, in parameter order."""
+    out = []
+    for rule in params.pull_through_cache:
+        entry: dict[str, Any] = {"ecrRepositoryPrefix": rule.prefix,
+                                 "upstreamRegistryUrl": upstream_registry_url(rule),
+                                 "upstreamRegistry": rule.upstream}
+        if rule.credential_arn is not None:
+            entry["credentialArn"] = rule.credential_arn
+        if rule.custom_role_arn is not None:
+            entry["customRoleArn"] = rule.custom_role_arn
+        out.append(entry)
+    return out
+
+
+#: How an image of each upstream is named through the cache: an example of each.
+CACHED_IMAGE_EXAMPLES = {
+    "docker-hub": "library/node:20",
+    "github-container-registry": "<owner>/<image>:<tag>",
+    "quay": "<organization>/<image>:<tag>",
+    "k8s": "pause:3.10",
+    "ecr-public": "docker/library/node:20",
+    "ecr": "<repository>:<tag>",
+}

@@ -29,7 +29,9 @@ from .compare import (
     compare_documents,
     creation_template_findings,
     load_document,
+    pull_through_cache_findings,
     registry_policy_findings,
+    registry_scanning_findings,
     replication_findings,
     repository_policy_findings,
     settings_findings,
@@ -73,7 +75,12 @@ def findings(params: Parameters, state: AccountState) -> list[Finding]:
     out += access_findings(params, state.roles, {
         name: load_document(r.policy) if r.policy is not None else None
         for name, r in state.repositories.items()})
-    out += registry_policy_findings(state.registry_policy)
+    out += registry_policy_findings(state.registry_policy, params)
+    out += registry_scanning_findings(state.registry_scanning, params)
+    out += pull_through_cache_findings(state.pull_through_cache, params)
+    for rule in params.pull_through_cache:
+        out += creation_template_findings(state.cache_templates.get(rule.prefix), params,
+                                          rule.prefix, "PULL_THROUGH_CACHE")
     out += replication_findings(state.replication, params)
     if params.create_on_push_prefix is not None:
         out += creation_template_findings(state.creation_template, params)

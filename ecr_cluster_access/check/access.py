@@ -96,7 +96,7 @@ def _requests(params: Parameters, present: Sequence[str],
     for arn in witnesses:
         region, name = arn.split(":")[3], arn.split(":repository/", 1)[1]
         expected = (documents.expected_repository_actions(params, name, push=push) - set(
-            documents.PUSH_PULL_ACTIONS)) if region == params.region and push else frozenset()
+            documents.PUSH_PULL_ACTIONS)) if region == params.region else frozenset()
         label = f"{name} in {region}" if region != params.region else name
         for action in sorted(changes):
             out.append(_Request(action, arn, label, action in expected))

@@ -288,7 +288,9 @@ def settings_findings(name: str, description: Mapping[str, Any], lifecycle_text:
                                         f"parameters say {want}", **where))
     scanning = description.get("imageScanningConfiguration")
     scan = scanning.get("scanOnPush") if isinstance(scanning, dict) else None
-    if scan is None and "prefix" not in description:  # a repository always says
+    if params.registry_scanning is not None:
+        pass  # the registry's scanning configuration decides; compared on its own
+    elif scan is None and "prefix" not in description:  # a repository always says
         findings.append(cannot_verify(name, "the scan-on-push setting was not returned",
                                       **where))
     elif scan is not None and scan != params.scan_on_push:
@@ -329,19 +331,23 @@ def _onoff(value: Any) -> str:
 
 # --- registry-wide documents ------------------------------------------------------------------
 
-def creation_template_findings(template: Mapping[str, Any] | None,
-                               params: Parameters) -> list[Finding]:
-    """Compare the create-on-push repository creation template, field by field."""
-    subject = f"creation template {params.create_on_push_prefix}/"
+def creation_template_findings(template: Mapping[str, Any] | None, params: Parameters,
+                               prefix: str | None = None,
+                               applied_for: str = "CREATE_ON_PUSH") -> list[Finding]:
+    """Compare a repository creation template, field by field: the create-on-push one
+    (default), or a pull-through cache rule's (``prefix``, ``PULL_THROUGH_CACHE``)."""
+    subject = f"creation template {prefix or params.create_on_push_prefix}/"
     if template is None:
-        return [drift(subject, "does not exist: pushes of new image names will fail")]
+        return [drift(subject, "does not exist: pushes of new image names will fail"
+                      if applied_for == "CREATE_ON_PUSH" else "does not exist: repositories "
+                      "the cache creates get none of the parameters' settings or policy")]
     if not isinstance(template, Mapping):
         return [drift(subject, f"is not a template: {_text(template)}")]
     findings = []
     applied = template.get("appliedFor")
-    if not isinstance(applied, list) or sorted(map(str, applied)) != ["CREATE_ON_PUSH"]:
+    if not isinstance(applied, list) or sorted(map(str, applied)) != [applied_for]:
         findings.append(drift(subject, f"applies to {_text(applied)}, the parameters say "
-                                       "[\"CREATE_ON_PUSH\"]"))
+                                       f"[\"{applied_for}\"]"))
     findings += repository_policy_findings(subject, template.get("repositoryPolicy"),
                                            params.repository_grants)
     findings += settings_findings(subject, template, template.get("lifecyclePolicy"), params)
@@ -414,8 +420,14 @@ def _describe_rule(rule: Any, account: str) -> str:
     return f"{scope} to {', '.join(map(str, places)) or _text(rule.get('destinations'))}"
 
 
-def registry_policy_findings(text: str | None) -> list[Finding]:
-    """The parameters set no registry policy: each statement of one is drift, named."""
+def registry_policy_findings(text: str | None, params: Parameters | None = None
+                             ) -> list[Finding]:
+    """Compare the registry policy: exactly the one the parameters set (``registryPolicy``),
+    or none, where each statement of one is drift, named."""
+    expected = documents.registry_policy(params) if params is not None else None
+    if expected is not None:
+        return compare_documents("registry policy", "the registry policy",
+                                 None if text is None else load_document(text), expected)
     if text is None:
         return []
     document = load_document(text)
@@ -425,3 +437,72 @@ def registry_policy_findings(text: str | None) -> list[Finding]:
     return [drift("registry policy", f"has {describe_statement(s)}; the parameters set no "
                                      "registry policy") for s in statements] or [
         drift("registry policy", "exists; the parameters set no registry policy")]
+
+
+def registry_scanning_findings(found: Any, params: Parameters) -> list[Finding]:
+    """Compare the registry scanning configuration with ``registryScanning``: the scan type,
+    and each rule's frequency and filters (in any order)."""
+    expected = documents.registry_scanning_configuration(params)
+    if expected is None:
+        return []
+    subject = "registry scanning"
+    if not isinstance(found, Mapping):
+        return [drift(subject, f"configuration is {_text(found)}, the parameters say "
+                               f"{_text(expected)}")]
+    findings = []
+    if found.get("scanType") != expected["scanType"]:
+        findings.append(drift(subject, f"scan type is {_text(found.get('scanType'))}, the "
+                                       f"parameters say {expected['scanType']}"))
+
+    def rules_of(config: Mapping[str, Any]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for rule in _as_list(config.get("rules")):
+            if isinstance(rule, Mapping):
+                out[str(rule.get("scanFrequency"))] = sorted(
+                    f"{f.get('filter')} ({f.get('filterType')})"
+                    for f in _as_list(rule.get("repositoryFilters")) if isinstance(f, Mapping))
+        return out
+
+    have, want = rules_of(found), rules_of(expected)
+    for frequency in sorted(set(have) | set(want)):
+        if frequency not in want:
+            findings.append(drift(subject, f"has a {frequency} rule for {have[frequency]}, which "
+                                           "the parameters do not make"))
+        elif frequency not in have:
+            findings.append(drift(subject, f"lacks the {frequency} rule for "
+                                           f"{want[frequency]}"))
+        elif have[frequency] != want[frequency]:
+            findings.append(drift(subject, f"{frequency} rule filters are {have[frequency]}, "
+                                           f"the parameters say {want[frequency]}"))
+    return findings
+
+
+def pull_through_cache_findings(found: Any, params: Parameters) -> list[Finding]:
+    """Compare the registry's pull-through cache rules with ``pullThroughCache``: each rule
+    the parameters make, field by field, and any other rule in the registry."""
+    expected = {rule["ecrRepositoryPrefix"]: rule
+                for rule in documents.pull_through_cache_rules(params)}
+    if not expected:
+        return []
+    have = {str(rule.get("ecrRepositoryPrefix")): rule for rule in _as_list(found)
+            if isinstance(rule, Mapping)}
+    findings = []
+    for prefix in sorted(set(have) | set(expected)):
+        subject = f"pull-through cache rule {prefix}/"
+        if prefix not in expected:
+            upstream = _text(have[prefix].get("upstreamRegistryUrl"))
+            findings.append(drift(subject, f"exists for {upstream}; the parameters do not "
+                                           "make it"))
+            continue
+        if prefix not in have:
+            findings.append(drift(subject, "does not exist: pulls through it fail"))
+            continue
+        for key, want in expected[prefix].items():
+            if have[prefix].get(key) != want:
+                findings.append(drift(subject, f"{key} is {_text(have[prefix].get(key))}, the "
+                                               f"parameters say {_text(want)}"))
+        for key in ("credentialArn", "customRoleArn"):
+            if key not in expected[prefix] and have[prefix].get(key):
+                findings.append(drift(subject, f"{key} is {_text(have[prefix].get(key))}; the "
+                                               "parameters set none"))
+    return findings

@@ -51,6 +51,12 @@ class AccountState:
     creation_template: dict[str, Any] | None = None
     #: The developers' managed policy: its document and the names attached, or ``None``.
     developer_policy: dict[str, Any] | None = None
+    #: The registry scanning configuration (read only with ``registryScanning``).
+    registry_scanning: dict[str, Any] | None = None
+    #: The registry's pull-through cache rules (read only with ``pullThroughCache``).
+    pull_through_cache: list[dict[str, Any]] = field(default_factory=list)
+    #: The creation template of each pull-through cache prefix, or ``None`` when missing.
+    cache_templates: dict[str, dict[str, Any] | None] = field(default_factory=dict)
 
 
 def client_config(concurrency: int, timeout: float) -> Any:
@@ -118,6 +124,10 @@ class Reader:
             registry = pool.submit(self._registry)
             template = pool.submit(self._creation_template)
             developer = pool.submit(self._developer_policy)
+            scanning = pool.submit(self._registry_scanning)
+            caches = pool.submit(self._pull_through_cache)
+            cache_templates = {rule.prefix: pool.submit(self._template, rule.prefix)
+                               for rule in params.pull_through_cache}
             for name, policy, lifecycle in zip(present, policies, lifecycles, strict=False):
                 state.repositories[name] = RepositoryState(described[name], policy, lifecycle)
             for role in roles:
@@ -125,6 +135,9 @@ class Reader:
             state.registry_policy, state.replication = registry.result()
             state.creation_template = template.result()
             state.developer_policy = developer.result()
+            state.registry_scanning = scanning.result()
+            state.pull_through_cache = caches.result()
+            state.cache_templates = {p: f.result() for p, f in cache_templates.items()}
         return state
 
     def _describe_repositories(self) -> dict[str, dict[str, Any]]:
@@ -167,10 +180,29 @@ class Reader:
         replication = self.ecr.describe_registry().get("replicationConfiguration")
         return policy, replication
 
+    def _registry_scanning(self) -> dict[str, Any] | None:
+        if self.params.registry_scanning is None:
+            return None  # the stack does not manage it: per-repository scan on push instead
+        found: dict[str, Any] | None = self.ecr.get_registry_scanning_configuration().get(
+            "scanningConfiguration")
+        return found
+
+    def _pull_through_cache(self) -> list[dict[str, Any]]:
+        if not self.params.pull_through_cache:
+            return []  # the stack manages no cache rule
+        pages = self.ecr.get_paginator("describe_pull_through_cache_rules").paginate(
+            registryId=self.params.account)
+        return [rule for page in pages for rule in page.get("pullThroughCacheRules", [])
+                if isinstance(rule, dict)]
+
     def _creation_template(self) -> dict[str, Any] | None:
         prefix = self.params.create_on_push_prefix
         if prefix is None:
             return None
+        return self._template(prefix)
+
+    def _template(self, prefix: str) -> dict[str, Any] | None:
+        """The repository creation template of ``prefix``, or ``None``."""
 
         def find() -> dict[str, Any] | None:
             pages = self.ecr.get_paginator("describe_repository_creation_templates").paginate(

@@ -14,7 +14,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import documents, naming
-from .rules import builder_role_name, cross
+from .rules import (
+    MAX_REPOSITORIES_PER_STACK,
+    MAX_STACK_RESOURCES,
+    RESERVED_STACK_RESOURCES,
+    builder_role_name,
+    cross,
+)
 
 #: CloudFormation accepts a template of at most 1 MB through S3; estimates stay below this.
 MAX_TEMPLATE_BYTES = 1_000_000
@@ -61,7 +67,8 @@ def estimated_template_bytes(values: Mapping[str, Any]) -> int:
     repository_policy = repository_policy_of(values)
     lifecycle = values.get("lifecycle")
     lifecycle_doc = documents.lifecycle_policy_document(
-        lifecycle.untagged_expire_days, lifecycle.keep_last_images) if lifecycle else None
+        lifecycle.untagged_expire_days, lifecycle.keep_last_images,
+        lifecycle.rules) if lifecycle else None
     tags = values.get("tags") or {}
     per_repository = (
         1_000
@@ -71,7 +78,40 @@ def estimated_template_bytes(values: Mapping[str, Any]) -> int:
     )
     names = values.get("repositories", ())
     developer = len(names) * 120 if values.get("developer_principal_arns") else 0
-    return 20_000 + developer + sum(per_repository + 4 * len(n) for n in names)
+    # each pull-through cache rule: the rule, and a creation template with its own copy of
+    # the repository policy; the registry scanning configuration and the registry policy
+    caches = len(values.get("pull_through_cache") or ()) * (2_000 + per_repository)
+    scanning = values.get("registry_scanning")
+    registry = (sum(300 + 60 * len(rule.filters) for rule in scanning.rules) + 500
+                if scanning else 0)
+    registry_policy = values.get("registry_policy")
+    if registry_policy is not None:
+        registry += 800 + 2 * len(json.dumps(documents.registry_policy_document(
+            values["account"], values["region"], names,
+            registry_policy.replication_source_accounts)))
+    return (20_000 + developer + caches + registry
+            + sum(per_repository + 4 * len(n) for n in names))
+
+
+def stack_resources(values: Mapping[str, Any]) -> int:
+    """The resources the parameters put in the stack beyond the ones always reserved: one per
+    repository, two per pull-through cache rule (the rule and its creation template), one for
+    the registry scanning configuration and one for the registry policy."""
+    return (len(values.get("repositories") or ())
+            + 2 * len(values.get("pull_through_cache") or ())
+            + (values.get("registry_scanning") is not None)
+            + (values.get("registry_policy") is not None))
+
+
+@cross("repositories", "pull_through_cache", "registry_scanning", "registry_policy")
+def _stack_capacity(values: Mapping[str, Any], problems: list[str]) -> None:
+    count = stack_resources(values)
+    if count > MAX_REPOSITORIES_PER_STACK:
+        problems.append(
+            f"repositories: {len(values['repositories'])} repositories and the registry "
+            f"settings make {count} resources, over the {MAX_REPOSITORIES_PER_STACK} one stack "
+            f"holds ({MAX_STACK_RESOURCES} resources, {RESERVED_STACK_RESOURCES} kept for the "
+            "stack's own): give fewer repositories or pull-through cache rules per stack")
 
 
 @cross("worker_role_arns", "builder_identity", "account", "region", "stack_name",
@@ -137,7 +177,8 @@ def _identity_policy_size(values: Mapping[str, Any], problems: list[str]) -> Non
 
 
 @cross("repositories", "worker_role_arns", "builder_identity", "account", "region",
-       "stack_name", "lifecycle", "tags", "developer_principal_arns")
+       "stack_name", "lifecycle", "tags", "developer_principal_arns", "pull_through_cache",
+       "registry_scanning", "registry_policy")
 def _template_size(values: Mapping[str, Any], problems: list[str]) -> None:
     size = estimated_template_bytes(values)
     if size > MAX_TEMPLATE_BYTES:

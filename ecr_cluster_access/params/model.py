@@ -20,6 +20,7 @@ from . import rules as r
 from .spec import (
     Bool,
     Nested,
+    NestedList,
     ParameterError,
     Text,
     TextList,
@@ -42,8 +43,31 @@ DEFAULT_REFRESH_IMAGE = ("docker.io/alpine/k8s:1.31.4@sha256:"
 
 
 @dataclass(frozen=True)
+class LifecycleRule:
+    """A lifecycle rule for tagged images: which tags, and how many or how old to keep."""
+
+    tag_prefixes: Sequence[str] = field(default=(), metadata=declare(
+        TextList(r.TAG_PREFIX_RULE, max_items=r.MAX_LIFECYCLE_TAGS),
+        "Images with a tag starting with one of these (ECR's tagPrefixList)."))
+    tag_patterns: Sequence[str] = field(default=(), metadata=declare(
+        TextList(r.TAG_PATTERN_RULE, max_items=r.MAX_LIFECYCLE_TAGS),
+        "Or: images whose tags match every one of these patterns, * a wildcard, at most four "
+        "in each (ECR's tagPatternList)."))
+    keep_last: int | None = field(default=None, metadata=declare(
+        r.LIFECYCLE_COUNT, "Keep only this many most recent such images."))
+    expire_days: int | None = field(default=None, metadata=declare(
+        r.LIFECYCLE_COUNT, "Or: expire such images this many days after they were pushed."))
+
+
+@dataclass(frozen=True)
 class Lifecycle:
-    """ECR lifecycle rules; both unset (the default) means no lifecycle policy, nothing expires."""
+    """ECR lifecycle rules; none set (the default) means no lifecycle policy, nothing expires."""
+
+    rules: Sequence[LifecycleRule] = field(default=(), metadata=declare(
+        NestedList(LifecycleRule, r.MAX_LIFECYCLE_RULES,
+                   too_many="{n} rules given: give at most {max}"),
+        "Rules for tagged images, in priority order (first is applied first); after them the "
+        "untagged rule, and keepLastImages last, as ECR requires of a rule for any image."))
 
     untagged_expire_days: int | None = field(default=None, metadata=declare(
         r.LIFECYCLE_COUNT, "Expire untagged images this many days after they were pushed.",
@@ -135,6 +159,63 @@ class PullSecret:
 
 
 @dataclass(frozen=True)
+class PullThroughCacheRule:
+    """A pull-through cache rule: images of an upstream registry, cached under a prefix."""
+
+    upstream: str = field(metadata=declare(
+        r.choice(*r.UPSTREAMS),
+        "docker-hub, github-container-registry (both need credentialArn), quay, k8s (the "
+        "Kubernetes registry), ecr-public, or ecr (another private ECR registry)."))
+    prefix: str = field(metadata=declare(
+        r.PTC_PREFIX_RULE, "The repository prefix: <registry host>/<prefix>/<upstream image> "
+        "pulls through the cache."))
+    credential_arn: str | None = field(default=None, metadata=declare(
+        r.CREDENTIAL_ARN_RULE, "For docker-hub and github-container-registry: an existing "
+        "Secrets Manager secret named ecr-pullthroughcache/..., in `account` and `region`."))
+    upstream_registry: str | None = field(default=None, metadata=declare(
+        r.ECR_HOST_RULE, "For ecr: the upstream registry's host."))
+    custom_role_arn: str | None = field(default=None, metadata=declare(
+        r.ROLE_ARN_RULE, "For ecr in another account: the role in `account` that ECR assumes "
+        "to read it."))
+
+
+@dataclass(frozen=True)
+class ScanningRule:
+    """One registry scanning rule: how often, and which repositories."""
+
+    frequency: str = field(metadata=declare(
+        r.choice("SCAN_ON_PUSH", "CONTINUOUS_SCAN"),
+        "SCAN_ON_PUSH, or CONTINUOUS_SCAN (ENHANCED only)."))
+    filters: Sequence[str] = field(metadata=declare(
+        TextList(r.SCAN_FILTER_RULE, required=True, max_items=r.MAX_SCANNING_FILTERS,
+                 too_many="{n} filters given: ECR accepts at most {max}"),
+        "Repository name wildcards (* matches anything) the rule applies to."))
+
+
+@dataclass(frozen=True)
+class RegistryScanning:
+    """The registry's scanning configuration, which replaces per-repository scan on push."""
+
+    scan_type: str = field(metadata=declare(
+        r.choice("BASIC", "ENHANCED"),
+        "BASIC (ECR's own scanning) or ENHANCED (Amazon Inspector, which must be enabled)."))
+    rules: Sequence[ScanningRule] = field(default=(), metadata=declare(
+        NestedList(ScanningRule, r.MAX_SCANNING_RULES,
+                   too_many="{n} rules given: ECR accepts at most {max}"),
+        "At most one rule per frequency; repositories no rule matches are scanned manually."))
+
+
+@dataclass(frozen=True)
+class RegistryPolicy:
+    """The registry policy: other accounts that may replicate into these repositories."""
+
+    replication_source_accounts: Sequence[str] = field(metadata=declare(
+        TextList(r.ACCOUNT_RULE, required=True, max_items=r.MAX_REPLICATION_SOURCES),
+        "Accounts whose replication rules may copy images into these repositories (and create "
+        "them), and nothing else."))
+
+
+@dataclass(frozen=True)
 class Parameters:
     """Everything both halves need: the AWS repositories and the cluster's ``ecr-config`` Secret.
 
@@ -214,6 +295,17 @@ class Parameters:
                  too_many="{n} regions given: ECR replicates to at most {max}"),
         "Other regions of the same account that ECR replicates the repositories to; the "
         "stack's replication configuration replaces any other in the region."))
+    pull_through_cache: Sequence[PullThroughCacheRule] = field(default=(), metadata=declare(
+        NestedList(PullThroughCacheRule, r.MAX_PULL_THROUGH_CACHE_RULES,
+                   too_many="{n} rules given: ECR accepts at most {max} in a registry"),
+        "Pull-through cache rules; the worker and builder roles (and the refresher) may pull "
+        "through them."))
+    registry_scanning: RegistryScanning | None = field(default=None, metadata=declare(
+        Nested(RegistryScanning), "Registry-level image scanning; when set, scanOnPush is left "
+        "out of the repositories."))
+    registry_policy: RegistryPolicy | None = field(default=None, metadata=declare(
+        Nested(RegistryPolicy), "A registry policy for cross-account replication into these "
+        "repositories.", default_doc="none: no registry policy"))
 
     def __post_init__(self) -> None:
         normalise(self)
@@ -304,6 +396,12 @@ class Parameters:
         if self.create_on_push_prefix is None:
             return None
         return naming.repository_arn(self.account, self.region, f"{self.create_on_push_prefix}/*")
+
+    @property
+    def pull_through_cache_arns(self) -> tuple[str, ...]:
+        """``repository/<prefix>/*`` of every pull-through cache rule."""
+        return tuple(naming.repository_arn(self.account, self.region, f"{rule.prefix}/*")
+                     for rule in self.pull_through_cache)
 
     @property
     def repository_principal_arns(self) -> tuple[str, ...]:

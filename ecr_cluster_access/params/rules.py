@@ -148,6 +148,44 @@ PREFIX_RULE = Text("a repository prefix", "use lowercase letters and digits sepa
                    "single . _ - or /, without a trailing /", pattern=REPOSITORY_NAME,
                    max_length=256, extra=_root_prefix)
 
+# --- registry-wide features --------------------------------------------------------------------
+
+#: Pull-through cache upstreams: the registry host of each, and whether ECR needs a Secrets
+#: Manager secret for it (ECR user guide, "Sync an upstream registry"); ``ecr`` is another
+#: private ECR registry, given by its host, reached with a role when in another account.
+UPSTREAMS: dict[str, tuple[str | None, bool]] = {
+    "docker-hub": ("registry-1.docker.io", True),
+    "github-container-registry": ("ghcr.io", True),
+    "quay": ("quay.io", False),
+    "k8s": ("registry.k8s.io", False),
+    "ecr-public": ("public.ecr.aws", False),
+    "ecr": (None, False),
+}
+#: ECR: at most 50 pull-through cache rules in a registry (the default quota).
+MAX_PULL_THROUGH_CACHE_RULES = 50
+PTC_PREFIX = r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*"
+PTC_PREFIX_RULE = Text("a pull-through cache prefix", "use 2-30 lowercase letters and digits "
+                       "separated by . _ - or /, without a trailing /", pattern=PTC_PREFIX,
+                       min_length=2, max_length=30, extra=_root_prefix)
+CREDENTIAL_ARN = (rf"arn:(?:{PARTITION}):secretsmanager:{REGION}:[0-9]{{12}}:secret:"
+                  r"ecr-pullthroughcache/[A-Za-z0-9/_+=.@-]+")
+CREDENTIAL_ARN_RULE = Text("a Secrets Manager secret ARN", "use arn:<partition>:secretsmanager:"
+                           "<region>:<account>:secret:ecr-pullthroughcache/<name>",
+                           pattern=CREDENTIAL_ARN, min_length=50, max_length=612)
+ECR_HOST = r"[0-9]{12}\.dkr\.ecr\.(?:[a-z]{2}|us-gov)-[a-z]+-[0-9]{1,2}\.amazonaws\.com(?:\.cn)?"
+ECR_HOST_RULE = Text("an ECR registry host", "use <account>.dkr.ecr.<region>.amazonaws.com",
+                     pattern=ECR_HOST, max_length=64)
+#: ECR: a registry scanning configuration holds at most 2 rules of at most 100 filters.
+MAX_SCANNING_RULES = 2
+MAX_SCANNING_FILTERS = 100
+SCAN_FILTER_RULE = Text("a scanning filter", "use 1-255 lowercase letters, digits, . _ - / "
+                        "and * as a wildcard", pattern=r"[a-z0-9*](?:[._/a-z0-9*-]?[a-z0-9*]+)*",
+                        max_length=255)
+#: This project's limit on accounts replicating into the registry (the policy must stay
+#: under ECR's 10,240 characters, checked as well).
+MAX_REPLICATION_SOURCES = 20
+MAX_REGISTRY_POLICY_CHARS = 10_240
+
 _TAG_PUNCTUATION = set("_.:/=+-@ ")
 
 
@@ -172,6 +210,26 @@ TAG_VALUE_RULE = Text("accepted", "use a string of at most 256 characters", min_
                       max_length=256, extra=_aws_tag_characters)
 LIFECYCLE_COUNT = Int(1, MAX_COUNT, ", or leave it out")
 REFRESH_HOURS = Int(1, 8, ", well inside the token's 12 hours")
+
+#: Lifecycle rules for tagged images: this project keeps to 20 rules of 20 tags each (ECR's own
+#: limit is the policy text, 30,720 characters, checked as well).
+MAX_LIFECYCLE_RULES = 20
+MAX_LIFECYCLE_TAGS = 20
+MAX_LIFECYCLE_POLICY_CHARS = 30_720
+MAX_TAG_PATTERN_WILDCARDS = 4
+TAG_PREFIX_RULE = Text("an image tag prefix", "use 1-128 letters, digits and . _ -",
+                       pattern=r"[A-Za-z0-9_.-]{1,128}")
+
+
+def _four_wildcards(value: str) -> str | None:
+    if value.count("*") > MAX_TAG_PATTERN_WILDCARDS:
+        return (f"has {value.count('*')} wildcards: ECR accepts at most "
+                f"{MAX_TAG_PATTERN_WILDCARDS} in each pattern")
+    return None
+
+
+TAG_PATTERN_RULE = Text("an image tag pattern", "use 1-128 letters, digits, . _ - and * (at "
+                        "most four)", pattern=r"[A-Za-z0-9_.*-]{1,128}", extra=_four_wildcards)
 
 
 # --- cross-field checks ------------------------------------------------------------------------
@@ -252,6 +310,128 @@ def _kms_key(values: Mapping[str, Any], problems: list[str]) -> None:
     elif arn.split(":")[3] != region:
         problems.append(f"kmsKeyArn: {show(arn)} is in region {arn.split(':')[3]!r}: ECR needs "
                         f"a key in the repositories' region {region!r}")
+
+
+@cross("lifecycle")
+def _lifecycle_rules(values: Mapping[str, Any], problems: list[str]) -> None:
+    lifecycle = values.get("lifecycle")
+    if lifecycle is None:
+        return
+    for i, rule in enumerate(lifecycle.rules):
+        where = f"lifecycle.rules[{i}]"
+        if bool(rule.tag_prefixes) == bool(rule.tag_patterns):
+            problems.append(f"{where}: give tagPrefixes or tagPatterns (one of them): ECR "
+                            "selects tagged images by one list")
+        if (rule.keep_last is None) == (rule.expire_days is None):
+            problems.append(f"{where}: give keepLast or expireDays (one of them)")
+    from .. import documents
+
+    document = documents.lifecycle_policy_document(
+        lifecycle.untagged_expire_days, lifecycle.keep_last_images, lifecycle.rules)
+    size = len(documents.policy_text(document)) if document else 0
+    if size > MAX_LIFECYCLE_POLICY_CHARS:
+        problems.append(f"lifecycle: the lifecycle policy is {size} characters, over ECR's "
+                        f"{MAX_LIFECYCLE_POLICY_CHARS}: give fewer rules or tags")
+
+
+def _overlap(a: str, b: str) -> bool:
+    """Whether two repository prefixes (or a prefix and a name) share repositories."""
+    return a == b or a.startswith(f"{b}/") or b.startswith(f"{a}/")
+
+
+@cross("pull_through_cache", "repositories", "create_on_push_prefix", "account", "region")
+def _pull_through_cache(values: Mapping[str, Any], problems: list[str]) -> None:
+    rules = values.get("pull_through_cache") or ()
+    account, region = values["account"], values["region"]
+    for i, rule in enumerate(rules):
+        where = f"pullThroughCache[{i}]"
+        _, needs_secret = UPSTREAMS[rule.upstream]
+        if needs_secret and rule.credential_arn is None:
+            problems.append(f"{where}.credentialArn: missing: {rule.upstream} needs a Secrets "
+                            "Manager secret named ecr-pullthroughcache/... with its credentials")
+        if not needs_secret and rule.credential_arn is not None:
+            problems.append(f"{where}.credentialArn: set for {rule.upstream}, which ECR reaches "
+                            "without credentials (or, for ecr, with customRoleArn); remove it")
+        if rule.credential_arn is not None:
+            parts = rule.credential_arn.split(":")
+            if (parts[3], parts[4]) != (region, account):
+                problems.append(f"{where}.credentialArn: {show(rule.credential_arn)} is not in "
+                                f"account {account} and region {region}: ECR reads the secret "
+                                "in the rule's own account and region")
+        if rule.upstream == "ecr":
+            if rule.upstream_registry is None:
+                problems.append(f"{where}.upstreamRegistry: missing: the ecr upstream needs its "
+                                "host, <account>.dkr.ecr.<region>.amazonaws.com")
+            elif rule.upstream_registry.split(".", 1)[0] != account and (
+                    rule.custom_role_arn is None):
+                problems.append(f"{where}.customRoleArn: missing: an upstream registry in "
+                                "another account needs a role in this account for ECR to "
+                                "assume")
+        else:
+            for key, attribute in (("upstreamRegistry", "upstream_registry"),
+                                   ("customRoleArn", "custom_role_arn")):
+                if getattr(rule, attribute) is not None:
+                    problems.append(f"{where}.{key}: set for {rule.upstream}: it is for the "
+                                    "ecr upstream; remove it")
+        if rule.custom_role_arn is not None and (
+                naming.account_of_arn(rule.custom_role_arn) != account):
+            problems.append(f"{where}.customRoleArn: {show(rule.custom_role_arn)} is not in "
+                            f"account {account}: ECR assumes a role of the registry's own "
+                            "account")
+        for j in range(i):
+            if _overlap(rule.prefix, rules[j].prefix):
+                problems.append(f"{where}.prefix: {show(rule.prefix)} overlaps "
+                                f"pullThroughCache[{j}].prefix {rules[j].prefix!r}: give each "
+                                "rule its own prefix")
+        for name in values["repositories"]:
+            if _overlap(rule.prefix, name):
+                problems.append(f"{where}.prefix: {show(rule.prefix)} collides with repository "
+                                f"{name!r}: the cache would create or serve repositories the "
+                                "stack names; pick another prefix")
+                break
+        push_prefix = values.get("create_on_push_prefix")
+        if push_prefix is not None and _overlap(rule.prefix, push_prefix):
+            problems.append(f"{where}.prefix: {show(rule.prefix)} overlaps createOnPushPrefix "
+                            f"{push_prefix!r}: a pushed and a cached image would share "
+                            "repositories; pick another prefix")
+
+
+@cross("registry_scanning", "scan_on_push")
+def _registry_scanning(values: Mapping[str, Any], problems: list[str]) -> None:
+    scanning = values.get("registry_scanning")
+    if scanning is None:
+        return
+    frequencies = [rule.frequency for rule in scanning.rules]
+    for i, frequency in enumerate(frequencies):
+        if scanning.scan_type == "BASIC" and frequency != "SCAN_ON_PUSH":
+            problems.append(f"registryScanning.rules[{i}].frequency: {frequency!r} needs scanType "
+                            "ENHANCED: BASIC scanning only scans on push")
+        if frequency in frequencies[:i]:
+            problems.append(f"registryScanning.rules[{i}].frequency: {frequency!r} is also "
+                            "rule's frequency: give each frequency one rule")
+    if values["scan_on_push"] is False:
+        problems.append("scanOnPush: false with registryScanning: the registry's scanning "
+                        "replaces the per-repository setting; remove scanOnPush")
+
+
+@cross("registry_policy", "account", "region", "repositories")
+def _registry_policy(values: Mapping[str, Any], problems: list[str]) -> None:
+    policy = values.get("registry_policy")
+    if policy is None:
+        return
+    for i, source in enumerate(policy.replication_source_accounts):
+        if source == values["account"]:
+            problems.append(f"registryPolicy.replicationSourceAccounts[{i}]: {source!r} is this "
+                            "registry's own account: list other accounts only")
+    from .. import documents
+
+    text = documents.policy_text(documents.registry_policy_document(
+        values["account"], values["region"], values["repositories"],
+        policy.replication_source_accounts))
+    if len(text) > MAX_REGISTRY_POLICY_CHARS:
+        problems.append(f"registryPolicy: the registry policy is {len(text)} characters, over "
+                        f"ECR's {MAX_REGISTRY_POLICY_CHARS}: list fewer accounts or "
+                        "repositories")
 
 
 @cross("empty_on_delete", "removal_policy")

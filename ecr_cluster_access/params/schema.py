@@ -16,7 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from .model import Parameters
-from .spec import Bool, FieldInfo, Int, Nested, Text, TextList, TextMap, declared_fields
+from .spec import (
+    Bool,
+    FieldInfo,
+    Int,
+    Nested,
+    NestedList,
+    Text,
+    TextList,
+    TextMap,
+    declared_fields,
+)
 
 SCHEMA_ID = "https://github.com/ecr-cluster-access/ecr-cluster-access/parameters.schema.json"
 #: Where the schema ships inside the package.
@@ -28,7 +38,8 @@ def _object_schema(cls: type, title: str | None = None) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     for info in fields:
         prop = {"description": info.doc, **info.rule.schema()}
-        if not info.required and info.default is not None and not isinstance(info.rule, Nested):
+        if not info.required and info.default is not None and not isinstance(
+                info.rule, (Nested, NestedList)):
             prop["default"] = list(info.default) if isinstance(info.default, tuple) else (
                 info.default)
         if not info.required and info.default is None:
@@ -49,7 +60,7 @@ def _object_schema(cls: type, title: str | None = None) -> dict[str, Any]:
 def _nested_classes(cls: type) -> list[type]:
     found: list[type] = []
     for info in declared_fields(cls):
-        if isinstance(info.rule, Nested) and info.rule.cls not in found:
+        if isinstance(info.rule, (Nested, NestedList)) and info.rule.cls not in found:
             found += [info.rule.cls, *_nested_classes(info.rule.cls)]
     return found
 
@@ -116,6 +127,8 @@ def _accepts_cell(info: FieldInfo) -> str:
         return f"list{limit}; each: {_accepts_cell(item)}"
     if isinstance(rule, TextMap):
         return f"object of at most {rule.max_items} strings"
+    if isinstance(rule, NestedList):
+        return f"list of at most {rule.max_items} objects: the `{info.key}[].*` rows below"
     assert isinstance(rule, Nested)
     return f"object: `{info.key}.*` below"
 
@@ -133,6 +146,8 @@ def _rows(cls: type, prefix: str) -> list[str]:
                     f"{_cell(_accepts_cell(info))} |")
         if isinstance(info.rule, Nested):
             rows += _rows(info.rule.cls, f"{key}.")
+        elif isinstance(info.rule, NestedList):
+            rows += _rows(info.rule.cls, f"{key}[].")
     return rows
 
 

@@ -314,7 +314,25 @@ class Nested:
         return {"$ref": f"#/$defs/{self.cls.__name__}"}
 
 
-Rule = Text | Int | Bool | TextList | TextMap | Nested
+@dataclass(frozen=True)
+class NestedList:
+    """A list of objects of ``cls``'s declared fields, in order (rules, for example)."""
+
+    cls: type
+    max_items: int
+    too_many: str = "{n} given: give at most {max}"
+    required: bool = False
+
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema of this rule: an array of the nested class's definition."""
+        out: dict[str, Any] = {"type": "array", "items": {"$ref": f"#/$defs/{self.cls.__name__}"},
+                               "maxItems": self.max_items}
+        if self.required:
+            out["minItems"] = 1
+        return out
+
+
+Rule = Text | Int | Bool | TextList | TextMap | Nested | NestedList
 
 
 @dataclass(frozen=True)
@@ -378,8 +396,25 @@ def check_value(path: str, rule: Rule, value: Any, problems: list[str]) -> None:
         _check_list(path, rule, value, problems)
     elif isinstance(rule, TextMap):
         _check_map(path, rule, value, problems)
+    elif isinstance(rule, NestedList):
+        _check_nested_list(path, rule, value, problems)
     else:
         check_struct(path, rule.cls, value, problems)
+
+
+def _check_nested_list(path: str, rule: NestedList, value: Any, problems: list[str]) -> None:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        problems.append(f"{path}: {show(value)} is not a list: expected a list of objects")
+        return
+    if rule.required and not value:
+        problems.append(f"{path}: [] is empty: give at least one")
+    if len(value) > rule.max_items:
+        problems.append(f"{path}: " + rule.too_many.format(n=len(value), max=rule.max_items))
+        return
+    found: list[str] = []
+    for i, item in enumerate(value):
+        check_struct(f"{path}[{i}]", rule.cls, item, found)
+    problems.extend(_capped(path, found))
 
 
 def _check_list(path: str, rule: TextList, value: Any, problems: list[str]) -> None:
@@ -496,6 +531,19 @@ def from_file_mapping(path: str, cls: type, raw: object, problems: list[str]
                 item = info.rule.cls(**nested)
             except TypeError:  # a missing required key, reported below
                 continue
+        elif isinstance(info.rule, NestedList) and isinstance(item, list) and (
+                len(item) <= info.rule.max_items):
+            built, before = [], len(problems)
+            for i, element in enumerate(item):
+                nested = from_file_mapping(f"{where}[{i}]", info.rule.cls, element, problems)
+                if nested is not None:
+                    try:
+                        built.append(info.rule.cls(**nested))
+                    except TypeError:  # a missing required key, reported in the call above
+                        pass
+            if len(problems) > before:
+                continue
+            item = built
         kwargs[info.name] = item
     for info in fields_:
         if info.required and info.name not in kwargs and info.key not in raw:
@@ -520,6 +568,8 @@ def to_file_mapping(value: Any) -> dict[str, Any]:
         item = getattr(value, info.name)
         if isinstance(info.rule, Nested) and item is not None:
             item = to_file_mapping(item)
+        elif isinstance(info.rule, NestedList) and isinstance(item, tuple):
+            item = [to_file_mapping(element) for element in item]
         elif isinstance(item, tuple):
             item = list(item)
         elif isinstance(item, Mapping):
@@ -585,4 +635,9 @@ def normalise(value: Any) -> None:
                 item = FrozenMap({exact(k): exact(v) for k, v in pairs})
         elif isinstance(info.rule, Nested) and isinstance(item, info.rule.cls):
             normalise(item)
+        elif isinstance(info.rule, NestedList) and isinstance(item, (list, tuple)):
+            item = tuple(item)
+            for element in item:
+                if isinstance(element, info.rule.cls):
+                    normalise(element)
         object.__setattr__(value, info.name, item)

@@ -176,3 +176,64 @@ def test_the_engine_catches_a_refresher_widened_to_push() -> None:
             "Version": "2012-10-17", "Statement": [{
                 "Effect": "Allow", "Action": "ecr:PutImage", "Resource": params.repository_arns}]}})
     assert ask_the_engine([r for _, _, r in asked]) == ["Allowed"] * len(asked)
+
+
+# --- registry-wide features ----------------------------------------------------------------------
+
+def registry_points() -> list[tuple[str, bool, dict[str, Any]]]:
+    """Pull through the cache, replication into the registry, and a stranger, decided on the
+    synthesized template of every registry feature (pull-only workers, a builder, a refresher
+    user)."""
+    from ..support.parameters import REGISTRY_FEATURES
+
+    params = Parameters.from_mapping(params_dict(
+        **REGISTRY_FEATURES, workerAccess="pull",
+        builderIdentity={"mode": "pod-identity", "clusterName": "builds"},
+        pullSecret={"mode": "cronjob", "credentials": "secret"}))
+    template = template_of(params)
+    policies = identities(params, template)
+    (registry_policy,) = of_type(template, "AWS::ECR::RegistryPolicy")
+    cached = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/docker-hub/library/node"
+    elsewhere = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/not-a-cache/node"
+    named = params.repository_arns[0]
+    pull_through = [*documents.PULL_ACTIONS, "ecr:BatchImportUpstreamImage",
+                    "ecr:CreateRepository"]
+    out: list[tuple[str, bool, dict[str, Any]]] = []
+    for who in (WORKER, params.builder_role_arn or "", params.refresher_user_arn or ""):
+        for action in pull_through:  # the pull through the cache, and nothing more there
+            out.append((f"{who} {action} on {cached}", True, simulation(
+                who, action, cached, identity=policies[who])))
+        for action in documents.ECR_REPOSITORY_CHANGE_ACTIONS:
+            if action not in pull_through:
+                out.append((f"{who} {action} on {cached}", False, simulation(
+                    who, action, cached, identity=policies[who])))
+        for action in ("ecr:BatchImportUpstreamImage", "ecr:CreateRepository"):
+            out.append((f"{who} {action} on {elsewhere}", False, simulation(
+                who, action, elsewhere, identity=policies[who])))
+    source = "arn:aws:iam::210987654321:root"  # its own account allows it everything
+    for action, allowed in (("ecr:ReplicateImage", True), ("ecr:CreateRepository", True),
+                            ("ecr:BatchGetImage", False), ("ecr:GetDownloadUrlForLayer", False),
+                            ("ecr:PutImage", False), ("ecr:InitiateLayerUpload", False),
+                            ("ecr:DeleteRepository", False)):
+        out.append((f"replicating account {action} on {named}", allowed, simulation(
+            source, action, named, identity=[ALLOW_EVERYTHING],
+            resource_policy=registry_policy["PolicyText"])))
+        out.append((f"replicating account {action} on {elsewhere}", False, simulation(
+            source, action, elsewhere, identity=[ALLOW_EVERYTHING],
+            resource_policy=registry_policy["PolicyText"])))
+        out.append((f"stranger {action} on {named}", False, simulation(
+            STRANGER, action, named, identity=[ALLOW_EVERYTHING],
+            resource_policy=registry_policy["PolicyText"])))
+    return out
+
+
+def test_pull_through_the_cache_and_replication_grant_exactly_what_they_need(
+        capsys: Any) -> None:
+    asked = registry_points()
+    answers = ask_the_engine([request for _, _, request in asked])
+    wrong = [(what, allowed, answer) for (what, allowed, _), answer in zip(
+        asked, answers, strict=True) if (answer == "Allowed") != allowed]
+    assert not wrong, json.dumps(wrong[:20], indent=1)
+    with capsys.disabled():
+        print(f"\nregistry features: {len(asked)} requests, all decided by the engine as "
+              "expected")

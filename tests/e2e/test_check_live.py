@@ -371,3 +371,66 @@ def test_a_pull_only_worker_given_push_in_the_repository_policy_is_reported(
             "actions (workerAccess: pull)") in lines
     assert any(line.startswith(f"drift: role {ROLE}: is also allowed ecr:CompleteLayerUpload")
                for line in lines), lines
+
+
+# --- registry-wide settings moto serves: the scanning configuration and the registry policy -----
+
+REGISTRY = params_dict(
+    repositories=["builds/app"], workerRoleArns=[ROLE],
+    registryScanning={"scanType": "ENHANCED", "rules": [
+        {"frequency": "CONTINUOUS_SCAN", "filters": ["builds/*"]}]},
+    registryPolicy={"replicationSourceAccounts": ["210987654321"]})
+
+
+@pytest.fixture
+def registry(server: MotoServer, tmp_path: Path) -> Iterator[Account]:
+    """The stack's registry settings, put through the API (moto's CloudFormation has neither
+    AWS::ECR::RegistryScanningConfiguration nor AWS::ECR::RegistryPolicy)."""
+    urllib.request.urlopen(urllib.request.Request(f"{server.url}/moto-api/reset",
+                                                  method="POST"), timeout=30).close()
+    params = Parameters.from_mapping(REGISTRY)
+    provisioned = Account(server, write_params(tmp_path, REGISTRY))
+    provisioned.provision(params)
+    ecr = provisioned.client("ecr")
+    scanning = documents.registry_scanning_configuration(params) or {}
+    ecr.put_registry_scanning_configuration(**scanning)
+    ecr.put_registry_policy(policyText=documents.policy_text(
+        documents.registry_policy(params) or {}))
+    yield provisioned
+
+
+def test_the_registry_scanning_and_policy_are_in_sync(registry: Account) -> None:
+    result = registry.check()
+    assert (result.returncode, result.stdout) == (
+        0, "in sync: 1 repository and 1 worker role in 123456789012/us-east-1\n"), result.stderr
+
+
+def test_a_registry_policy_widened_to_every_repository_is_reported(registry: Account) -> None:
+    params = Parameters.from_mapping(REGISTRY)
+    policy = documents.registry_policy(params) or {}
+    policy["Statement"][0]["Resource"] = "arn:aws:ecr:us-east-1:123456789012:repository/*"
+    registry.client("ecr").put_registry_policy(policyText=json.dumps(policy))
+    result = registry.check()
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "drift: registry policy: the registry policy has statement "
+        "'AllowReplicationIntoListedRepositories': Allow of ecr:CreateRepository, "
+        "ecr:ReplicateImage for AWS arn:aws:iam::210987654321:root on "
+        "arn:aws:ecr:us-east-1:123456789012:repository/*, which the parameters do not make",
+        "drift: registry policy: the registry policy lacks statement "
+        "'AllowReplicationIntoListedRepositories': Allow of ecr:CreateRepository, "
+        "ecr:ReplicateImage for AWS arn:aws:iam::210987654321:root on "
+        "arn:aws:ecr:us-east-1:123456789012:repository/builds/app"]
+
+
+def test_registry_scanning_switched_to_basic_is_reported(registry: Account) -> None:
+    registry.client("ecr").put_registry_scanning_configuration(scanType="BASIC", rules=[
+        {"scanFrequency": "SCAN_ON_PUSH",
+         "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}])
+    result = registry.check()
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "drift: registry scanning: has a SCAN_ON_PUSH rule for ['* (WILDCARD)'], which the "
+        "parameters do not make",
+        "drift: registry scanning: lacks the CONTINUOUS_SCAN rule for ['builds/* (WILDCARD)']",
+        'drift: registry scanning: scan type is "BASIC", the parameters say ENHANCED']

@@ -33,7 +33,8 @@ def description(params: Parameters, name: str) -> dict[str, Any]:
         "repositoryName": name,
         "repositoryArn": naming.repository_arn(params.account, params.region, name),
         "imageTagMutability": params.effective_tag_mutability,
-        "imageScanningConfiguration": {"scanOnPush": params.scan_on_push},
+        "imageScanningConfiguration": {"scanOnPush": params.scan_on_push
+                                       and params.registry_scanning is None},
         "encryptionConfiguration": {"encryptionType": params.encryption},
     }
     if params.image_tag_mutability_exclusion_filters:
@@ -79,18 +80,16 @@ def in_sync_state(params: Parameters) -> AccountState:
                                                          params.replica_repository_arns)})
     state.replication = documents.replication_configuration(params)
     if params.create_on_push_prefix:
-        template: dict[str, Any] = {
-            "prefix": params.create_on_push_prefix, "appliedFor": ["CREATE_ON_PUSH"],
-            "repositoryPolicy": policy, **{k: v for k, v in description(params, "x").items()
-                                           if k.startswith(("image", "encryption"))}}
-        if lifecycle:
-            template["lifecyclePolicy"] = documents.policy_text(lifecycle)
-        if params.tags:
-            template["resourceTags"] = [{"Key": k, "Value": v} for k, v in params.tags.items()]
-        role = documents.creation_template_role_arn(params)
-        if role:
-            template["customRoleArn"] = role
-        state.creation_template = template
+        state.creation_template = creation_template(params, params.create_on_push_prefix,
+                                                    "CREATE_ON_PUSH")
+    for rule in params.pull_through_cache:
+        state.cache_templates[rule.prefix] = creation_template(params, rule.prefix,
+                                                               "PULL_THROUGH_CACHE")
+    state.pull_through_cache = [{**rule, "registryId": params.account}
+                                for rule in documents.pull_through_cache_rules(params)]
+    state.registry_scanning = documents.registry_scanning_configuration(params)
+    registry_policy = documents.registry_policy(params)
+    state.registry_policy = documents.policy_text(registry_policy) if registry_policy else None
     if params.developer_principal_arns:
         attached: dict[str, list[str]] = {"roles": [], "users": [], "groups": []}
         for arn in params.developer_principal_arns:
@@ -98,6 +97,26 @@ def in_sync_state(params: Parameters) -> AccountState:
         state.developer_policy = {"document": documents.developer_policy(params),
                                   "attached": attached}
     return state
+
+
+def creation_template(params: Parameters, prefix: str, applied_for: str) -> dict[str, Any]:
+    """``DescribeRepositoryCreationTemplates`` for one template the stack made."""
+    lifecycle = documents.lifecycle_policy(params)
+    template: dict[str, Any] = {
+        "prefix": prefix, "appliedFor": [applied_for],
+        "repositoryPolicy": documents.policy_text(documents.repository_policy(params)),
+        **{k: v for k, v in description(params, "x").items()
+           if k.startswith(("image", "encryption"))}}
+    if params.registry_scanning is not None:
+        template.pop("imageScanningConfiguration", None)
+    if lifecycle:
+        template["lifecyclePolicy"] = documents.policy_text(lifecycle)
+    if params.tags:
+        template["resourceTags"] = [{"Key": k, "Value": v} for k, v in params.tags.items()]
+    role = documents.creation_template_role_arn(params)
+    if role:
+        template["customRoleArn"] = role
+    return template
 
 
 def policy_of(state: AccountState, name: str) -> dict[str, Any]:

@@ -24,6 +24,26 @@ def params_dict(**overrides: Any) -> dict[str, Any]:
     return out
 
 
+DOCKER_HUB_SECRET = ("arn:aws:secretsmanager:us-east-1:123456789012:secret:"
+                     "ecr-pullthroughcache/docker-hub-AbCdEf")
+#: Every registry-wide feature at once: pull-through cache (three upstreams), enhanced
+#: scanning, a registry policy for replication and lifecycle rules for tagged images.
+REGISTRY_FEATURES: dict[str, Any] = {
+    "pullThroughCache": [
+        {"upstream": "docker-hub", "prefix": "docker-hub", "credentialArn": DOCKER_HUB_SECRET},
+        {"upstream": "k8s", "prefix": "k8s"},
+        {"upstream": "ecr", "prefix": "upstream-ecr",
+         "upstreamRegistry": "210987654321.dkr.ecr.us-east-1.amazonaws.com",
+         "customRoleArn": "arn:aws:iam::123456789012:role/ecr-upstream-reader"}],
+    "registryScanning": {"scanType": "ENHANCED", "rules": [
+        {"frequency": "CONTINUOUS_SCAN", "filters": ["builds/*"]},
+        {"frequency": "SCAN_ON_PUSH", "filters": ["*"]}]},
+    "registryPolicy": {"replicationSourceAccounts": ["210987654321"]},
+    "lifecycle": {"untaggedExpireDays": 7, "keepLastImages": 200, "rules": [
+        {"tagPrefixes": ["release-"], "keepLast": 50},
+        {"tagPatterns": ["pr-*"], "expireDays": 14}]},
+}
+
 #: Sets the AWS half's compliance tools (cfn-lint, cdk-nag, checkov) run on.
 AWS_SETS: dict[str, dict[str, Any]] = {
     "default": {},
@@ -70,6 +90,13 @@ AWS_SETS: dict[str, dict[str, Any]] = {
     "refresher-secret-role": {"replicationRegions": ["us-west-2"], "pullSecret": {
         "mode": "external-secrets", "credentials": "secret",
         "roleArn": "arn:aws:iam::123456789012:role/ecr-puller"}},
+    "registry-features": REGISTRY_FEATURES,
+    "registry-features-tags-kms": {
+        **REGISTRY_FEATURES, "tags": {"team": "platform"}, "encryption": "KMS",
+        "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "createOnPushPrefix": "builds", "workerAccess": "pull",
+        "builderIdentity": {"mode": "pod-identity", "clusterName": "c"},
+        "pullSecret": {"mode": "cronjob", "credentials": "secret"}},
 }
 
 

@@ -78,6 +78,24 @@ def test_cfn_lint_rejects_a_misspelled_action(tmp_path: Path) -> None:
     assert result.returncode != 0 and ":W3037:" in result.stdout, result.stdout
 
 
+def test_cfn_lint_rejects_a_registry_feature_ecr_does_not_accept(tmp_path: Path) -> None:
+    """Control for the registry features: an upstream ECR does not know, and a third scanning
+    rule (ECR takes two), must each be refused."""
+    cfn_lint = require_tool(VENV_BIN / "cfn-lint")
+    template = synth_app(Parameters.from_mapping(params_dict(**AWS_SETS["registry-features"])))
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::ECR::PullThroughCacheRule":
+            resource["Properties"]["UpstreamRegistry"] = "dockerhub"
+        if resource["Type"] == "AWS::ECR::RegistryScanningConfiguration":
+            resource["Properties"]["Rules"] *= 2
+    path = tmp_path / "registry.template.json"
+    path.write_text(json.dumps(template))
+    result = run([cfn_lint, "--format", "parseable", str(path)])
+    assert result.returncode != 0, result.stdout
+    assert "'dockerhub' is not one of" in result.stdout, result.stdout
+    assert ":E3032:expected maximum item count: 2, found: 4" in result.stdout, result.stdout
+
+
 # --- cdk-nag ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", sorted(AWS_SETS))
@@ -93,6 +111,19 @@ def test_cdk_nag_rejects_an_unacknowledged_token_wildcard() -> None:
                   policy_document=documents.authorization_token_document())
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     with pytest.raises(RuntimeError, match=r"AwsSolutions-IAM5\[Resource::\*\]"):
+        app.synth()
+
+
+def test_cdk_nag_rejects_an_unacknowledged_pull_through_cache_wildcard() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Control")
+    params = Parameters.from_mapping(params_dict(**AWS_SETS["registry-features"]))
+    iam.CfnPolicy(stack, "Cache", policy_name="cache", roles=["w"], policy_document={
+        "Version": "2012-10-17",
+        "Statement": [documents.pull_through_cache_statement(params.pull_through_cache_arns)]})
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    with pytest.raises(RuntimeError, match=r"AwsSolutions-IAM5\[Resource::arn:aws:ecr:us-east-1:"
+                                           r"123456789012:repository/docker-hub/\*\]"):
         app.synth()
 
 

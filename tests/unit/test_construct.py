@@ -13,7 +13,7 @@ from ecr_cluster_access import PUSH_PULL_ACTIONS, EcrClusterAccess, Parameters, 
 from ecr_cluster_access.params import estimated_template_bytes
 from ecr_cluster_access.stack import EcrClusterAccessStack
 
-from ..support.parameters import OIDC, params_dict
+from ..support.parameters import OIDC, REGISTRY_FEATURES, params_dict
 
 ROLE = "arn:aws:iam::123456789012:role/k8s-worker"
 OTHER_ACCOUNT_ROLE = "arn:aws:iam::210987654321:role/other-cluster-nodes"
@@ -271,6 +271,10 @@ def test_construct_refuses_a_stack_in_another_account() -> None:
     {"repositories": [f"team-{i:03d}/service-{i}" for i in range(60)],
      "workerRoleArns": [f"arn:aws:iam::123456789012:role/eks/worker-{i:02d}" for i in range(30)],
      "lifecycle": {"untaggedExpireDays": 7, "keepLastImages": 30}, "tags": {"team": "p"}},
+    {**REGISTRY_FEATURES, "repositories": [f"app-{i:03d}" for i in range(40)],
+     "tags": {"team": "p"},
+     "pullThroughCache": [{"upstream": "k8s", "prefix": f"cache-{i:02d}"} for i in range(30)],
+     "registryPolicy": {"replicationSourceAccounts": [f"2109876543{i:02d}" for i in range(20)]}},
 ])
 def test_template_size_estimate_is_above_the_real_size(overrides: dict[str, Any]) -> None:
     params = Parameters.from_mapping(params_dict(**overrides))

@@ -590,11 +590,20 @@ def test_cross_field_checks_still_run_when_another_field_is_wrong() -> None:
 def test_each_declared_rule_matches_its_python_type() -> None:
     import typing
 
-    from ecr_cluster_access import BuilderIdentity, PullSecret
+    from ecr_cluster_access.params.model import (
+        BuilderIdentity,
+        LifecycleRule,
+        PullSecret,
+        PullThroughCacheRule,
+        RegistryPolicy,
+        RegistryScanning,
+        ScanningRule,
+    )
     from ecr_cluster_access.params.spec import (
         Bool,
         Int,
         Nested,
+        NestedList,
         Text,
         TextList,
         TextMap,
@@ -603,12 +612,16 @@ def test_each_declared_rule_matches_its_python_type() -> None:
 
     expected = {Text: "str", Int: "int", Bool: "bool", TextList: "Sequence[str]",
                 TextMap: "Mapping[str, str]"}
-    for cls in (Parameters, Lifecycle, BuilderIdentity, PullSecret):
+    for cls in (Parameters, Lifecycle, LifecycleRule, BuilderIdentity, PullSecret,
+                PullThroughCacheRule, ScanningRule, RegistryScanning, RegistryPolicy):
         hints = typing.get_type_hints(cls)
         for info in declared_fields(cls):
             hint = str(hints[info.name]).replace("typing.", "").replace(
                 "collections.abc.", "")
-            if isinstance(info.rule, Nested):
+            if isinstance(info.rule, NestedList):
+                assert f"Sequence[{info.rule.cls.__module__}.{info.rule.cls.__name__}]" in hint, (
+                    cls, info.name, hint)
+            elif isinstance(info.rule, Nested):
                 assert info.rule.cls.__name__ in hint, (cls, info.name)
             else:
                 assert expected[type(info.rule)] in hint, (cls, info.name, hint)
