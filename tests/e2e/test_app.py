@@ -291,3 +291,25 @@ def test_a_block_in_both_cdk_json_and_cdk_context_json_is_refused(tmp_path: Path
         assert ("ecr-cluster-access: error: cdk.context.json: also holds a 'ecr-cluster-access' "
                 "block, as does cdk.json") in result.stderr
     assert not list(directory.glob("cdk.out/*.template.json"))
+
+
+def test_cli_builder_config_names_the_images_pulled_through_the_cache(tmp_path: Path) -> None:
+    from ..support.parameters import REGISTRY_FEATURES
+
+    config = write_params(tmp_path, params_dict(**REGISTRY_FEATURES))
+    host = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+    lines = run(cli("builder-config", "--config", str(config)), check=True).stdout.splitlines()
+    assert [line for line in lines if line.startswith("# pull through")] == [
+        f"# pull through the cache: registry-1.docker.io/<image> as {host}/docker-hub/<image>, "
+        f"for example {host}/docker-hub/library/node:20",
+        f"# pull through the cache: registry.k8s.io/<image> as {host}/k8s/<image>, for example "
+        f"{host}/k8s/pause:3.10",
+        "# pull through the cache: 210987654321.dkr.ecr.us-east-1.amazonaws.com/<image> as "
+        f"{host}/upstream-ecr/<image>, for example {host}/upstream-ecr/<repository>:<tag>"]
+    document = json.loads(run(cli("builder-config", "--format", "json", "--config",
+                                  str(config)), check=True).stdout)
+    assert document["pullThroughCache"][0] == {
+        "upstream": "docker-hub", "upstreamRegistryUrl": "registry-1.docker.io",
+        "imagePrefix": f"{host}/docker-hub/", "example": f"{host}/docker-hub/library/node:20"}
+    docker = run(cli("docker-config", "--config", str(config)), check=True).stdout
+    assert docker == run(cli("docker-config"), check=True).stdout  # nothing new for the cache

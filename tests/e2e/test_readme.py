@@ -23,3 +23,12 @@ def test_readme_example_builds_both_halves(tmp_path: Path) -> None:
     assert '"RepositoryName": "builds/api"' in template
     manifest = (tmp_path / "dist" / "ecr-cluster-access.k8s.yaml").read_text()
     assert "name: ecr-config" in manifest
+
+
+def test_the_readmes_builder_config_block_is_what_the_command_prints() -> None:
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split('guide says to "make note of"', 1)[1].split("```yaml\n", 1)[1].split(
+        "```", 1)[0]
+    printed = run([sys.executable, "-m", "ecr_cluster_access.cli", "builder-config"],
+                  check=True).stdout
+    assert printed == block
