@@ -167,6 +167,7 @@ def test_cli_prints_the_builder_configuration_as_plain_json(tmp_path: Path) -> N
         "buildMode": "kaniko",
         "access": {"push": ["worker role arn:aws:iam::123456789012:role/k8s-worker"],
                    "pullOnly": []},
+        "pullThroughCache": [],
         "builderServiceAccount": None,
     }
 
