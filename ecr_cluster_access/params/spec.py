@@ -402,12 +402,21 @@ def check_value(path: str, rule: Rule, value: Any, problems: list[str]) -> None:
         check_struct(path, rule.cls, value, problems)
 
 
-def _check_nested_list(path: str, rule: NestedList, value: Any, problems: list[str]) -> None:
+def _is_list(path: str, rule: TextList | NestedList, value: Any, of: str,
+             problems: list[str]) -> bool:
+    """Whether ``value`` is a list; the problem line when not, or when a required one is
+    empty (then it still is a list)."""
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        problems.append(f"{path}: {show(value)} is not a list: expected a list of objects")
-        return
+        problems.append(f"{path}: {show(value)} is not a list: expected a list of {of}")
+        return False
     if rule.required and not value:
         problems.append(f"{path}: [] is empty: give at least one")
+    return True
+
+
+def _check_nested_list(path: str, rule: NestedList, value: Any, problems: list[str]) -> None:
+    if not _is_list(path, rule, value, "objects", problems):
+        return
     if len(value) > rule.max_items:
         problems.append(f"{path}: " + rule.too_many.format(n=len(value), max=rule.max_items))
         return
@@ -418,11 +427,8 @@ def _check_nested_list(path: str, rule: NestedList, value: Any, problems: list[s
 
 
 def _check_list(path: str, rule: TextList, value: Any, problems: list[str]) -> None:
-    if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        problems.append(f"{path}: {show(value)} is not a list: expected a list of strings")
+    if not _is_list(path, rule, value, "strings", problems):
         return
-    if rule.required and not value:
-        problems.append(f"{path}: [] is empty: give at least one")
     found: list[str] = []
     seen: set[str] = set()
     for i, item in enumerate(value):

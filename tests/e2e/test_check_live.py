@@ -43,14 +43,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
         yield started
 
 
+def fresh_account(server: MotoServer, tmp_path: Path, data: dict[str, Any]) -> Account:
+    """moto reset, then provisioned for ``data`` as the stack leaves an account."""
+    urllib.request.urlopen(urllib.request.Request(f"{server.url}/moto-api/reset",
+                                                  method="POST"), timeout=30).close()
+    provisioned = Account(server, write_params(tmp_path, data))
+    provisioned.provision(Parameters.from_mapping(data))
+    return provisioned
+
+
 @pytest.fixture
 def account(server: MotoServer, tmp_path: Path) -> Iterator[Account]:
     """A fresh account, provisioned as the stack leaves it."""
-    urllib.request.urlopen(urllib.request.Request(f"{server.url}/moto-api/reset",
-                                                  method="POST"), timeout=30).close()
-    provisioned = Account(server, write_params(tmp_path, DATA))
-    provisioned.provision(PARAMS)
-    yield provisioned
+    yield fresh_account(server, tmp_path, DATA)
 
 
 class Account:
@@ -326,11 +331,7 @@ PULL_ONLY = params_dict(repositories=["builds/app"], workerRoleArns=[ROLE],
 @pytest.fixture
 def pull_only(server: MotoServer, tmp_path: Path) -> Iterator[Account]:
     """A fresh account for pull-only workers and a refresher IAM user, as the stack leaves it."""
-    urllib.request.urlopen(urllib.request.Request(f"{server.url}/moto-api/reset",
-                                                  method="POST"), timeout=30).close()
-    provisioned = Account(server, write_params(tmp_path, PULL_ONLY))
-    provisioned.provision(Parameters.from_mapping(PULL_ONLY))
-    yield provisioned
+    yield fresh_account(server, tmp_path, PULL_ONLY)
 
 
 def test_pull_only_workers_and_the_refresher_user_are_in_sync(pull_only: Account) -> None:
@@ -386,11 +387,8 @@ REGISTRY = params_dict(
 def registry(server: MotoServer, tmp_path: Path) -> Iterator[Account]:
     """The stack's registry settings, put through the API (moto's CloudFormation has neither
     AWS::ECR::RegistryScanningConfiguration nor AWS::ECR::RegistryPolicy)."""
-    urllib.request.urlopen(urllib.request.Request(f"{server.url}/moto-api/reset",
-                                                  method="POST"), timeout=30).close()
     params = Parameters.from_mapping(REGISTRY)
-    provisioned = Account(server, write_params(tmp_path, REGISTRY))
-    provisioned.provision(params)
+    provisioned = fresh_account(server, tmp_path, REGISTRY)
     ecr = provisioned.client("ecr")
     scanning = documents.registry_scanning_configuration(params) or {}
     ecr.put_registry_scanning_configuration(**scanning)
