@@ -245,50 +245,34 @@ def lifecycle_policy_document(
     status, last because ECR requires the ``any`` rule to carry the highest priority.
     """
     out: list[dict[str, Any]] = []
-    for rule in rules:
-        selection: dict[str, Any] = {"tagStatus": "tagged"}
-        if rule.tag_prefixes:
-            selection["tagPrefixList"] = list(rule.tag_prefixes)
-            what = f"tagged {', '.join(rule.tag_prefixes)}*"
+
+    def add(subject: str, tags: dict[str, Any], keep_last: int | None,
+            expire_days: int | None) -> None:
+        """One rule: ``subject`` images (selected by ``tags``), keep the ``keep_last`` most
+        recent or expire them ``expire_days`` after push."""
+        if keep_last is not None:
+            count: dict[str, Any] = {"countType": "imageCountMoreThan", "countNumber": keep_last}
+            description = f"Keep only the {keep_last} most recent {subject}"
         else:
-            selection["tagPatternList"] = list(rule.tag_patterns)
-            what = f"with tags matching {', '.join(rule.tag_patterns)}"
-        if rule.keep_last is not None:
-            selection.update(countType="imageCountMoreThan", countNumber=rule.keep_last)
-            description = f"Keep only the {rule.keep_last} most recent images {what}"
-        else:
-            selection.update(countType="sinceImagePushed", countUnit="days",
-                             countNumber=rule.expire_days)
-            description = f"Expire images {what} {rule.expire_days} days after push"
+            count = {"countType": "sinceImagePushed", "countUnit": "days",
+                     "countNumber": expire_days}
+            description = f"Expire {subject} {expire_days} days after push"
         out.append({"rulePriority": len(out) + 1, "description": description,
-                    "selection": selection, "action": {"type": "expire"}})
+                    "selection": {**tags, **count}, "action": {"type": "expire"}})
+
+    for rule in rules:
+        if rule.tag_prefixes:
+            add(f"images tagged {', '.join(rule.tag_prefixes)}*",
+                {"tagStatus": "tagged", "tagPrefixList": list(rule.tag_prefixes)},
+                rule.keep_last, rule.expire_days)
+        else:
+            add(f"images with tags matching {', '.join(rule.tag_patterns)}",
+                {"tagStatus": "tagged", "tagPatternList": list(rule.tag_patterns)},
+                rule.keep_last, rule.expire_days)
     if untagged_expire_days is not None:
-        out.append(
-            {
-                "rulePriority": len(out) + 1,
-                "description": f"Expire untagged images {untagged_expire_days} days after push",
-                "selection": {
-                    "tagStatus": "untagged",
-                    "countType": "sinceImagePushed",
-                    "countUnit": "days",
-                    "countNumber": untagged_expire_days,
-                },
-                "action": {"type": "expire"},
-            }
-        )
+        add("untagged images", {"tagStatus": "untagged"}, None, untagged_expire_days)
     if keep_last_images is not None:
-        out.append(
-            {
-                "rulePriority": len(out) + 1,
-                "description": f"Keep only the {keep_last_images} most recent images",
-                "selection": {
-                    "tagStatus": "any",
-                    "countType": "imageCountMoreThan",
-                    "countNumber": keep_last_images,
-                },
-                "action": {"type": "expire"},
-            }
-        )
+        add("images", {"tagStatus": "any"}, keep_last_images, None)
     return {"rules": out} if out else None
 
 
