@@ -6,16 +6,20 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 CHECKOV_VENV := .venv-checkov
+IMAGE_VENV := .venv-image
 # cdk.json's `python app.py` and cdk8s.yaml's `python main.py` must find the project's venv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
+export POD_IMAGE_AWS := $(CURDIR)/$(IMAGE_VENV)/bin/aws
 
 # Debian packages the end-to-end tests run: the real ECR credential helper, skopeo, a local
-# registry, the AWS CLI (the pull-secret refresher), and iproute2/util-linux for the
-# loopback-only network namespace.
-SYSTEM_PACKAGES := amazon-ecr-credential-helper skopeo docker-registry awscli iproute2 util-linux
+# registry, the AWS CLI (the pull-secret refresher), iproute2/util-linux for the loopback-only
+# network namespace, and bubblewrap and curl for the pod runner (a rendered pod run under a
+# kubelet's user, volume and read-only-root rules).
+SYSTEM_PACKAGES := amazon-ecr-credential-helper skopeo docker-registry awscli iproute2 \
+  util-linux bubblewrap curl
 
 .PHONY: synth bootstrap deploy apply test runtime setup system-packages lint bench docs clean
 
@@ -37,6 +41,11 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+$(IMAGE_VENV)/.installed: requirements-image.txt
+	$(PYTHON) -m venv $(IMAGE_VENV)
+	$(IMAGE_VENV)/bin/python -m pip install --quiet -r requirements-image.txt
 	touch $@
 
 # `npm ci` replaces node_modules, so the full install also marks the runtime one as done.
@@ -89,7 +98,7 @@ apply: runtime
 	cdk8s synth --check-upgrade=false
 	kubectl apply -f dist/ $(ARGS)
 
-test: setup system-packages $(CHECKOV_VENV)/.installed
+test: setup system-packages $(CHECKOV_VENV)/.installed $(IMAGE_VENV)/.installed
 	$(VENV)/bin/python -m pytest -n 2
 
 lint: setup

@@ -17,6 +17,7 @@ from constructs import Construct
 from ecr_cluster_access.documents import docker_config_bytes
 from ecr_cluster_access.params import Parameters
 
+from .base import SecretConstruct, refuse_other_namespace
 from .constants import DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, LABELS
 from .pull_secret import EcrPullSecret
 
@@ -30,7 +31,7 @@ def _metadata(name: str, namespace: str | None, labels: Mapping[str, str] | None
                           annotations=dict(annotations) if annotations else None)
 
 
-class EcrConfigSecret(Construct):
+class EcrConfigSecret(SecretConstruct):
     """The Secret in-cluster builders read as their docker ``config.json``.
 
     ``metadata.name`` is ``params.secret_name`` and ``metadata.namespace`` is
@@ -38,7 +39,8 @@ class EcrConfigSecret(Construct):
     registry host of the parameters to the ``ecr-login`` credential helper, byte for byte what
     :func:`ecr_cluster_access.documents.docker_config_bytes` returns. BuildKit and Kaniko read
     it; the kubelet does not (it reads only ``auths``), so pulls by nodes go through the node
-    role. ``labels`` and ``annotations`` are added to the object's own.
+    role. ``labels`` and ``annotations`` are added to the object's own. It is a cdk8s-plus
+    ``ISecret``. A chart ``namespace`` other than ``params.namespace`` is refused.
 
     See https://kubernetes.io/docs/concepts/configuration/secret/#docker-config-secrets
     """
@@ -46,7 +48,8 @@ class EcrConfigSecret(Construct):
     def __init__(self, scope: Construct, id_: str, *, params: Parameters,
                  labels: Mapping[str, str] | None = None,
                  annotations: Mapping[str, str] | None = None) -> None:
-        super().__init__(scope, id_)
+        super().__init__(scope, id_, secret_name=params.secret_name)
+        refuse_other_namespace(self, params)
         #: The ``kubernetes.io/dockerconfigjson`` Secret.
         self.resource = k8s.KubeSecret(
             self, "Resource",
@@ -61,7 +64,8 @@ class BuilderServiceAccount(Construct):
 
     With IRSA it carries the ``eks.amazonaws.com/role-arn`` annotation; with Pod Identity the
     stack's association binds it to the role. ``image_pull_secrets`` names Secrets the
-    kubelet uses for the builder's pods. Raises ``ValueError`` without a builder identity.
+    kubelet uses for the builder's pods. Raises ``ValueError`` without a builder identity, or
+    in a chart whose ``namespace`` is not ``params.namespace``.
     """
 
     def __init__(self, scope: Construct, id_: str, *, params: Parameters,
@@ -69,6 +73,7 @@ class BuilderServiceAccount(Construct):
                  labels: Mapping[str, str] | None = None,
                  annotations: Mapping[str, str] | None = None) -> None:
         super().__init__(scope, id_)
+        refuse_other_namespace(self, params)
         identity = params.builder_identity
         if identity is None:
             raise ValueError("builderIdentity: not set: a BuilderServiceAccount needs the "
@@ -95,15 +100,9 @@ class EcrConfigChart(cdk8s.Chart):
     """
 
     def __init__(self, scope: Construct, id_: str, *, params: Parameters, **kwargs: Any) -> None:
-        namespace = kwargs.get("namespace")
-        if namespace is not None and namespace != params.namespace:
-            raise ValueError(
-                f"namespace: {namespace!r} differs from the parameters' namespace "
-                f"{params.namespace!r}: each object goes where the parameters say; set "
-                "namespace in the parameters (builderIdentity.namespace and "
-                "pullSecret.namespaces for the others)")
         kwargs.setdefault("disable_resource_name_hashes", True)
         super().__init__(scope, id_, **kwargs)
+        refuse_other_namespace(self, params)
         self.params = params
         #: The ``ecr-config`` Secret.
         self.secret = EcrConfigSecret(self, "Secret", params=params)

@@ -11,7 +11,9 @@ lives 12 hours. Two ways to keep such a Secret fresh, chosen by ``params.pull_se
 
 Whose AWS identity fetches the token is ``params.pull_secret.credentials``: a pull-only
 refresher role (``irsa``: the refresher ServiceAccount carries its annotation, and the
-generators use ``auth.jwt``; ``pod-identity``: CronJob only, associated in the AWS half), a
+generators use ``auth.jwt``; ``web-identity``: CronJob only, the chart mounts a projected
+ServiceAccount token for STS itself, for clusters off EKS whose issuer is an IAM OIDC
+provider; ``pod-identity``: CronJob only, associated in the AWS half), a
 pull-only IAM user whose access key is in a Secret (``secret``: mounted read-only into the
 CronJob, ``auth.secretRef`` for the generators, and ``roleArn`` to assume), or the node's or
 operator's own identity (``node``).
@@ -29,6 +31,7 @@ from constructs import Construct
 from ecr_cluster_access import documents
 from ecr_cluster_access.params import Parameters, PullSecret
 
+from .base import SecretConstruct, refuse_other_namespace
 from .constants import DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, LABELS
 
 EXTERNAL_SECRET_API = "external-secrets.io/v1"
@@ -38,22 +41,45 @@ ACCESS_KEY_ID_KEY = "access-key-id"
 SECRET_ACCESS_KEY_KEY = "secret-access-key"
 GENERATOR_API = "generators.external-secrets.io/v1alpha1"
 
-#: The refresher: one token per registry region, one ``patch`` per namespace. ``patch`` (not
-#: ``apply``) leaves the manifest's last-applied state alone, so re-applying the chart does
-#: not reset the Secret to its placeholder. With ``credentials: secret`` it reads the access
-#: key from the mounted Secret's files (never from the manifest), and with ``roleArn`` the
-#: AWS CLI assumes that role with them (through a profile: access keys in the environment
-#: would take precedence over the profile's role, and no role would be assumed).
+#: Where the kubelet mounts the ServiceAccount token, the API server's CA and the namespace.
+SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+#: ``credentials: web-identity``: where the chart mounts the projected token for STS itself.
+WEB_IDENTITY_TOKEN_DIR = "/var/run/secrets/sts.amazonaws.com/serviceaccount"
+#: The audience STS expects of a web identity token, and that token's life in seconds.
+STS_AUDIENCE = "sts.amazonaws.com"
+WEB_IDENTITY_TOKEN_SECONDS = 3600
+#: The refresher's user and group (``nobody``); also its ``fsGroup``, so that the kubelet
+#: makes the mounted access key (``credentials: secret``, mode 0400) group-readable by it. A
+#: kubelet writes Secret volume files owned by root: without ``fsGroup`` this user cannot
+#: read them.
+REFRESHER_UID = 65534
+#: The Job's deadline: a run that hangs (an unreachable API) ends here and is retried at the
+#: next schedule, the Secret keeping its last good value.
+ACTIVE_DEADLINE_SECONDS = 600
+
+#: The refresher: one token per registry region, then one ``PATCH`` per namespace through the
+#: API server with the ServiceAccount's token (``curl``, the body and the header from files,
+#: so neither the ECR token nor the ServiceAccount token is ever in a process's arguments).
+#: ``PATCH`` (a merge patch, not ``apply``) leaves the manifest's last-applied state alone, so
+#: re-applying the chart does not reset the Secret to its placeholder. Every token is fetched
+#: before anything is written: when one fails, no Secret changes, the log says why in one line
+#: and the container exits 1. With ``credentials: secret`` the access key is read from the
+#: mounted Secret's files (never from the manifest), and with ``roleArn`` the AWS CLI assumes
+#: that role with them (through a profile: access keys in the environment would take
+#: precedence over the profile's role, and no role would be assumed).
 REFRESH_SCRIPT = """set -eu
+fail() { echo "ecr-pull-refresher: $*; the pull secret keeps its last value" >&2; exit 1; }
+umask 077
 if [ -n "${AWS_CREDENTIALS_DIR:-}" ]; then
-  key_id="$(cat "$AWS_CREDENTIALS_DIR/access-key-id")"
-  secret_key="$(cat "$AWS_CREDENTIALS_DIR/secret-access-key")"
+  key_id="$(cat "$AWS_CREDENTIALS_DIR/access-key-id")" \\
+    || fail "cannot read the access key in $AWS_CREDENTIALS_DIR"
+  secret_key="$(cat "$AWS_CREDENTIALS_DIR/secret-access-key")" \\
+    || fail "cannot read the secret key in $AWS_CREDENTIALS_DIR"
   if [ -n "${ASSUME_ROLE_ARN:-}" ]; then
     # keys in the environment would win over the profile: give them to the profile instead
-    umask 077
-    printf '[keys]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
+    printf '[keys]\\naws_access_key_id = %s\\naws_secret_access_key = %s\\n' \\
       "$key_id" "$secret_key" > "$HOME/aws-credentials"
-    printf '[profile refresher]\nrole_arn = %s\nsource_profile = keys\n' \
+    printf '[profile refresher]\\nrole_arn = %s\\nsource_profile = keys\\n' \\
       "$ASSUME_ROLE_ARN" > "$HOME/aws-config"
     export AWS_SHARED_CREDENTIALS_FILE="$HOME/aws-credentials"
     export AWS_CONFIG_FILE="$HOME/aws-config" AWS_PROFILE=refresher
@@ -66,14 +92,29 @@ auths=""
 for pair in $REGISTRIES; do
   host="${pair%%=*}"
   region="${pair#*=}"
-  token="$(aws ecr get-login-password --region "$region")"
+  token="$(aws ecr get-login-password --region "$region")" \\
+    || fail "no ECR token for $host (aws ecr get-login-password --region $region failed)"
+  [ -n "$token" ] || fail "ECR returned an empty token for $host"
   auth="$(printf 'AWS:%s' "$token" | base64 | tr -d '\\n')"
   auths="${auths:+$auths,}\\"$host\\":{\\"username\\":\\"AWS\\",\\"password\\":\\"$token\\",\\"auth\\":\\"$auth\\"}"
 done
 config="$(printf '{"auths":{%s}}' "$auths" | base64 | tr -d '\\n')"
+printf '{"data":{".dockerconfigjson":"%s"}}' "$config" > "$HOME/patch.json"
+sa=/var/run/secrets/kubernetes.io/serviceaccount
+printf 'Authorization: Bearer %s\\n' "$(cat "$sa/token")" > "$HOME/authorization"
+case "$KUBERNETES_SERVICE_HOST" in
+  *:*) api="https://[$KUBERNETES_SERVICE_HOST]:$KUBERNETES_SERVICE_PORT" ;;
+  *) api="https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT" ;;
+esac
 for namespace in $NAMESPACES; do
-  kubectl --namespace "$namespace" patch secret "$SECRET" --type=merge \\
-    --patch "{\\"data\\":{\\".dockerconfigjson\\":\\"$config\\"}}"
+  status="$(curl --silent --show-error --max-time 30 --cacert "$sa/ca.crt" \\
+    --header "@$HOME/authorization" --header 'Content-Type: application/merge-patch+json' \\
+    --request PATCH --data-binary "@$HOME/patch.json" --output "$HOME/response" \\
+    --write-out '%{http_code}' "$api/api/v1/namespaces/$namespace/secrets/$SECRET")" \\
+    || fail "cannot reach the API server at $api to patch $namespace/$SECRET"
+  [ "$status" = 200 ] || fail "the API server answered $status to the patch of \\
+$namespace/$SECRET: $(head -c 300 "$HOME/response")"
+  echo "ecr-pull-refresher: refreshed $namespace/$SECRET"
 done
 """
 
@@ -122,12 +163,14 @@ def _refresher(params: Parameters) -> str:
     return params.refresher_service_account
 
 
-class PullSecretPlaceholder(Construct):
+class PullSecretPlaceholder(SecretConstruct):
     """The pull secret in ``namespace`` before the CronJob refresher first writes it:
-    ``kubernetes.io/dockerconfigjson`` with empty ``auths``. Its ``Resource`` is the Secret."""
+    ``kubernetes.io/dockerconfigjson`` with empty ``auths``. Its ``Resource`` is the Secret;
+    it is a cdk8s-plus ``ISecret``."""
 
     def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str) -> None:
-        super().__init__(scope, id_)
+        super().__init__(scope, id_, secret_name=_settings(params).name)
+        refuse_other_namespace(self, params)
         #: The Secret.
         self.resource = k8s.KubeSecret(
             self, "Resource",
@@ -145,6 +188,7 @@ class PullSecretServiceAccount(Construct):
     def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str,
                  name: str) -> None:
         super().__init__(scope, id_)
+        refuse_other_namespace(self, params)
         #: The ServiceAccount.
         self.resource = k8s.KubeServiceAccount(
             self, "Resource",
@@ -159,6 +203,7 @@ class EcrTokenGenerator(Construct):
     def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str,
                  index: int) -> None:
         super().__init__(scope, id_)
+        refuse_other_namespace(self, params)
         region = params.registry_host_regions[index][1]
         #: The generator.
         self.resource = cdk8s.ApiObject(
@@ -175,6 +220,7 @@ class PullExternalSecret(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str) -> None:
         super().__init__(scope, id_)
+        refuse_other_namespace(self, params)
         settings = _settings(params)
         sources = [{
             "sourceRef": {"generatorRef": {"apiVersion": GENERATOR_API,
@@ -210,6 +256,7 @@ class RefresherServiceAccount(Construct):
     def __init__(self, scope: Construct, id_: str, *, params: Parameters,
                  namespace: str | None = None) -> None:
         super().__init__(scope, id_)
+        refuse_other_namespace(self, params)
         #: The ServiceAccount.
         self.resource = k8s.KubeServiceAccount(
             self, "Resource", metadata=k8s.ObjectMeta(
@@ -222,6 +269,7 @@ class RefresherRole(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str) -> None:
         super().__init__(scope, id_)
+        refuse_other_namespace(self, params)
         #: The Role.
         self.resource = k8s.KubeRole(
             self, "Resource",
@@ -236,6 +284,7 @@ class RefresherRoleBinding(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str) -> None:
         super().__init__(scope, id_)
+        refuse_other_namespace(self, params)
         refresher = _refresher(params)
         #: The RoleBinding.
         self.resource = k8s.KubeRoleBinding(
@@ -249,10 +298,15 @@ class RefresherRoleBinding(Construct):
 
 class RefresherCronJob(Construct):
     """The CronJob that renews the pull secret in every namespace, every ``refreshHours``:
-    :data:`REFRESH_SCRIPT` in ``pullSecret.image``, non-root, read-only root file system."""
+    :data:`REFRESH_SCRIPT` in ``pullSecret.image``, as uid/gid/fsGroup :data:`REFRESHER_UID`,
+    read-only root file system, no capabilities, CPU and memory limits, a deadline of
+    :data:`ACTIVE_DEADLINE_SECONDS` and three retries. With ``web-identity`` it mounts a
+    projected ServiceAccount token for STS (audience ``sts.amazonaws.com``, one hour) and
+    sets ``AWS_ROLE_ARN`` and ``AWS_WEB_IDENTITY_TOKEN_FILE`` itself."""
 
     def __init__(self, scope: Construct, id_: str, *, params: Parameters) -> None:
         super().__init__(scope, id_)
+        refuse_other_namespace(self, params)
         settings = _settings(params)
         refresher = _refresher(params)
         env = {"REGISTRIES": registries(params), "SECRET": settings.name,
@@ -271,6 +325,21 @@ class RefresherCronJob(Construct):
                     for key in (ACCESS_KEY_ID_KEY, SECRET_ACCESS_KEY_KEY)])))
         if settings.role_arn is not None:
             env["ASSUME_ROLE_ARN"] = settings.role_arn
+        if settings.credentials == "web-identity":
+            # what EKS's webhook would inject, done by the chart for any OIDC issuer
+            assert params.refresher_role_arn is not None
+            env.update({"AWS_ROLE_ARN": params.refresher_role_arn,
+                        "AWS_WEB_IDENTITY_TOKEN_FILE": f"{WEB_IDENTITY_TOKEN_DIR}/token",
+                        "AWS_ROLE_SESSION_NAME": refresher,
+                        "AWS_STS_REGIONAL_ENDPOINTS": "regional",
+                        "AWS_REGION": params.region})
+            mounts.append(k8s.VolumeMount(name="aws-token", mount_path=WEB_IDENTITY_TOKEN_DIR,
+                                          read_only=True))
+            volumes.append(k8s.Volume(name="aws-token", projected=k8s.ProjectedVolumeSource(
+                sources=[k8s.VolumeProjection(
+                    service_account_token=k8s.ServiceAccountTokenProjection(
+                        audience=STS_AUDIENCE, expiration_seconds=WEB_IDENTITY_TOKEN_SECONDS,
+                        path="token"))])))
         container = k8s.Container(
             name="refresh",
             image=settings.image,
@@ -278,20 +347,25 @@ class RefresherCronJob(Construct):
             env=[k8s.EnvVar(name=k, value=v) for k, v in env.items()],
             security_context=k8s.SecurityContext(
                 allow_privilege_escalation=False, read_only_root_filesystem=True,
-                run_as_non_root=True, run_as_user=65534,
+                run_as_non_root=True, run_as_user=REFRESHER_UID, run_as_group=REFRESHER_UID,
                 capabilities=k8s.Capabilities(drop=["ALL"])),
             resources=k8s.ResourceRequirements(
                 requests={"cpu": k8s.Quantity.from_string("50m"),
                           "memory": k8s.Quantity.from_string("64Mi")},
-                limits={"memory": k8s.Quantity.from_string("256Mi")}),
+                limits={"cpu": k8s.Quantity.from_string("500m"),
+                        "memory": k8s.Quantity.from_string("256Mi")}),
             volume_mounts=mounts,
         )
         pod: dict[str, Any] = {
             "service_account_name": refresher,
+            # the API token it patches the Secret with, whatever the ServiceAccount says
+            "automount_service_account_token": True,
             "restart_policy": "OnFailure",
             "containers": [container],
             "volumes": volumes,
             "security_context": k8s.PodSecurityContext(
+                run_as_non_root=True, run_as_user=REFRESHER_UID, run_as_group=REFRESHER_UID,
+                fs_group=REFRESHER_UID,
                 seccomp_profile=k8s.SeccompProfile(type="RuntimeDefault")),
         }
         #: The CronJob.
@@ -305,6 +379,7 @@ class RefresherCronJob(Construct):
                 failed_jobs_history_limit=3,
                 job_template=k8s.JobTemplateSpec(spec=k8s.JobSpec(
                     backoff_limit=3,
+                    active_deadline_seconds=ACTIVE_DEADLINE_SECONDS,
                     template=k8s.PodTemplateSpec(
                         metadata=k8s.ObjectMeta(labels=LABELS),
                         spec=k8s.PodSpec(**pod)),
@@ -313,13 +388,16 @@ class RefresherCronJob(Construct):
         )
 
 
-class EcrPullSecret(Construct):
+class EcrPullSecret(SecretConstruct):
     """The refreshed ``auths`` pull secret in every listed namespace, attached to the listed
     ServiceAccounts. See the module docstring for the two modes. It composes the small
-    constructs above (each with one ``Resource``), which charts of your own can use alone."""
+    constructs above (each with one ``Resource``), which charts of your own can use alone. It
+    is a cdk8s-plus ``ISecret`` for the pull secret's name, so a workload's
+    ``dockerRegistryAuth`` can name it."""
 
     def __init__(self, scope: Construct, id_: str, *, params: Parameters) -> None:
-        super().__init__(scope, id_)
+        super().__init__(scope, id_, secret_name=_settings(params).name)
+        refuse_other_namespace(self, params)
         settings = _settings(params)
         self.params = params
         pieces: list[Any] = []

@@ -120,7 +120,8 @@ class EcrClusterAccess(Construct):
         # which identities take the provider or cluster object: those without the ARN or name
         builder_provider = (identity is not None and identity.mode == "irsa"
                             and identity.oidc_provider_arn is None)
-        refresher_provider = (settings is not None and settings.credentials == "irsa"
+        refresher_provider = (settings is not None
+                              and settings.credentials in ("irsa", "web-identity")
                               and settings.oidc_provider_arn is None)
         builder_cluster = (identity is not None and identity.mode == "pod-identity"
                            and identity.cluster_name is None)

@@ -393,16 +393,17 @@ def builder_trust_policy(params: Parameters) -> dict[str, Any] | None:
 def refresher_trust_document(params: Parameters, oidc_provider_arn: str | None = None,
                              issuer: str | None = None, cluster_name: str | None = None
                              ) -> dict[str, Any] | None:
-    """The refresher role's trust policy (irsa or pod-identity), or ``None`` without one.
+    """The refresher role's trust policy (irsa, web-identity or pod-identity), or ``None``.
 
-    IRSA: ``sub`` is each refresher ServiceAccount (one per namespace the refresher runs in).
+    IRSA and web-identity (the same trust: only who puts the token in the pod differs):
+    ``sub`` is each refresher ServiceAccount (one per namespace the refresher runs in).
     Pod Identity: the conditions of :func:`pod_identity_trust_conditions`. ``oidc_provider_arn``
     / ``issuer`` / ``cluster_name`` default to the parameters' (an app may pass objects)."""
     settings = params.pull_secret
-    if settings is None or settings.credentials not in ("irsa", "pod-identity"):
+    if settings is None or settings.credentials not in ("irsa", "web-identity", "pod-identity"):
         return None
     account = params.refresher_service_account
-    if settings.credentials == "irsa":
+    if settings.credentials in ("irsa", "web-identity"):
         provider = oidc_provider_arn or settings.oidc_provider_arn
         if provider is None:
             return None

@@ -118,10 +118,12 @@ class PullSecret:
         "ExternalSecret) or cronjob (a self-contained CronJob with its own RBAC)."))
     credentials: str = field(metadata=declare(
         r.choice(*r.REFRESHER_CREDENTIALS),
-        "Whose AWS identity fetches the token: irsa or pod-identity (a pull-only refresher "
-        "role the stack creates), secret (a pull-only IAM user the stack creates; its access "
-        "key sits in a Kubernetes Secret), or node (the node's or operator's own identity: "
-        "only with workerAccess pull, or allowPushToken)."))
+        "Whose AWS identity fetches the token: irsa, web-identity or pod-identity (a "
+        "pull-only refresher role the stack creates; web-identity is for any cluster whose "
+        "ServiceAccount issuer is an IAM OIDC provider, with no EKS webhook), secret (a "
+        "pull-only IAM user the stack creates; its access key sits in a Kubernetes Secret), "
+        "or node (the node's or operator's own identity: only with workerAccess pull, or "
+        "allowPushToken)."))
     name: str = field(default="ecr-pull", metadata=declare(
         r.dns_subdomain(), "The Secret's name."))
     namespaces: Sequence[str] = field(default=(), metadata=declare(
@@ -132,15 +134,15 @@ class PullSecret:
     refresh_hours: int = field(default=6, metadata=declare(
         r.REFRESH_HOURS, "Hours between refreshes, 1 to 8 (tokens live 12)."))
     image: str = field(default=DEFAULT_REFRESH_IMAGE, metadata=declare(
-        r.IMAGE_RULE, "With cronjob: the refresher's image (needs aws, kubectl and sh); pin it "
-        "by digest (repo:tag@sha256:... or repo@sha256:...).",
+        r.IMAGE_RULE, "With cronjob: the refresher's image (needs aws, curl, base64 and sh); "
+        "pinned by digest (repo:tag@sha256:... or repo@sha256:...) unless allowUnpinnedImage.",
         default_doc="`docker.io/alpine/k8s:1.31.4` pinned by digest"))
     role_name: str | None = field(default=None, metadata=declare(
-        r.ROLE_NAME_RULE, "With irsa or pod-identity: the refresher role's name.",
+        r.ROLE_NAME_RULE, "With irsa, web-identity or pod-identity: the refresher role's name.",
         default_doc="`<stackName>-refresher`"))
     oidc_provider_arn: str | None = field(default=None, metadata=declare(
-        r.OIDC_PROVIDER_ARN_RULE, "With irsa (required for app.py): the cluster's IAM OIDC "
-        "provider ARN, in `account`."))
+        r.OIDC_PROVIDER_ARN_RULE, "With irsa or web-identity (required for app.py): the "
+        "IAM OIDC provider ARN of the cluster's ServiceAccount issuer, in `account`."))
     cluster_name: str | None = field(default=None, metadata=declare(
         r.CLUSTER_NAME_RULE, "With pod-identity (required for app.py): the EKS cluster name."))
     credentials_secret: str | None = field(default=None, metadata=declare(
@@ -153,6 +155,9 @@ class PullSecret:
     allow_push_token: bool = field(default=False, metadata=declare(
         Bool(), "With node and workerAccess push-pull: accept that the pull secret's token can "
         "push (anyone who can read it, or run a pod, in its namespaces can then push)."))
+    allow_unpinned_image: bool = field(default=False, metadata=declare(
+        Bool(), "Accept an image without @sha256: (a re-pushed tag then changes what runs "
+        "with the refresher's AWS credentials and Secret rights)."))
 
     def __post_init__(self) -> None:
         normalise(self)
@@ -443,9 +448,10 @@ class Parameters:
 
     @property
     def refresher_role_arn(self) -> str | None:
-        """The refresher role's ARN (``credentials`` irsa or pod-identity), else ``None``."""
+        """The refresher role's ARN (``credentials`` irsa, web-identity or pod-identity),
+        else ``None``."""
         settings = self.pull_secret
-        if settings is None or settings.credentials not in ("irsa", "pod-identity"):
+        if settings is None or settings.credentials not in r.ROLE_CREDENTIALS:
             return None
         return naming.role_arn(self.account, self.region,
                                r.refresher_role_name(self.stack_name, settings))

@@ -126,7 +126,7 @@ KMS_KEY_ARN_RULE = Text("a KMS key ARN", "use arn:<partition>:kms:<region>:<acco
 ROLE_NAME_RULE = Text("an IAM role name", "use 1-64 letters, digits and + = , . @ _ -",
                       pattern=ROLE_NAME)
 OIDC_PROVIDER_ARN_RULE = Text(
-    "an IAM OIDC provider ARN", "irsa needs arn:<partition>:iam::<account>:oidc-provider/"
+    "an IAM OIDC provider ARN", "use arn:<partition>:iam::<account>:oidc-provider/"
     "<issuer host and path>", pattern=OIDC_PROVIDER_ARN, max_length=2048)
 CLUSTER_NAME_RULE = Text("an EKS cluster name", "use 1-100 letters, digits, - and _, starting "
                          "with a letter or digit", pattern=CLUSTER_NAME)
@@ -134,7 +134,12 @@ IMAGE_RULE = Text("an image reference", "use [host[:port]/]path[:tag][@sha256:<6
                   "digits>] in ASCII, path in lowercase", pattern=IMAGE, max_length=512)
 
 #: Whose identity the pull-secret refresher uses (``pullSecret.credentials``).
-REFRESHER_CREDENTIALS = ("irsa", "pod-identity", "secret", "node")
+REFRESHER_CREDENTIALS = ("irsa", "web-identity", "pod-identity", "secret", "node")
+#: The refresher modes whose role trusts an IAM OIDC provider (``sts:AssumeRoleWithWebIdentity``):
+#: irsa (EKS's webhook injects the token) and web-identity (the chart mounts it itself).
+OIDC_CREDENTIALS = ("irsa", "web-identity")
+#: The refresher modes that get a role of their own from the stack.
+ROLE_CREDENTIALS = ("irsa", "web-identity", "pod-identity")
 
 
 def _root_prefix(value: str) -> str | None:
@@ -533,9 +538,23 @@ def _refresher_identity(values: Mapping[str, Any], problems: list[str]) -> None:
             "pullSecret.credentials: 'pod-identity' with mode external-secrets: the operator's "
             "ECRAuthorizationToken generator can use only the operator's own Pod Identity, not "
             "one of its own (its auth.jwt is IRSA); use irsa or secret, or mode cronjob")
-    for key, attribute, wanted in (("oidcProviderArn", "oidc_provider_arn", "irsa"),
+    if mode == "web-identity" and settings.mode == "external-secrets":
+        problems.append(
+            "pullSecret.credentials: 'web-identity' with mode external-secrets: the operator's "
+            "auth.jwt already exchanges a ServiceAccount token with any IAM OIDC provider, "
+            "which is irsa here; use irsa, or mode cronjob")
+    if "@" not in settings.image and not settings.allow_unpinned_image:
+        problems.append(
+            f"pullSecret.image: {show(settings.image)} is not pinned by digest: the refresher "
+            "runs with AWS credentials and may patch Secrets, so a re-pushed tag must not "
+            "change what runs; use repo:tag@sha256:<64 hex digits>, or accept it with "
+            "pullSecret.allowUnpinnedImage: true")
+    if settings.allow_unpinned_image and "@" in settings.image:
+        problems.append("pullSecret.allowUnpinnedImage: true with an image pinned by digest: "
+                        "remove it")
+    for key, attribute, wanted in (("oidcProviderArn", "oidc_provider_arn", OIDC_CREDENTIALS),
                                    ("clusterName", "cluster_name", "pod-identity"),
-                                   ("roleName", "role_name", ("irsa", "pod-identity")),
+                                   ("roleName", "role_name", ROLE_CREDENTIALS),
                                    ("credentialsSecret", "credentials_secret", "secret"),
                                    ("roleArn", "role_arn", "secret")):
         allowed = (wanted,) if isinstance(wanted, str) else wanted
@@ -543,7 +562,7 @@ def _refresher_identity(values: Mapping[str, Any], problems: list[str]) -> None:
             problems.append(f"pullSecret.{key}: set with credentials {mode!r}: it is for "
                             f"{' or '.join(allowed)}; remove it")
     provider = settings.oidc_provider_arn
-    if mode == "irsa" and provider is not None and (
+    if mode in OIDC_CREDENTIALS and provider is not None and (
             naming.account_of_arn(provider) != account
             or provider.split(":")[1] != naming.partition_for_region(region)):
         problems.append(f"pullSecret.oidcProviderArn: {show(provider)} is not in account "
@@ -552,7 +571,7 @@ def _refresher_identity(values: Mapping[str, Any], problems: list[str]) -> None:
         problem = _partition_problem("pullSecret.roleArn", settings.role_arn, region)
         if problem:
             problems.append(problem)
-    if mode in ("irsa", "pod-identity"):
+    if mode in ROLE_CREDENTIALS:
         name = refresher_role_name(values["stack_name"], settings)
         if ROLE_NAME_RULE.reason(name):
             problems.append(f"pullSecret.roleName: {show(name)} (from stackName) is not an IAM "
@@ -616,11 +635,96 @@ def stack_problems(params: Any, *, worker_roles: bool = False, oidc_provider: bo
             ("builderIdentity", params.builder_identity,
              params.builder_identity.mode if params.builder_identity else None),
             ("pullSecret", settings, settings.credentials if settings else None)):
-        if mode == "irsa" and identity.oidc_provider_arn is None and not oidc_provider:
-            problems.append(f"{key}.oidcProviderArn: missing: irsa needs arn:<partition>:iam::"
+        if mode in OIDC_CREDENTIALS and identity.oidc_provider_arn is None and not oidc_provider:
+            problems.append(f"{key}.oidcProviderArn: missing: {mode} needs arn:<partition>:iam::"
                             "<account>:oidc-provider/<issuer host and path> (or, in an app, "
                             "oidc_provider=)")
         if mode == "pod-identity" and identity.cluster_name is None and not cluster:
             problems.append(f"{key}.clusterName: missing: pod-identity needs the EKS cluster "
                             "name, 1-100 letters, digits, - and _ (or, in an app, cluster=)")
     return problems
+
+
+#: Kubernetes' name limits: a CronJob's name leaves 11 characters for the Job controller's
+#: ``-<minutes since epoch>`` suffix under the 63 of a label value (the Job's name is a label
+#: of its pods), so the API server refuses a CronJob named longer than 52; other objects are
+#: DNS-1123 subdomains of at most 253 (k8s.io/apimachinery validation, batch/v1 validation).
+MAX_CRONJOB_NAME = 52
+MAX_OBJECT_NAME = 253
+
+
+def rendered_objects(values: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
+    """``(kind, namespace, name, field)`` of every object the cluster half renders for these
+    parameters, plus the Secrets it only refers to (the access key Secret, the Secret the
+    External Secrets Operator writes), each with the parameter its name comes from."""
+    namespace = values["namespace"]
+    out = [("Secret", namespace, values["secret_name"], "secretName")]
+    identity = values.get("builder_identity")
+    builder = None
+    if identity is not None:
+        builder = (identity.namespace or namespace, identity.service_account)
+        out.append(("ServiceAccount", *builder, "builderIdentity.serviceAccount"))
+    settings = values.get("pull_secret")
+    if settings is None:
+        return out
+    targets = list(settings.namespaces) or [namespace]
+    refresher = f"{settings.name}-refresher"
+    regions = [values["region"], *(values.get("replication_regions") or ())]
+    for target in targets:
+        out.append(("Secret", target, settings.name, "pullSecret.name"))
+        if settings.mode == "external-secrets":
+            out.append(("ExternalSecret", target, settings.name, "pullSecret.name"))
+            out += [("ECRAuthorizationToken", target,
+                     settings.name if i == 0 else f"{settings.name}-{region}", "pullSecret.name")
+                    for i, region in enumerate(regions)]
+            if settings.credentials == "irsa":
+                out.append(("ServiceAccount", target, refresher, "pullSecret.name"))
+        else:
+            out += [("Role", target, refresher, "pullSecret.name"),
+                    ("RoleBinding", target, refresher, "pullSecret.name")]
+        for account in settings.service_accounts:
+            if (target, account) != builder:
+                out.append(("ServiceAccount", target, account, "pullSecret.serviceAccounts"))
+    if settings.mode == "cronjob":
+        out += [("ServiceAccount", namespace, refresher, "pullSecret.name"),
+                ("CronJob", namespace, refresher, "pullSecret.name")]
+    if settings.credentials == "secret":
+        access_key = settings.credentials_secret or f"{settings.name}-aws-credentials"
+        field = "pullSecret.credentialsSecret" if settings.credentials_secret else \
+            "pullSecret.name"
+        out += [("Secret", target, access_key, field) for target in (
+            [namespace] if settings.mode == "cronjob" else targets)]
+    return out
+
+
+@cross("namespace", "secret_name", "builder_identity", "pull_secret", "region",
+       "replication_regions")
+def _kubernetes_names(values: Mapping[str, Any], problems: list[str]) -> None:
+    objects = rendered_objects(values)
+    seen: dict[tuple[str, str, str], str] = {}
+    reported: set[str] = set()
+    for kind, namespace, name, field in objects:
+        limit = MAX_CRONJOB_NAME if kind == "CronJob" else MAX_OBJECT_NAME
+        if len(name) > limit and field not in reported:
+            reported.add(field)
+            problems.append(
+                f"{field}: {show(name, 60)} makes a {kind} name of {len(name)} characters: "
+                f"Kubernetes accepts at most {limit}; give a shorter {field.split('.')[-1]}")
+        key = (kind, namespace, name)
+        # the pull secret named like ecr-config has its own line (_pull_secret_name)
+        if key in seen and seen[key] != field and {seen[key], field} != {
+                "secretName", "pullSecret.name"}:
+            problems.append(
+                f"{field}: {show(name, 60)} is also the {kind} of {seen[key]} in namespace "
+                f"{namespace!r}: two objects cannot share a name; give it another name")
+        seen.setdefault(key, field)
+    # no two AWS identities may trust one ServiceAccount: the builder's role pushes
+    settings, identity = values.get("pull_secret"), values.get("builder_identity")
+    if settings is not None and identity is not None and settings.credentials in (
+            *ROLE_CREDENTIALS,):
+        refresher = (values["namespace"], f"{settings.name}-refresher")
+        if (identity.namespace or values["namespace"], identity.service_account) == refresher:
+            problems.append(
+                f"builderIdentity.serviceAccount: {show(identity.service_account)} is also the "
+                "pull-secret refresher's ServiceAccount: the push-capable builder role and the "
+                "pull-only refresher role would trust the same ServiceAccount; give another")

@@ -122,17 +122,63 @@ def test_cronjob_may_only_get_and_patch_that_one_secret() -> None:
 def test_cronjob_refreshes_inside_12_hours_with_the_configured_image() -> None:
     objects = chart_objects(pullSecret={"mode": "cronjob", "credentials": "secret",
                                         "refreshHours": 4,
-                                        "image": "registry.example/tools/aws-kubectl:1"})
+                                        "image": "registry.example/tools/aws-curl:1",
+                                        "allowUnpinnedImage": True})
     (cronjob,) = [o for o in objects if o["kind"] == "CronJob"]
     assert cronjob["spec"]["schedule"] == "0 */4 * * *"
     pod = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]
     assert pod["serviceAccountName"] == "ecr-pull-refresher"
     (container,) = pod["containers"]
-    assert container["image"] == "registry.example/tools/aws-kubectl:1"
+    assert container["image"] == "registry.example/tools/aws-curl:1"
     env = {e["name"]: e["value"] for e in container["env"]}
     assert env["REGISTRIES"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com=us-east-1"
     assert (env["SECRET"], env["NAMESPACES"]) == ("ecr-pull", "default")
     assert container["securityContext"]["runAsNonRoot"] is True
+
+
+def test_cronjob_runs_as_nobody_with_fs_group_so_the_kubelet_lets_it_read_the_access_key() -> None:
+    objects = chart_objects(pullSecret={"mode": "cronjob", "credentials": "secret"})
+    (cronjob,) = [o for o in objects if o["kind"] == "CronJob"]
+    job = cronjob["spec"]["jobTemplate"]["spec"]
+    pod = job["template"]["spec"]
+    assert pod["securityContext"] == {
+        "fsGroup": 65534, "runAsGroup": 65534, "runAsNonRoot": True, "runAsUser": 65534,
+        "seccompProfile": {"type": "RuntimeDefault"}}
+    assert pod["automountServiceAccountToken"] is True
+    assert (job["activeDeadlineSeconds"], job["backoffLimit"]) == (600, 3)
+    (container,) = pod["containers"]
+    assert container["resources"]["limits"] == {"cpu": "500m", "memory": "256Mi"}
+    assert {"name": "aws-credentials", "secret": {
+        "secretName": "ecr-pull-aws-credentials", "defaultMode": 256, "items": [
+            {"key": "access-key-id", "path": "access-key-id"},
+            {"key": "secret-access-key", "path": "secret-access-key"}]}} in pod["volumes"]
+    # the token travels in files: nothing secret, and no kubectl, on the command line
+    assert container["command"][:2] == ["/bin/sh", "-c"]
+    script = container["command"][2]
+    assert "--data-binary \"@$HOME/patch.json\"" in script
+    assert "--header \"@$HOME/authorization\"" in script
+    assert "kubectl" not in script
+
+
+def test_web_identity_cronjob_mounts_its_own_sts_token_and_names_the_role() -> None:
+    provider = "arn:aws:iam::123456789012:oidc-provider/k8s.example.com/cluster-1"
+    objects = chart_objects(pullSecret={"mode": "cronjob", "credentials": "web-identity",
+                                        "oidcProviderArn": provider})
+    (cronjob,) = [o for o in objects if o["kind"] == "CronJob"]
+    pod = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    env = {e["name"]: e["value"] for e in container["env"]}
+    assert env["AWS_ROLE_ARN"] == "arn:aws:iam::123456789012:role/EcrClusterAccess-refresher"
+    assert env["AWS_WEB_IDENTITY_TOKEN_FILE"] == (
+        "/var/run/secrets/sts.amazonaws.com/serviceaccount/token")
+    assert {"name": "aws-token", "projected": {"sources": [{"serviceAccountToken": {
+        "audience": "sts.amazonaws.com", "expirationSeconds": 3600, "path": "token"}}]}} in (
+        pod["volumes"])
+    assert {"name": "aws-token", "mountPath": "/var/run/secrets/sts.amazonaws.com/"
+            "serviceaccount", "readOnly": True} in container["volumeMounts"]
+    # no EKS webhook annotation: off EKS nothing reads it, on EKS it would inject twice
+    (account,) = [o for o in objects if o["kind"] == "ServiceAccount"]
+    assert "annotations" not in account["metadata"]
 
 
 def test_external_secrets_mode_renders_generator_and_external_secret_per_namespace() -> None:
@@ -317,3 +363,84 @@ def test_the_refresher_service_account_carries_the_role_only_for_irsa(
     assert account["metadata"].get("annotations") == ({
         "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/EcrClusterAccess-refresher"}
         if annotated else None)
+
+
+@pytest.mark.parametrize("construct", ["EcrConfigSecret", "BuilderServiceAccount",
+                                       "EcrPullSecret", "PullSecretPlaceholder",
+                                       "RefresherCronJob", "RefresherServiceAccount"])
+def test_every_construct_refuses_a_chart_namespace_other_than_the_parameters(
+        construct: str) -> None:
+    import cdk8s_charts
+
+    params = Parameters.from_mapping(params_dict(
+        builderIdentity={"mode": "pod-identity", "clusterName": "c"},
+        pullSecret={"mode": "cronjob", "credentials": "secret"}))
+    chart = cdk8s.Chart(cdk8s.Testing.app(), "mine", namespace="tools")
+    extra: dict[str, Any] = {"namespace": "default"} if construct == "PullSecretPlaceholder" \
+        else {}
+    with pytest.raises(ValueError, match=r"^namespace: 'tools' differs from the parameters' "
+                                         r"namespace 'default'"):
+        getattr(cdk8s_charts, construct)(chart, "X", params=params, **extra)
+    # in a chart of the parameters' own namespace, or of none, it renders
+    for namespace in ("default", None):
+        fine = cdk8s.Chart(cdk8s.Testing.app(), "fine", namespace=namespace)
+        getattr(cdk8s_charts, construct)(fine, "X", params=params, **extra)
+        assert cdk8s.Testing.synth(fine)
+
+
+def test_a_cdk8s_plus_workload_names_both_secrets_in_image_pull_secrets() -> None:
+    import cdk8s_plus_35 as kplus
+
+    import cdk8s_charts
+
+    params = Parameters.from_mapping(params_dict(
+        pullSecret={"mode": "cronjob", "credentials": "secret"}))
+    chart = cdk8s.Chart(cdk8s.Testing.app(), "mine")
+    config = cdk8s_charts.EcrConfigSecret(chart, "Config", params=params)
+    pull = cdk8s_charts.EcrPullSecret(chart, "Pull", params=params)
+    for name, secret in (("builder", config), ("app", pull)):
+        kplus.Deployment(chart, name, docker_registry_auth=secret, containers=[
+            kplus.ContainerProps(image="nginx@sha256:" + "a" * 64)])
+    deployments = {o["metadata"]["name"].split("-")[1]: o for o in cdk8s.Testing.synth(chart)
+                   if o["kind"] == "Deployment"}
+    assert deployments["builder"]["spec"]["template"]["spec"]["imagePullSecrets"] == [
+        {"name": "ecr-config"}]
+    assert deployments["app"]["spec"]["template"]["spec"]["imagePullSecrets"] == [
+        {"name": "ecr-pull"}]
+    assert kplus.EnvValue.from_secret_value(kplus.SecretValue(secret=config, key="k")) \
+        .value_from is not None
+
+
+@pytest.mark.parametrize("overrides", [
+    {},
+    {"builderIdentity": {"mode": "irsa", "oidcProviderArn": OIDC}},
+    {"pullSecret": {"mode": "cronjob", "credentials": "secret", "namespaces": ["a", "b"],
+                    "serviceAccounts": ["puller"]},
+     "builderIdentity": {"mode": "pod-identity", "clusterName": "c", "namespace": "a",
+                         "serviceAccount": "puller"}},
+    {"pullSecret": {"mode": "external-secrets", "credentials": "irsa", "oidcProviderArn": OIDC,
+                    "namespaces": ["a", "b"]}, "replicationRegions": ["eu-west-1"]},
+    {"pullSecret": {"mode": "external-secrets", "credentials": "secret",
+                    "credentialsSecret": "keys"}},
+])
+def test_the_names_validation_checks_are_the_objects_the_chart_renders(
+        overrides: dict[str, Any]) -> None:
+    from ecr_cluster_access.params.rules import rendered_objects
+
+    params = Parameters.from_mapping(params_dict(**overrides))
+    rendered = {(o["kind"], o["metadata"]["namespace"], o["metadata"]["name"])
+                for o in chart_objects(**overrides)}
+    listed = {(kind, namespace, name)
+              for kind, namespace, name, _ in rendered_objects(vars(params))}
+    # listed too: the access key Secret and the Secret the operator writes, which are not
+    # rendered but must not collide either
+    assert rendered <= listed
+    settings = params.pull_secret
+    referred = set()
+    if settings is not None and settings.mode == "external-secrets":
+        referred |= {("Secret", n, settings.name) for n in params.pull_secret_namespaces}
+    if params.credentials_secret_name is not None:
+        namespaces = [params.namespace] if settings and settings.mode == "cronjob" else \
+            params.pull_secret_namespaces
+        referred |= {("Secret", n, params.credentials_secret_name) for n in namespaces}
+    assert listed - rendered == referred

@@ -659,8 +659,9 @@ def test_pull_only_workers_need_someone_else_who_pushes() -> None:
 
 def test_the_refresher_credentials_are_required_and_node_may_not_push_silently() -> None:
     assert one_problem(pullSecret={"mode": "cronjob"}).startswith(
-        "pullSecret.credentials: missing: Whose AWS identity fetches the token: irsa or "
-        "pod-identity (a pull-only refresher role the stack creates), secret")
+        "pullSecret.credentials: missing: Whose AWS identity fetches the token: irsa, "
+        "web-identity or pod-identity (a pull-only refresher role the stack creates; "
+        "web-identity is for any cluster")
     assert one_problem(pullSecret={"mode": "cronjob", "credentials": "node"}).startswith(
         "pullSecret.credentials: 'node' with workerAccess 'push-pull' puts a token that can "
         "push in the pull secret")
@@ -711,7 +712,6 @@ def test_a_refresher_without_its_provider_or_cluster_cannot_make_a_stack() -> No
     ("docker.io/alpine/k8s:1.31.4@sha256:" + "a" * 64, True),
     ("registry.example:5000/tools/k8s@sha256:" + "0" * 64, True),
     ("alpine/k8s@sha512:" + "f" * 128, True),
-    ("alpine/k8s:1.31.4", True),
     ("alpine/k8s@sha256:" + "a" * 63, False),
     ("alpine/k8s@sha256:" + "A" * 64, False),
     ("alpine/k8s@md5:" + "a" * 32, False),
@@ -734,3 +734,80 @@ def test_the_default_refresher_image_is_pinned_by_digest() -> None:
 
     image = params.pull_secret.image  # type: ignore[union-attr]
     assert re.fullmatch(r"docker\.io/alpine/k8s:1\.31\.4@sha256:[0-9a-f]{64}", image)
+
+
+def test_a_refresher_image_without_digest_is_refused_unless_accepted() -> None:
+    assert one_problem(pullSecret={"mode": "cronjob", "credentials": "secret",
+                                   "image": "alpine:latest"}) == (
+        "pullSecret.image: 'alpine:latest' is not pinned by digest: the refresher runs with AWS "
+        "credentials and may patch Secrets, so a re-pushed tag must not change what runs; use "
+        "repo:tag@sha256:<64 hex digits>, or accept it with pullSecret.allowUnpinnedImage: true")
+    accepted = Parameters.from_mapping(params_dict(pullSecret={
+        "mode": "cronjob", "credentials": "secret", "image": "alpine:latest",
+        "allowUnpinnedImage": True}))
+    assert accepted.pull_secret is not None and accepted.pull_secret.image == "alpine:latest"
+    assert one_problem(pullSecret={"mode": "cronjob", "credentials": "secret",
+                                   "allowUnpinnedImage": True}) == (
+        "pullSecret.allowUnpinnedImage: true with an image pinned by digest: remove it")
+
+
+def test_web_identity_needs_an_oidc_provider_for_a_stack_and_is_refused_with_the_operator(
+) -> None:
+    from ecr_cluster_access.params.rules import stack_problems
+
+    web = Parameters.from_mapping(params_dict(pullSecret={"mode": "cronjob",
+                                                          "credentials": "web-identity"}))
+    assert stack_problems(web) == [
+        "pullSecret.oidcProviderArn: missing: web-identity needs arn:<partition>:iam::<account>:"
+        "oidc-provider/<issuer host and path> (or, in an app, oidc_provider=)"]
+    assert web.refresher_role_arn == "arn:aws:iam::123456789012:role/EcrClusterAccess-refresher"
+    assert web.refresher_annotations == {}
+    assert one_problem(pullSecret={"mode": "external-secrets", "credentials": "web-identity"}) \
+        == ("pullSecret.credentials: 'web-identity' with mode external-secrets: the operator's "
+            "auth.jwt already exchanges a ServiceAccount token with any IAM OIDC provider, "
+            "which is irsa here; use irsa, or mode cronjob")
+    assert one_problem(pullSecret={
+        "mode": "cronjob", "credentials": "web-identity",
+        "oidcProviderArn": "arn:aws:iam::210987654321:oidc-provider/k8s.example.com"}) == (
+        "pullSecret.oidcProviderArn: 'arn:aws:iam::210987654321:oidc-provider/k8s.example.com' "
+        "is not in account 123456789012 and the region's partition: the refresher role lives "
+        "there")
+
+
+@pytest.mark.parametrize("pull_secret,problem", [
+    ({"name": "a" * 43},
+     "pullSecret.name: '" + "a" * 43 + "-refresher' makes a CronJob name of 53 characters: "
+     "Kubernetes accepts at most 52; give a shorter name"),
+    ({"mode": "external-secrets", "name": "a" * 240},
+     # the access key Secret, <name>-aws-credentials
+     "pullSecret.name: '" + "a" * 56 + "... makes a Secret name of 256 characters: Kubernetes "
+     "accepts at most 253; give a shorter name"),
+    ({"credentialsSecret": "ecr-pull"},
+     "pullSecret.credentialsSecret: 'ecr-pull' is also the Secret of pullSecret.name in "
+     "namespace 'default': two objects cannot share a name; give it another name"),
+    ({"credentialsSecret": "ecr-config"},
+     "pullSecret.credentialsSecret: 'ecr-config' is also the Secret of secretName in namespace "
+     "'default': two objects cannot share a name; give it another name"),
+    ({"serviceAccounts": ["ecr-pull-refresher"]},
+     "pullSecret.name: 'ecr-pull-refresher' is also the ServiceAccount of "
+     "pullSecret.serviceAccounts in namespace 'default': two objects cannot share a name; give "
+     "it another name"),
+])
+def test_rendered_names_stay_within_kubernetes_limits_and_never_collide(
+        pull_secret: dict[str, object], problem: str) -> None:
+    settings = {"mode": "cronjob", "credentials": "secret", **pull_secret}
+    assert one_problem(pullSecret=settings) == problem
+    # one character less is accepted where the limit is the point
+    if "name" in pull_secret and len(str(pull_secret["name"])) == 43:
+        Parameters.from_mapping(params_dict(pullSecret={**settings, "name": "a" * 42}))
+
+
+def test_the_builder_and_the_refresher_never_trust_one_service_account() -> None:
+    problems = problems_of(
+        builderIdentity={"mode": "pod-identity", "clusterName": "c",
+                         "serviceAccount": "ecr-pull-refresher"},
+        pullSecret={"mode": "cronjob", "credentials": "pod-identity", "clusterName": "c"})
+    assert problems[0] == (
+        "builderIdentity.serviceAccount: 'ecr-pull-refresher' is also the pull-secret "
+        "refresher's ServiceAccount: the push-capable builder role and the pull-only refresher "
+        "role would trust the same ServiceAccount; give another")
