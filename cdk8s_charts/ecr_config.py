@@ -81,7 +81,8 @@ class BuilderServiceAccount(Construct):
         #: The ServiceAccount.
         self.resource = k8s.KubeServiceAccount(
             self, "Resource",
-            metadata=_metadata(identity.service_account, params.builder_namespace, labels,
+            metadata=_metadata(params.builder_service_account or "", params.builder_namespace,
+                               labels,
                                {**params.builder_annotations, **(annotations or {})} or None),
             image_pull_secrets=[k8s.LocalObjectReference(name=n) for n in image_pull_secrets]
             if image_pull_secrets else None,
@@ -90,7 +91,8 @@ class BuilderServiceAccount(Construct):
 
 class EcrConfigChart(cdk8s.Chart):
     """Everything the cluster needs, composed: :class:`EcrConfigSecret`, the
-    :class:`BuilderServiceAccount` with ``params.builder_identity``, and the refreshed
+    :class:`BuilderServiceAccount` with a ``for: custom`` ``params.builder_identity`` (Garden
+    creates and annotates its own ``garden-in-cluster-builder``), and the refreshed
     :class:`EcrPullSecret` with ``params.pull_secret``.
 
     Each object is placed in the namespace the parameters name, with an explicit name. So the
@@ -110,9 +112,9 @@ class EcrConfigChart(cdk8s.Chart):
         self.builder_service_account: BuilderServiceAccount | None = None
         identity = params.builder_identity
         pull = params.pull_secret
-        if identity is not None:
+        if identity is not None and identity.for_ == "custom":  # Garden makes its own
             attach = pull is not None and (params.builder_namespace or "",
-                                           identity.service_account) in (
+                                           params.builder_service_account or "") in (
                 params.pull_secret_service_accounts)
             self.builder_service_account = BuilderServiceAccount(
                 self, "BuilderServiceAccount", params=params,

@@ -427,8 +427,8 @@ class EcrPullSecret(SecretConstruct):
             pieces.append(RefresherCronJob(self, "Refresher", params=params))
         builder = params.builder_identity
         for namespace, account in params.pull_secret_service_accounts:
-            if builder is not None and (namespace, account) == (
-                    params.builder_namespace, builder.service_account):
+            if builder is not None and builder.for_ == "custom" and (namespace, account) == (
+                    params.builder_namespace, params.builder_service_account):
                 continue  # the chart's builder ServiceAccount lists it already
             pieces.append(PullSecretServiceAccount(
                 self, f"ServiceAccount-{namespace}-{account}", params=params,

@@ -102,15 +102,35 @@ def registry_namespace(params: Parameters) -> str:
     ])
 
 
-def builder_configuration(params: Parameters, namespace: str, build_mode: str) -> dict[str, Any]:
-    """Return what the in-cluster builder must be told: its ``kubernetes`` provider block.
+#: What ``context`` says until ``--context`` names the kubectl context: Garden requires one.
+CONTEXT_PLACEHOLDER = "REPLACE-WITH-YOUR-KUBECTL-CONTEXT"
+#: The tag Garden's cluster-buildkit pushes its layer cache to, overwritten on every build
+#: (garden-io/garden, core/src/plugins/kubernetes/config.ts: the default clusterBuildkit.cache
+#: is ``[{type: registry, mode: auto, tag: _buildcache, export: true}]``).
+GARDEN_CACHE_TAG = "_buildcache"
 
-    With an IRSA builder identity the build mode's section carries the ServiceAccount
-    annotations (``clusterBuildkit`` or ``kaniko`` ``serviceAccountAnnotations``).
+
+def builder_configuration(params: Parameters, namespace: str, build_mode: str,
+                          context: str = CONTEXT_PLACEHOLDER) -> dict[str, Any]:
+    """Return what the in-cluster builder must be told: its ``kubernetes`` provider block, as
+    Garden's provider schema takes it (``context`` is required there).
+
+    ``imagePullSecrets`` are ``ecr-config`` (the builder's credHelpers config) and, with
+    ``pullSecret``, the refreshed ``auths`` pull secret. With an IRSA builder identity the
+    build mode's section carries the ServiceAccount annotations (``clusterBuildkit`` or
+    ``kaniko`` ``serviceAccountAnnotations``), which Garden puts on its
+    ``garden-in-cluster-builder``.
     """
+    secrets = [{"name": params.secret_name, "namespace": params.namespace}]
+    if params.pull_secret is not None and params.namespace in params.pull_secret_namespaces:
+        secrets.append({"name": params.pull_secret.name, "namespace": params.namespace})
+    elif params.pull_secret is not None:
+        secrets.append({"name": params.pull_secret.name,
+                        "namespace": params.pull_secret_namespaces[0]})
     provider: dict[str, Any] = {
         "name": "kubernetes",
-        "imagePullSecrets": [{"name": params.secret_name, "namespace": params.namespace}],
+        "context": context,
+        "imagePullSecrets": secrets,
         "deploymentRegistry": {"hostname": params.registry_host, "namespace": namespace},
         "buildMode": build_mode,
     }
@@ -119,6 +139,27 @@ def builder_configuration(params: Parameters, namespace: str, build_mode: str) -
         section = "clusterBuildkit" if build_mode == "cluster-buildkit" else "kaniko"
         provider[section] = {"serviceAccountAnnotations": annotations}
     return provider
+
+
+def _tag_excluded(tag: str, filters: Sequence[str]) -> bool:
+    """Whether an ECR tag-mutability exclusion filter (``*`` a wildcard) matches ``tag``."""
+    return any(re.fullmatch(".*".join(map(re.escape, f.split("*"))), tag) for f in filters)
+
+
+def builder_warnings(params: Parameters, build_mode: str, context: str) -> list[str]:
+    """What the provider block cannot say itself: a context still to fill in, and tag
+    immutability that refuses Garden's cache tag."""
+    out = []
+    if context == CONTEXT_PLACEHOLDER:
+        out.append("context: set it to your cluster's kubectl context (kubectl config "
+                   "current-context), or pass --context")
+    if (build_mode == "cluster-buildkit" and params.image_tag_mutability == "IMMUTABLE"
+            and not _tag_excluded(GARDEN_CACHE_TAG,
+                                  params.image_tag_mutability_exclusion_filters)):
+        out.append(f"imageTagMutability IMMUTABLE: Garden's cluster-buildkit overwrites its "
+                   f"cache tag {GARDEN_CACHE_TAG} on every build and ECR will refuse that "
+                   f"push; add {GARDEN_CACHE_TAG!r} to imageTagMutabilityExclusionFilters")
+    return out
 
 
 def cmd_builder_config(args: argparse.Namespace) -> int:
@@ -134,7 +175,7 @@ def cmd_builder_config(args: argparse.Namespace) -> int:
         namespace = args.registry_namespace or registry_namespace(params)
     except ParameterError as error:
         exit_on_error(error, PROG)
-    provider = builder_configuration(params, namespace, args.build_mode)
+    provider = builder_configuration(params, namespace, args.build_mode, args.context)
     if args.format == "json":
         _print_json({
             "registryHost": params.registry_host,
@@ -145,6 +186,8 @@ def cmd_builder_config(args: argparse.Namespace) -> int:
             "deploymentRegistry": provider["deploymentRegistry"],
             "imagePullSecrets": provider["imagePullSecrets"],
             "buildMode": provider["buildMode"],
+            "context": provider["context"],
+            "warnings": builder_warnings(params, args.build_mode, args.context),
             "access": documents.access_summary(params),
             "pullThroughCache": [
                 {"upstream": rule.upstream, "upstreamRegistryUrl": api["upstreamRegistryUrl"],
@@ -154,7 +197,8 @@ def cmd_builder_config(args: argparse.Namespace) -> int:
                 for rule, api in zip(params.pull_through_cache,
                                      documents.pull_through_cache_rules(params), strict=True)],
             "builderServiceAccount": None if params.builder_identity is None else {
-                "name": params.builder_identity.service_account,
+                "name": params.builder_service_account,
+                "for": params.builder_identity.for_,
                 "namespace": params.builder_namespace,
                 "roleArn": params.builder_role_arn,
                 "mode": params.builder_identity.mode,
@@ -175,6 +219,8 @@ def cmd_builder_config(args: argparse.Namespace) -> int:
                   f"{params.registry_host}/{rule.prefix}/<image>, for example "
                   f"{params.registry_host}/{rule.prefix}/"
                   f"{documents.CACHED_IMAGE_EXAMPLES[rule.upstream]}")
+        for line in builder_warnings(params, args.build_mode, args.context):
+            print(f"# {line}")
         sys.stdout.write(yaml.safe_dump({"providers": [provider]}, sort_keys=False))
     return 0
 
@@ -309,6 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "json: a plain object for other tools")
     builder.add_argument("--build-mode", choices=BUILD_MODES, default="cluster-buildkit",
                          help="the builder's buildMode (default: cluster-buildkit)")
+    builder.add_argument("--context", metavar="NAME", default=CONTEXT_PLACEHOLDER,
+                         help="the provider's kubectl context (Garden requires one; default: "
+                         "a placeholder to replace)")
     builder.add_argument("--registry-namespace", metavar="NAME",
                          help="deploymentRegistry.namespace (default: the first path segment "
                          "all repository names share)")

@@ -238,7 +238,7 @@ class EcrClusterAccess(Construct):
                 role_name=naming.role_name_of_arn(params.builder_role_arn or ""),
                 description="In-cluster image builder: push/pull on the ecr-cluster-access "
                 f"repositories, for ServiceAccount {params.builder_namespace}/"
-                f"{identity.service_account} ({identity.mode})",
+                f"{params.builder_service_account} ({identity.mode})",
                 assume_role_policy_document=self._builder_trust(),
                 policies=[iam.CfnRole.PolicyProperty(
                     policy_name=documents.BUILDER_POLICY_NAME,
@@ -254,7 +254,7 @@ class EcrClusterAccess(Construct):
                     "BuilderPodIdentity",
                     cluster_name=self._cluster_name or "",
                     namespace=params.builder_namespace,
-                    service_account=identity.service_account,
+                    service_account=(params.builder_service_account or ""),
                     role_arn=self.builder_role.attr_arn,
                 )
 
@@ -481,15 +481,16 @@ class EcrClusterAccess(Construct):
         if identity is not None and identity.mode == "pod-identity" and (
                 params.builder_namespace is not None):
             return documents.builder_trust_document(
-                "pod-identity", params.builder_namespace, identity.service_account,
+                "pod-identity", params.builder_namespace, (params.builder_service_account or ""),
                 cluster_name=self._cluster_name)
         if provider is None or identity is None or params.builder_namespace is None:
             return documents.builder_trust_policy(params)
         conditions = cdk.CfnJson(self, "BuilderTrustConditions", value=(
             documents.irsa_trust_conditions(provider.open_id_connect_provider_issuer,
-                                            params.builder_namespace, identity.service_account)))
+                                            params.builder_namespace,
+                                            params.builder_service_account or "")))
         return documents.builder_trust_document(
-            "irsa", params.builder_namespace, identity.service_account,
+            "irsa", params.builder_namespace, (params.builder_service_account or ""),
             provider.open_id_connect_provider_arn, conditions=conditions)
 
     def _environment_rule(self) -> None:

@@ -386,7 +386,7 @@ def builder_trust_policy(params: Parameters) -> dict[str, Any] | None:
             identity.mode == "pod-identity" and identity.cluster_name is None):
         return None
     return builder_trust_document(identity.mode, params.builder_namespace,
-                                  identity.service_account, identity.oidc_provider_arn,
+                                  params.builder_service_account or "", identity.oidc_provider_arn,
                                   cluster_name=identity.cluster_name)
 
 

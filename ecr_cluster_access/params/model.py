@@ -90,10 +90,19 @@ class BuilderIdentity:
         r.choice("irsa", "pod-identity"),
         "irsa (IAM roles for service accounts, through the cluster's OIDC provider) or "
         "pod-identity (EKS Pod Identity)."))
-    service_account: str = field(default="ecr-builder", metadata=declare(
-        r.dns_subdomain(), "The builder's ServiceAccount."))
+    for_: str = field(default="garden", metadata=declare(
+        r.choice("garden", "custom"),
+        "garden: Garden's in-cluster builder (cluster-buildkit or kaniko), which runs as its "
+        "own ServiceAccount garden-in-cluster-builder and annotates it itself from "
+        "builder-config's provider block (the chart renders no ServiceAccount); custom: a "
+        "builder of your own, whose ServiceAccount the chart renders."))
+    service_account: str | None = field(default=None, metadata=declare(
+        r.dns_subdomain(), "The builder's ServiceAccount (with garden it can only be "
+        "garden-in-cluster-builder).",
+        default_doc="`garden-in-cluster-builder` (garden) or `ecr-builder` (custom)"))
     namespace: str | None = field(default=None, metadata=declare(
-        r.dns_label(), "Its namespace.", default_doc="`namespace`"))
+        r.dns_label(), "Its namespace: with garden, the Garden environment's namespace, where "
+        "Garden runs the builder.", default_doc="`namespace`"))
     role_name: str | None = field(default=None, metadata=declare(
         r.ROLE_NAME_RULE, "The IAM role's name.", default_doc="`<stackName>-builder`"))
     oidc_provider_arn: str | None = field(default=None, metadata=declare(
@@ -362,6 +371,15 @@ class Parameters:
             return None
         return naming.role_arn(self.account, self.region,
                                r.builder_role_name(self.stack_name, self.builder_identity))
+
+    @property
+    def builder_service_account(self) -> str | None:
+        """The builder's ServiceAccount: ``serviceAccount``, else Garden's
+        ``garden-in-cluster-builder`` (``for: garden``) or ``ecr-builder`` (``for: custom``);
+        ``None`` without a builder identity."""
+        if self.builder_identity is None:
+            return None
+        return r.builder_service_account(self.builder_identity)
 
     @property
     def builder_namespace(self) -> str | None:

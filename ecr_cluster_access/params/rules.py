@@ -448,6 +448,19 @@ def _empty_on_delete(values: Mapping[str, Any], problems: list[str]) -> None:
             "opt in to deleting repositories, or drop emptyOnDelete")
 
 
+#: The ServiceAccount Garden's in-cluster builder runs as, in the namespace it builds in
+#: (garden-io/garden, core/src/plugins/kubernetes/container/build/common.ts:
+#: ``inClusterBuilderServiceAccount``; see the README's Garden section).
+GARDEN_BUILDER_SERVICE_ACCOUNT = "garden-in-cluster-builder"
+
+
+def builder_service_account(identity: Any) -> str:
+    """The builder's ServiceAccount name (see ``Parameters.builder_service_account``)."""
+    if identity.service_account is not None:
+        return str(identity.service_account)
+    return GARDEN_BUILDER_SERVICE_ACCOUNT if identity.for_ == "garden" else "ecr-builder"
+
+
 def builder_role_name(stack_name: str, identity: Any) -> str:
     """The builder role's name: ``roleName``, or ``<stackName>-builder``."""
     return identity.role_name if identity.role_name is not None else f"{stack_name}-builder"
@@ -459,6 +472,13 @@ def _builder_identity(values: Mapping[str, Any], problems: list[str]) -> None:
     if identity is None:
         return
     account, region = values["account"], values["region"]
+    if identity.for_ == "garden" and identity.service_account not in (
+            None, GARDEN_BUILDER_SERVICE_ACCOUNT):
+        problems.append(
+            f"builderIdentity.serviceAccount: {show(identity.service_account)} with for garden: "
+            f"Garden's in-cluster builder always runs as {GARDEN_BUILDER_SERVICE_ACCOUNT!r}, "
+            "so the role would trust a ServiceAccount no builder uses; remove serviceAccount, "
+            "or set for: custom")
     if identity.mode == "irsa":
         if identity.oidc_provider_arn is None:
             pass  # a stack needs it (see stack_problems); the cluster half does not
@@ -655,14 +675,16 @@ MAX_OBJECT_NAME = 253
 
 def rendered_objects(values: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
     """``(kind, namespace, name, field)`` of every object the cluster half renders for these
-    parameters, plus the Secrets it only refers to (the access key Secret, the Secret the
-    External Secrets Operator writes), each with the parameter its name comes from."""
+    parameters, plus those it only refers to (the access key Secret, the Secret the External
+    Secrets Operator writes, Garden's own builder ServiceAccount), each with the parameter its
+    name comes from."""
     namespace = values["namespace"]
     out = [("Secret", namespace, values["secret_name"], "secretName")]
     identity = values.get("builder_identity")
     builder = None
     if identity is not None:
-        builder = (identity.namespace or namespace, identity.service_account)
+        builder = (identity.namespace or namespace, builder_service_account(identity))
+        # not rendered with garden (Garden makes and annotates its own), but still taken
         out.append(("ServiceAccount", *builder, "builderIdentity.serviceAccount"))
     settings = values.get("pull_secret")
     if settings is None:
@@ -683,7 +705,7 @@ def rendered_objects(values: Mapping[str, Any]) -> list[tuple[str, str, str, str
             out += [("Role", target, refresher, "pullSecret.name"),
                     ("RoleBinding", target, refresher, "pullSecret.name")]
         for account in settings.service_accounts:
-            if (target, account) != builder:
+            if (target, account) != builder or identity is None or identity.for_ == "garden":
                 out.append(("ServiceAccount", target, account, "pullSecret.serviceAccounts"))
     if settings.mode == "cronjob":
         out += [("ServiceAccount", namespace, refresher, "pullSecret.name"),
@@ -723,8 +745,10 @@ def _kubernetes_names(values: Mapping[str, Any], problems: list[str]) -> None:
     if settings is not None and identity is not None and settings.credentials in (
             *ROLE_CREDENTIALS,):
         refresher = (values["namespace"], f"{settings.name}-refresher")
-        if (identity.namespace or values["namespace"], identity.service_account) == refresher:
+        if (identity.namespace or values["namespace"],
+                builder_service_account(identity)) == refresher:
             problems.append(
-                f"builderIdentity.serviceAccount: {show(identity.service_account)} is also the "
+                f"builderIdentity.serviceAccount: {show(builder_service_account(identity))} is "
+                "also the "
                 "pull-secret refresher's ServiceAccount: the push-capable builder role and the "
                 "pull-only refresher role would trust the same ServiceAccount; give another")

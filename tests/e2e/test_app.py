@@ -208,7 +208,7 @@ def test_cli_builder_config_prints_the_irsa_annotations(tmp_path: Path) -> None:
     oidc = ("arn:aws:iam::123456789012:oidc-provider/"
             "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
     config = write_params(tmp_path, params_dict(builderIdentity={
-        "mode": "irsa", "oidcProviderArn": oidc, "serviceAccount": "kaniko"}))
+        "mode": "irsa", "oidcProviderArn": oidc, "serviceAccount": "kaniko", "for": "custom"}))
     role = "arn:aws:iam::123456789012:role/EcrClusterAccess-builder"
     provider = yaml.safe_load(run(cli("builder-config", "--build-mode", "kaniko", "--config",
                                       str(config)), check=True).stdout)["providers"][0]

@@ -34,6 +34,7 @@ LARGE = params_dict(
     stackName="LargeRegistry",
     replicationRegions=["us-west-2"],
     builderIdentity={"mode": "irsa", "namespace": "ci", "serviceAccount": "buildkit",
+                     "for": "custom",
                      "oidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/"
                      "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"},
 )

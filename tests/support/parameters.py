@@ -113,11 +113,11 @@ SYNC_SETS: dict[str, dict[str, Any]] = {
     "govcloud": {"region": "us-gov-west-1",
                  "workerRoleArns": ["arn:aws-us-gov:iam::123456789012:role/k8s-worker"]},
     "irsa-builder": {"builderIdentity": {
-        "mode": "irsa", "namespace": "ci", "serviceAccount": "buildkit",
+        "mode": "irsa", "namespace": "ci", "serviceAccount": "buildkit", "for": "custom",
         "oidcProviderArn": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1."
                            "amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"}},
     "pod-identity-builder": {"builderIdentity": {
-        "mode": "pod-identity", "clusterName": "builds", "roleName": "kaniko"}},
+        "mode": "pod-identity", "clusterName": "builds", "roleName": "kaniko", "for": "custom"}},
     "cronjob-pull-secret": {"region": "eu-west-1", "pullSecret": {
         "mode": "cronjob", "credentials": "pod-identity", "clusterName": "builds",
         "namespaces": ["apps", "web"]}},
@@ -161,7 +161,7 @@ FUZZ_BASES: list[dict[str, Any]] = [
         "tags": {"team": "platform", "cost:center": "42"},
         "removalPolicy": "destroy", "emptyOnDelete": True,
         "builderIdentity": {"mode": "irsa", "namespace": "ci", "serviceAccount": "buildkit",
-                            "oidcProviderArn": OIDC},
+                            "for": "custom", "oidcProviderArn": OIDC},
         "pullSecret": {"mode": "cronjob", "credentials": "secret", "namespaces": ["apps", "ci"],
                        "serviceAccounts": ["puller"], "refreshHours": 4},
         "createOnPushPrefix": "ci",

@@ -79,7 +79,8 @@ def test_kubernetes_validate_ships_schemas_from_1_25() -> None:
 
 def test_irsa_service_account_carries_the_role_annotation() -> None:
     objects = chart_objects(builderIdentity={"mode": "irsa", "oidcProviderArn": OIDC,
-                                             "namespace": "ci", "serviceAccount": "buildkit"})
+                                             "namespace": "ci", "serviceAccount": "buildkit",
+                                             "for": "custom"})
     (account,) = [o for o in objects if o["kind"] == "ServiceAccount"]
     assert account["metadata"]["name"] == "buildkit"
     assert account["metadata"]["namespace"] == "ci"
@@ -88,10 +89,30 @@ def test_irsa_service_account_carries_the_role_annotation() -> None:
 
 
 def test_pod_identity_service_account_has_no_annotation() -> None:
-    objects = chart_objects(builderIdentity={"mode": "pod-identity", "clusterName": "c"})
+    objects = chart_objects(builderIdentity={"mode": "pod-identity", "clusterName": "c",
+                                             "for": "custom"})
     (account,) = [o for o in objects if o["kind"] == "ServiceAccount"]
     assert "annotations" not in account["metadata"]
     assert account["metadata"]["namespace"] == "default"
+
+
+def test_a_garden_builder_gets_no_service_account_garden_makes_its_own() -> None:
+    for mode in ({"mode": "pod-identity", "clusterName": "c"},
+                 {"mode": "irsa", "oidcProviderArn": OIDC}):
+        objects = chart_objects(builderIdentity=mode)
+        assert [o["kind"] for o in objects] == ["Secret"]
+    assert one_problem_of(builderIdentity={"mode": "pod-identity", "clusterName": "c",
+                                           "serviceAccount": "buildkit"}) == (
+        "builderIdentity.serviceAccount: 'buildkit' with for garden: Garden's in-cluster "
+        "builder always runs as 'garden-in-cluster-builder', so the role would trust a "
+        "ServiceAccount no builder uses; remove serviceAccount, or set for: custom")
+
+
+def one_problem_of(**overrides: Any) -> str:
+    with pytest.raises(ParameterError) as caught:
+        Parameters.from_mapping(params_dict(**overrides))
+    (problem,) = caught.value.problems
+    return str(problem)
 
 
 def test_cronjob_pull_secret_is_one_placeholder_per_namespace() -> None:
@@ -417,7 +438,7 @@ def test_a_cdk8s_plus_workload_names_both_secrets_in_image_pull_secrets() -> Non
     {"pullSecret": {"mode": "cronjob", "credentials": "secret", "namespaces": ["a", "b"],
                     "serviceAccounts": ["puller"]},
      "builderIdentity": {"mode": "pod-identity", "clusterName": "c", "namespace": "a",
-                         "serviceAccount": "puller"}},
+                         "serviceAccount": "puller", "for": "custom"}},
     {"pullSecret": {"mode": "external-secrets", "credentials": "irsa", "oidcProviderArn": OIDC,
                     "namespaces": ["a", "b"]}, "replicationRegions": ["eu-west-1"]},
     {"pullSecret": {"mode": "external-secrets", "credentials": "secret",
@@ -443,4 +464,7 @@ def test_the_names_validation_checks_are_the_objects_the_chart_renders(
         namespaces = [params.namespace] if settings and settings.mode == "cronjob" else \
             params.pull_secret_namespaces
         referred |= {("Secret", n, params.credentials_secret_name) for n in namespaces}
+    if params.builder_identity is not None and params.builder_identity.for_ == "garden":
+        referred.add(("ServiceAccount", params.builder_namespace,
+                      params.builder_service_account))
     assert listed - rendered == referred

@@ -29,7 +29,7 @@ FULL = params_dict(
     repositories=["builds/app", "builds/web"],
     workerRoleArns=[ROLE, ROLE_2, "arn:aws:iam::210987654321:role/other-cluster"],
     builderIdentity={"mode": "irsa", "oidcProviderArn": OIDC, "namespace": "ci",
-                     "serviceAccount": "buildkit"},
+                     "serviceAccount": "buildkit", "for": "custom"},
     replicationRegions=["us-west-2"], lifecycle={"untaggedExpireDays": 7},
     developerPrincipalArns=["arn:aws:iam::123456789012:group/devs"],
     createOnPushPrefix="builds", tags={"team": "platform"})

@@ -304,7 +304,8 @@ def test_no_builder_role_by_default() -> None:
 
 def test_irsa_builder_role_trusts_one_service_account() -> None:
     template = synth(builderIdentity={"mode": "irsa", "oidcProviderArn": OIDC,
-                                      "namespace": "ci", "serviceAccount": "buildkit"})
+                                      "namespace": "ci", "serviceAccount": "buildkit",
+                                      "for": "custom"})
     template.has_resource_properties("AWS::IAM::Role", {
         "RoleName": "EcrClusterAccess-builder",
         "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
@@ -349,7 +350,7 @@ def test_pod_identity_builder_role_and_association() -> None:
             "Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"},
             "Action": ["sts:AssumeRole", "sts:TagSession"]}]}})
     template.has_resource_properties("AWS::EKS::PodIdentityAssociation", {
-        "ClusterName": "builds", "Namespace": "ci", "ServiceAccount": "ecr-builder",
+        "ClusterName": "builds", "Namespace": "ci", "ServiceAccount": "garden-in-cluster-builder",
         "RoleArn": {"Fn::GetAtt": [role_id, "Arn"]}})
     template.has_output("BuilderRoleArn", {"Value": {"Fn::GetAtt": [role_id, "Arn"]}})
 

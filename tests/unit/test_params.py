@@ -394,7 +394,7 @@ def test_builder_identity_defaults_and_role_arn() -> None:
 def test_builder_identity_round_trips_through_a_mapping() -> None:
     params = Parameters.from_mapping(params_dict(builderIdentity={
         "mode": "pod-identity", "clusterName": "builds", "namespace": "ci",
-        "serviceAccount": "kaniko", "roleName": "kaniko-builder"}))
+        "serviceAccount": "kaniko", "for": "custom", "roleName": "kaniko-builder"}))
     assert Parameters.from_mapping(params.to_mapping()) == params
     assert params.builder_annotations == {}
 
@@ -439,7 +439,8 @@ def test_builder_identity_unknown_key_is_named() -> None:
 
 def test_builder_service_account_and_namespace_are_dns1123() -> None:
     problems = problems_of(builderIdentity={"mode": "pod-identity", "clusterName": "c",
-                                            "serviceAccount": "Builder", "namespace": "a.b"})
+                                            "serviceAccount": "Builder", "for": "custom",
+                                            "namespace": "a.b"})
     assert [p.split(":")[0] for p in problems] == [
         "builderIdentity.serviceAccount", "builderIdentity.namespace"]
 
@@ -805,7 +806,7 @@ def test_rendered_names_stay_within_kubernetes_limits_and_never_collide(
 def test_the_builder_and_the_refresher_never_trust_one_service_account() -> None:
     problems = problems_of(
         builderIdentity={"mode": "pod-identity", "clusterName": "c",
-                         "serviceAccount": "ecr-pull-refresher"},
+                         "serviceAccount": "ecr-pull-refresher", "for": "custom"},
         pullSecret={"mode": "cronjob", "credentials": "pod-identity", "clusterName": "c"})
     assert problems[0] == (
         "builderIdentity.serviceAccount: 'ecr-pull-refresher' is also the pull-secret "
