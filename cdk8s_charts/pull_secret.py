@@ -99,9 +99,12 @@ for pair in $REGISTRIES; do
   auths="${auths:+$auths,}\\"$host\\":{\\"username\\":\\"AWS\\",\\"password\\":\\"$token\\",\\"auth\\":\\"$auth\\"}"
 done
 config="$(printf '{"auths":{%s}}' "$auths" | base64 | tr -d '\\n')"
-printf '{"data":{".dockerconfigjson":"%s"}}' "$config" > "$HOME/patch.json"
+printf '{"data":{".dockerconfigjson":"%s"}}' "$config" > "$HOME/patch.json" \\
+  || fail "cannot write the patch to HOME ($HOME must be a writable volume)"
 sa=/var/run/secrets/kubernetes.io/serviceaccount
-printf 'Authorization: Bearer %s\\n' "$(cat "$sa/token")" > "$HOME/authorization"
+token="$(cat "$sa/token")" || fail "cannot read the ServiceAccount token in $sa"
+printf 'Authorization: Bearer %s\\n' "$token" > "$HOME/authorization" \\
+  || fail "cannot write to HOME ($HOME)"
 case "$KUBERNETES_SERVICE_HOST" in
   *:*) api="https://[$KUBERNETES_SERVICE_HOST]:$KUBERNETES_SERVICE_PORT" ;;
   *) api="https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT" ;;

@@ -33,13 +33,15 @@ from .spec import (
     to_file_mapping,
 )
 
-#: The CronJob refresher's default image: it must hold ``aws`` (the AWS CLI), ``kubectl``
-#: and a POSIX shell.
+#: The CronJob refresher's default image: AWS's own AWS CLI v2 image from ECR Public (Amazon
+#: Linux 2023: ``aws``, ``curl``, coreutils and ``sh``), which is all the refresher runs.
 #: Pinned by digest: the refresher runs with AWS credentials and may patch Secrets, so a
-#: re-pushed tag must not change what runs. The digest is the one a public repository pins
-#: for the same tag; verify with ``skopeo inspect docker://docker.io/alpine/k8s:1.31.4``.
-DEFAULT_REFRESH_IMAGE = ("docker.io/alpine/k8s:1.31.4@sha256:"
-                         "9c4976d47656d78cf53a92b0203fc54ac45eae18a2b45001ac221c27da4c8036")
+#: re-pushed tag must not change what runs. The digest is the one a public repository pins for
+#: this tag; this project could not pull it here (no registry access). Verify it with
+#: ``skopeo inspect --format '{{.Digest}}' docker://public.ecr.aws/aws-cli/aws-cli:2.31.30``
+#: (or ``crane digest``), and update both tag and digest together (README, "Refresher image").
+DEFAULT_REFRESH_IMAGE = ("public.ecr.aws/aws-cli/aws-cli:2.31.30@sha256:"
+                         "6c9314d8dd18bcfd11c509e00ea39016c4fb978e42e86df1e4dfd17038b10b78")
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ class PullSecret:
     image: str = field(default=DEFAULT_REFRESH_IMAGE, metadata=declare(
         r.IMAGE_RULE, "With cronjob: the refresher's image (needs aws, curl, base64 and sh); "
         "pinned by digest (repo:tag@sha256:... or repo@sha256:...) unless allowUnpinnedImage.",
-        default_doc="`docker.io/alpine/k8s:1.31.4` pinned by digest"))
+        default_doc="`public.ecr.aws/aws-cli/aws-cli:2.31.30` pinned by digest"))
     role_name: str | None = field(default=None, metadata=declare(
         r.ROLE_NAME_RULE, "With irsa, web-identity or pod-identity: the refresher role's name.",
         default_doc="`<stackName>-refresher`"))

@@ -1,6 +1,6 @@
 """The guide's in-cluster push, minus the cluster; run inside a loopback-only network namespace.
 
-    unshare -n -- python -m tests.support.credential_chain AUTHFILE WORKDIR [REFRESHER]
+    unshare -n -- python -m tests.support.credential_chain AUTHFILE WORKDIR
 
 AUTHFILE is the decoded ``.dockerconfigjson`` of the rendered Secret. This brings loopback
 up, then starts, all on 127.0.0.1 and all stopped by PID at the end:
@@ -14,11 +14,9 @@ up, then starts, all on 127.0.0.1 and all stopped by PID at the end:
   ``AWS`` and moto's token as password.
 
 Then ``skopeo`` pushes a small OCI image with AUTHFILE (its credHelpers run the real helper),
-and again with an empty authfile, which the registry must refuse. With REFRESHER (a JSON
-list: for each ``credentials`` mode, the chart's CronJob script, its env, its credentials
-volume and the placeholder Secrets), it also runs that script with the real ``aws`` CLI in
-the environment that mode gives it (:func:`refresher_identity`), then pulls the image with
-each ``auths`` Secret it wrote. Prints a JSON report.
+and again with an empty authfile, which the registry must refuse. Prints a JSON report. (The
+pull-secret refresher is run by the kubelet stand-in, tests/support/kubelet.py, which reuses
+the TLS proxy and certificates here.)
 """
 
 from __future__ import annotations
@@ -203,87 +201,7 @@ def make_oci_image(layout: Path) -> str:
     return manifest_digest
 
 
-def refresher_identity(spec: dict[str, Any], work: Path, moto_url: str) -> dict[str, str]:
-    """The environment the cluster would give the refresher for its ``credentials`` mode:
-
-    - ``node``: the node's credentials (here the dummy ones);
-    - ``secret``: none in the environment; the access key of an IAM user made in moto, laid
-      out as the chart's Secret volume mounts it (its ``items``, mode 0400), at a local path
-      standing for the mount path;
-    - ``irsa``: what the EKS webhook injects for an annotated ServiceAccount
-      (``AWS_ROLE_ARN``, ``AWS_WEB_IDENTITY_TOKEN_FILE``, the region).
-    """
-    mode = spec["credentials"]
-    if mode == "node":
-        return dict(DUMMY_CREDENTIALS)
-    iam = boto3.client("iam", endpoint_url=moto_url, region_name=REGION,
-                       aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                       aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
-    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-        "Action": "sts:AssumeRole"}]})
-    for arn in filter(None, [spec.get("roleArn")]):
-        iam.create_role(RoleName=arn.rsplit("/", 1)[1], AssumeRolePolicyDocument=trust)
-    if mode == "irsa":
-        token = work / f"token-{spec['name']}"
-        token.write_text("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZGVmYXVs"
-                         "dDplY3ItcHVsbC1yZWZyZXNoZXIifQ.c2lnbmF0dXJl")
-        iam.create_role(RoleName=spec["irsaRoleArn"].rsplit("/", 1)[1],
-                        AssumeRolePolicyDocument=trust)
-        return {"AWS_ROLE_ARN": spec["irsaRoleArn"], "AWS_WEB_IDENTITY_TOKEN_FILE": str(token),
-                "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION}
-    assert mode == "secret", mode
-    user = spec["userName"]
-    iam.create_user(UserName=user)
-    key = iam.create_access_key(UserName=user)["AccessKey"]
-    data = {"access-key-id": key["AccessKeyId"], "secret-access-key": key["SecretAccessKey"]}
-    mount = work / f"mount-{spec['name']}"
-    mount.mkdir()
-    for item in spec["volume"]["items"]:  # what the kubelet does with the Secret volume
-        path = mount / item["path"]
-        path.write_text(data[item["key"]])
-        path.chmod(spec["volume"].get("defaultMode", 0o644))
-    return {"AWS_CREDENTIALS_DIR": str(mount)}
-
-
-def run_refresher(spec: dict[str, Any], work: Path, env: dict[str, str],
-                  moto_url: str) -> dict[str, Any]:
-    """Run the chart's CronJob script with the real ``aws`` CLI (through the proxy to moto)
-    and the real ``kubectl``, which applies each patch to the placeholder Secret locally
-    (``patch --local``) since there is no API server here."""
-    from shutil import which
-
-    kubectl = which("kubectl")
-    assert kubectl, "kubectl is missing"
-    run_dir = work / f"refresher-{spec['name']}"
-    shim = run_dir / "shim"
-    shim.mkdir(parents=True)
-    (run_dir / "home").mkdir()
-    for namespace, secret in spec["placeholders"].items():
-        (run_dir / f"secret-{namespace}.json").write_text(json.dumps(secret))
-    # the script calls: kubectl --namespace NS patch secret NAME --type=merge --patch PATCH
-    (shim / "kubectl").write_text(
-        "#!/bin/sh\nset -eu\n"
-        f'exec {kubectl} patch --local -f "{run_dir}/secret-$2.json" $6 -p "$8" -o json '
-        f'> "{run_dir}/patched-$2.json"\n')
-    (shim / "kubectl").chmod(0o755)
-    base = {k: v for k, v in env.items() if not k.startswith("AWS_ACCESS")
-            and not k.startswith("AWS_SECRET")}
-    manifest_env = {k: v for k, v in spec["env"].items() if k != "AWS_CREDENTIALS_DIR"}
-    done = subprocess.run(["/bin/sh", "-c", spec["script"]], capture_output=True, text=True,
-                          timeout=120, env={**base, **manifest_env,
-                                            **refresher_identity(spec, run_dir, moto_url),
-                                            "HOME": str(run_dir / "home"),
-                                            "PATH": f"{shim}:{env['PATH']}"})
-    patched = {}
-    for namespace in spec["placeholders"]:
-        path = run_dir / f"patched-{namespace}.json"
-        if path.exists():
-            patched[namespace] = json.loads(path.read_text())
-    return {"returncode": done.returncode, "stderr": done.stderr[-2000:], "patched": patched}
-
-
-def main(authfile: Path, work: Path, refresher: Path | None = None) -> dict[str, Any]:
+def main(authfile: Path, work: Path) -> dict[str, Any]:
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     ca, cert, key = make_certificates(work)
     processes: list[subprocess.Popen[bytes]] = []
@@ -350,21 +268,6 @@ def main(authfile: Path, work: Path, refresher: Path | None = None) -> dict[str,
                                    "--cert-dir", str(certs), destination)
         report["connects"] = sorted(set(proxy.connects))
         report["password"] = password
-        if refresher is not None:
-            report["refreshers"] = {}
-            for spec in json.loads(refresher.read_text()):
-                before = len(proxy.connects)
-                result = run_refresher(spec, work, env, f"http://127.0.0.1:{moto_port}")
-                result["connects"] = sorted(set(proxy.connects[before:]))
-                # the auths Secret it wrote is what the kubelet would pull with
-                for namespace, secret in result["patched"].items():
-                    authfile_of = work / f"auths-{spec['name']}-{namespace}.json"
-                    authfile_of.write_bytes(base64.b64decode(
-                        secret["data"][".dockerconfigjson"]))
-                    result.setdefault("pulls", {})[namespace] = skopeo(
-                        "copy", "--authfile", str(authfile_of), "--src-cert-dir", str(certs),
-                        destination, f"oci:{work}/pulled-{spec['name']}-{namespace}:e2e")
-                report["refreshers"][spec["name"]] = result
         report["listening"] = subprocess.run(["ss", "-ltnH"], capture_output=True,
                                              text=True).stdout if _has("ss") else ""
     finally:
@@ -383,5 +286,4 @@ def _has(tool: str) -> bool:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]),
-                          Path(sys.argv[3]) if len(sys.argv) > 3 else None)))
+    print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]))))

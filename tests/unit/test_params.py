@@ -731,10 +731,10 @@ def test_refresher_images_may_be_pinned_by_digest(image: str, accepted: bool) ->
 def test_the_default_refresher_image_is_pinned_by_digest() -> None:
     params = Parameters.from_mapping(params_dict(pullSecret={"mode": "cronjob",
                                                              "credentials": "secret"}))
-    import re
 
     image = params.pull_secret.image  # type: ignore[union-attr]
-    assert re.fullmatch(r"docker\.io/alpine/k8s:1\.31\.4@sha256:[0-9a-f]{64}", image)
+    assert image == ("public.ecr.aws/aws-cli/aws-cli:2.31.30@sha256:"
+                     "6c9314d8dd18bcfd11c509e00ea39016c4fb978e42e86df1e4dfd17038b10b78")
 
 
 def test_a_refresher_image_without_digest_is_refused_unless_accepted() -> None:
