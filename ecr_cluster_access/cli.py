@@ -108,6 +108,19 @@ CONTEXT_PLACEHOLDER = "REPLACE-WITH-YOUR-KUBECTL-CONTEXT"
 #: (garden-io/garden, core/src/plugins/kubernetes/config.ts: the default clusterBuildkit.cache
 #: is ``[{type: registry, mode: auto, tag: _buildcache, export: true}]``).
 GARDEN_CACHE_TAG = "_buildcache"
+#: What Garden accepts as a Secret's name in ``imagePullSecrets`` (``joiIdentifier``,
+#: garden-io/garden core/src/config/common.ts): a DNS label, not only digits.
+GARDEN_IDENTIFIER = re.compile(r"(?![0-9]+$)(?!.*-$)(?!-)[a-z0-9-]{1,63}")
+
+
+def garden_problems(params: Parameters) -> list[str]:
+    """Names Garden's provider schema would refuse in ``imagePullSecrets``."""
+    names = [("secretName", params.secret_name)]
+    if params.pull_secret is not None:
+        names.append(("pullSecret.name", params.pull_secret.name))
+    return [f"{field}: {name!r} cannot be named in Garden's imagePullSecrets: Garden accepts a "
+            "DNS label there (at most 63 lowercase letters, digits and '-', not only digits); "
+            "rename the Secret" for field, name in names if not GARDEN_IDENTIFIER.fullmatch(name)]
 
 
 def builder_configuration(params: Parameters, namespace: str, build_mode: str,
@@ -173,6 +186,9 @@ def cmd_builder_config(args: argparse.Namespace) -> int:
     params = _load(args)
     try:
         namespace = args.registry_namespace or registry_namespace(params)
+        problems = garden_problems(params)
+        if problems:
+            raise ParameterError(problems)
     except ParameterError as error:
         exit_on_error(error, PROG)
     provider = builder_configuration(params, namespace, args.build_mode, args.context)
