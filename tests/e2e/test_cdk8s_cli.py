@@ -236,3 +236,40 @@ def test_each_credentials_mode_renders_valid_external_secrets_resources(mode: st
     refused = [r for r in operator_schema_results(objects)
                if r["kind"] == "ECRAuthorizationToken"]
     assert refused and all(r["error"] and part[-1] in r["error"] for r in refused), refused
+
+
+KPLUS_APP = '''
+import cdk8s
+import cdk8s_plus_35 as kplus
+
+from cdk8s_charts import EcrConfigSecret, EcrPullSecret
+from ecr_cluster_access.params import load_parameters_or_exit
+
+params = load_parameters_or_exit()
+app = cdk8s.App()
+chart = cdk8s.Chart(app, "workloads")
+builder_auth = EcrConfigSecret(chart, "Config", params=params)
+pull = EcrPullSecret(chart, "Pull", params=params)
+for name, secret in (("builder", builder_auth), ("web", pull)):
+    kplus.Deployment(chart, name, docker_registry_auth=secret, containers=[
+        kplus.ContainerProps(image="nginx@sha256:" + "a" * 64)])
+app.synth()
+'''
+
+
+def test_a_cdk8s_plus_deployment_lists_the_secrets_in_image_pull_secrets(tmp_path: Path) -> None:
+    # GIVEN a user's cdk8s-plus app that hands both Secrets to Deployments
+    (tmp_path / "app.py").write_text(KPLUS_APP)
+    (tmp_path / "cdk8s.yaml").write_text(f"language: python\napp: {sys.executable} app.py\n")
+    config = write_params(tmp_path, params_dict(
+        pullSecret={"mode": "cronjob", "credentials": "secret"}))
+    # WHEN the cdk8s CLI synthesizes it
+    result = run([require_tool(NODE_BIN / "cdk8s"), "synth", "--check-upgrade=false"],
+                 cwd=tmp_path, ECR_CLUSTER_ACCESS_CONFIG=str(config))
+    assert result.returncode == 0, result.stderr
+    objects = list(yaml.safe_load_all((tmp_path / "dist" / "workloads.k8s.yaml").read_text()))
+    # THEN each Deployment names its Secret, never an empty reference
+    pulls = {o["metadata"]["name"].split("-")[1]:
+             o["spec"]["template"]["spec"]["imagePullSecrets"]
+             for o in objects if o["kind"] == "Deployment"}
+    assert pulls == {"builder": [{"name": "ecr-config"}], "web": [{"name": "ecr-pull"}]}
