@@ -145,6 +145,7 @@ def test_cli_prints_the_builder_provider_block() -> None:
     result = run(cli("builder-config"), check=True)
     assert yaml.safe_load(result.stdout) == {"providers": [{
         "name": "kubernetes",
+        "context": "REPLACE-WITH-YOUR-KUBECTL-CONTEXT",
         "imagePullSecrets": [{"name": "ecr-config", "namespace": "default"}],
         "deploymentRegistry": {"hostname": "123456789012.dkr.ecr.us-east-1.amazonaws.com",
                                "namespace": "builds"},
@@ -165,6 +166,9 @@ def test_cli_prints_the_builder_configuration_as_plain_json(tmp_path: Path) -> N
         "deploymentRegistry": {"hostname": host, "namespace": "ci"},
         "imagePullSecrets": [{"name": "registry-auth", "namespace": "builds"}],
         "buildMode": "kaniko",
+        "context": "REPLACE-WITH-YOUR-KUBECTL-CONTEXT",
+        "warnings": ["context: set it to your cluster's kubectl context (kubectl config "
+                     "current-context), or pass --context"],
         "access": {"push": ["worker role arn:aws:iam::123456789012:role/k8s-worker"],
                    "pullOnly": []},
         "pullThroughCache": [],
@@ -217,7 +221,8 @@ def test_cli_builder_config_prints_the_irsa_annotations(tmp_path: Path) -> None:
     document = json.loads(run(cli("builder-config", "--format", "json", "--config",
                                   str(config)), check=True).stdout)
     assert document["builderServiceAccount"] == {
-        "name": "kaniko", "namespace": "default", "roleArn": role, "mode": "irsa",
+        "name": "kaniko", "for": "custom", "namespace": "default", "roleArn": role,
+        "mode": "irsa",
         "annotations": {"eks.amazonaws.com/role-arn": role}}
 
 

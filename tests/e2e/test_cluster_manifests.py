@@ -71,9 +71,12 @@ def test_every_set_s_manifests_pass_kubernetes_validate_strict(tmp_path: Path) -
     unchecked = [line for line in lines if "passed" not in line and "ExternalSecret" not in line
                  and "ECRAuthorizationToken" not in line]
     assert unchecked == []
-    kinds = {o["kind"] for path in files.values() for o in yaml.safe_load_all(path.read_text())}
-    assert {"CronJob", "Secret", "ServiceAccount", "Role", "RoleBinding"} <= kinds
-    assert sum("passed" in line for line in lines) > 100
+    objects = [o for path in files.values() for o in yaml.safe_load_all(path.read_text())]
+    assert {"CronJob", "Secret", "ServiceAccount", "Role", "RoleBinding"} <= {
+        o["kind"] for o in objects}
+    # one "passed" line per object of a kind Kubernetes' schemas hold
+    assert sum("passed" in line for line in lines) == len(
+        [o for o in objects if o["kind"] not in ("ExternalSecret", "ECRAuthorizationToken")])
 
 
 def checkov(directory: Path) -> dict[str, Any]:
