@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -185,6 +186,20 @@ def cmd_builder_config(args: argparse.Namespace) -> int:
     """
     params = _load(args)
     try:
+        if args.registry_namespace is not None:
+            from .params.rules import REPOSITORY_RULE
+            from .params.spec import show
+
+            reason = REPOSITORY_RULE.reason(args.registry_namespace)
+            if reason:  # it is the first part of every image name the builder pushes
+                raise ParameterError([f"--registry-namespace: {show(args.registry_namespace)} "
+                                      f"{reason}"])
+        if not args.context or len(args.context) > 253 or any(
+                ord(c) < 32 or ord(c) == 127 for c in args.context):
+            from .params.spec import show
+
+            raise ParameterError([f"--context: {show(args.context)} is not a kubectl context "
+                                  "name: use 1-253 printable characters"])
         namespace = args.registry_namespace or registry_namespace(params)
         problems = garden_problems(params)
         if problems:
@@ -400,14 +415,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The status of a process ended by SIGPIPE, as a shell reports it: what ``| head`` gives.
+SIGPIPE_STATUS = 128 + 13
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    Output to a closed pipe (``| head``) ends quietly with :data:`SIGPIPE_STATUS`; a closed
+    standard output (``>&-``) is one line on stderr and status 2. Never a traceback."""
+    if sys.stdout is None or sys.stdout.closed:
+        if sys.stderr is not None and not sys.stderr.closed:
+            print(f"{PROG}: error: standard output is closed: nothing can be printed",
+                  file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     try:
         status: int = args.func(args)
+        sys.stdout.flush()
     except MissingExtra as error:  # e.g. check without boto3: one line, what to install
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader went away: stop writing, and let Python's exit flush write nowhere
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return SIGPIPE_STATUS
     return status
 
 

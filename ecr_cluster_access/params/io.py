@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -192,6 +193,16 @@ def loads_yaml(text: str, where: str) -> Any:
 
 # --- files -------------------------------------------------------------------------------------
 
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a socket or another special file"
+
+
 def read_document(path: Path, what: str | None = None) -> Any:
     """Read and parse a JSON or YAML file within the caps; raise :class:`ParameterError`.
 
@@ -199,13 +210,29 @@ def read_document(path: Path, what: str | None = None) -> Any:
     for the line reporting a file that cannot be read.
     """
     where = str(path)
+    label = f"{what}: cannot read {show(where, 240)}" if what else f"{where}: cannot read it"
+    # a FIFO would block the open until a writer came, a device would never end: refuse
+    # anything but a regular file before opening it, and open without blocking (a FIFO put in
+    # its place between the two is refused by the second check)
+    kind = None
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _file_kind(mode)
+        else:
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(descriptor, "rb") as handle:
+                mode = os.fstat(handle.fileno()).st_mode
+                if stat.S_ISREG(mode):
+                    data = handle.read(MAX_FILE_BYTES + 1)
+                else:
+                    kind = _file_kind(mode)
     except (OSError, ValueError) as error:  # ValueError: a NUL in the name
-        label = f"{what}: cannot read {show(where, 240)}" if what else f"{where}: cannot read it"
         reason = getattr(error, "strerror", None) or "not a usable file name"
         raise ParameterError([f"{label}: {reason}"]) from None
+    if kind is not None:
+        raise ParameterError([f"{label}: it is {kind}, not a regular file: give a parameters "
+                              "file"])
     if len(data) > MAX_FILE_BYTES:
         raise ParameterError([f"{where}: over {MAX_FILE_BYTES} bytes, the limit for a "
                               "parameters file: is this the right file?"])
