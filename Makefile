@@ -69,11 +69,12 @@ system-packages:
 	    $(SYSTEM_PACKAGES); \
 	fi
 
-# The parameters are validated first, so bad ones stop here with one line each, before either
-# CLI starts (the cdk8s CLI adds a Node stack trace to any failing app).
+# The last outputs go first, so bad parameters never leave them looking new; then the
+# parameters are validated, so bad ones stop here with one line each, before either CLI starts
+# (the cdk8s CLI adds a Node stack trace to any failing app).
 synth: runtime
-	$(VENV)/bin/ecr-cluster-access validate
 	rm -rf cdk.out dist
+	$(VENV)/bin/ecr-cluster-access validate
 	cdk synth --quiet --no-notices
 	cdk8s synth --check-upgrade=false
 	@echo
@@ -93,8 +94,8 @@ deploy: runtime
 
 # `make apply ARGS='--context prod'`: synthesize the cluster half and apply it.
 apply: runtime
-	$(VENV)/bin/ecr-cluster-access validate
 	rm -rf dist
+	$(VENV)/bin/ecr-cluster-access validate
 	cdk8s synth --check-upgrade=false
 	kubectl apply -f dist/ $(ARGS)
 

@@ -282,6 +282,29 @@ def cdk_context(environ: Mapping[str, str]) -> dict[str, Any] | None:
     return context
 
 
+def _refuse_stray_context_keys(context: Mapping[str, Any] | None) -> None:
+    """Refuse CDK context keys that look like parameters but are not read (``-c account=1``,
+    ``-c ecr-cluster-access.account=1``): the parameters are one block, and a silently
+    ignored value is worse than a refused one."""
+    if not context:
+        return
+    from dataclasses import fields
+
+    from .model import Parameters
+    from .spec import camel
+
+    names = {camel(f.name) for f in fields(Parameters)}
+    stray = [key for key in context if isinstance(key, str) and (
+        key in names or key.startswith((f"{CONTEXT_KEY}.", f"{CONTEXT_KEY}:", f"{CONTEXT_KEY}/")))]
+    if stray:
+        key = stray[0]
+        field = key.split(".", 1)[-1] if key.startswith(CONTEXT_KEY) else key
+        raise ParameterError([
+            f"CDK context {show(key, 80)}: not read: the parameters are one block; pass "
+            f"-c {CONTEXT_KEY}='{{\"{field}\": ...}}' with every field you set, or put them in "
+            f"cdk.json's context.{CONTEXT_KEY}"])
+
+
 def _block_of(document: Any) -> Any:
     """The ``ecr-cluster-access`` value of a context mapping, or ``None``."""
     return document.get(CONTEXT_KEY) if isinstance(document, Mapping) else None
@@ -371,11 +394,18 @@ def load_parameters(project_dir: str | os.PathLike[str] | None = None,
             raw, source = _file_block(block, name), f"{name} context.{CONTEXT_KEY}"
     else:
         context = cdk_context(env)
+        _refuse_stray_context_keys(context)
         block = _block_of(context)
         if block is not None:
-            _project_blocks(directory)  # the CLI merged them: refuse the block in both files
+            # the CLI merged them: refuse the block in both files
+            in_files = _project_blocks(directory)
             source = f"CDK context {CONTEXT_KEY}"
             raw = _context_value(block, source)
+            # The CDK CLI drops keys such as __proto__ when it passes cdk.json's context on;
+            # read the file's block as validate does, so every entry point sees the same keys
+            if in_files and isinstance(in_files[0][0], Mapping) and isinstance(raw, Mapping) \
+                    and set(in_files[0][0]) - set(raw):
+                raw, source = _file_block(in_files[0][0], in_files[0][1]), in_files[0][1]
         else:
             raw, source = _project_block(directory)
     try:

@@ -319,3 +319,27 @@ def test_cli_builder_config_names_the_images_pulled_through_the_cache(tmp_path: 
         "imagePrefix": f"{host}/docker-hub/", "example": f"{host}/docker-hub/library/node:20"}
     docker = run(cli("docker-config", "--config", str(config)), check=True).stdout
     assert docker == run(cli("docker-config"), check=True).stdout  # nothing new for the cache
+
+
+@pytest.mark.parametrize("key", ["account", "ecr-cluster-access.account"])
+def test_cdk_synth_refuses_a_context_key_that_looks_like_a_parameter(
+        tmp_path: Path, key: str) -> None:
+    outdir = tmp_path / "cdk.out"
+    result = run(cdk("synth", "--quiet", "-o", str(outdir), "-c", f"{key}=210987654321"))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert (f"ecr-cluster-access: error: CDK context '{key}': not read: the parameters are one "
+            "block; pass -c ecr-cluster-access='{\"account\": ...}' with every field you set, "
+            "or put them in cdk.json's context.ecr-cluster-access\n") in result.stderr
+    assert list(outdir.glob("*.template.json")) == []
+
+
+def test_every_entry_point_reads_cdk_json_s_keys_alike(tmp_path: Path) -> None:
+    # the CDK CLI drops __proto__ when it hands cdk.json's context on; validate reads the file
+    directory = project(tmp_path, in_cdk_json={**params_dict(), "__proto__": {"x": 1}},
+                        in_context_json=None)
+    line = "ecr-cluster-access: error: cdk.json context.ecr-cluster-access: __proto__: "
+    for command in (cdk("synth", "--quiet", "-o", "cdk.out"), cli("validate")):
+        result = run(command, cwd=directory)
+        assert result.returncode != 0 and "Traceback" not in result.stderr
+        assert line in result.stderr, result.stderr
+    assert not list(directory.glob("cdk.out/*.template.json"))

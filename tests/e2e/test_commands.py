@@ -138,3 +138,19 @@ def test_the_quick_start_synth_and_the_bare_clis_print_no_noise(tmp_path: Path) 
                  ". .venv/bin/activate && npx cdk8s synth --check-upgrade=false"):
         status, output = shell(line, project, {})
         assert status == 0 and not [n for n in NOISE if n in output], (line, output)
+
+
+def test_make_synth_with_bad_parameters_leaves_no_earlier_output_behind(tmp_path: Path) -> None:
+    project = copy_of_the_repository(tmp_path / "copy")
+    # GIVEN the outputs of an earlier good synth
+    for stale in ("cdk.out/EcrClusterAccess.template.json", "dist/ecr-cluster-access.k8s.yaml"):
+        (project / stale).parent.mkdir(exist_ok=True)
+        (project / stale).write_text("earlier\n")
+    bad = project / "bad.json"
+    bad.write_text(json.dumps({"account": "1"}))
+    # WHEN make synth runs on bad parameters
+    status, output = shell("make synth", project, {"ECR_CLUSTER_ACCESS_CONFIG": str(bad)})
+    # THEN it stops with the problem, and nothing of the earlier outputs is left to mistake
+    assert status != 0
+    assert "account: '1' is not an AWS account ID" in output
+    assert not (project / "cdk.out").exists() and not (project / "dist").exists()
