@@ -8,6 +8,7 @@ import cdk8s_plus_35 as kplus
 import jsii
 from constructs import Construct
 
+from ecr_cluster_access.arguments import checked_params
 from ecr_cluster_access.params import Parameters
 
 
@@ -15,6 +16,7 @@ def refuse_other_namespace(scope: Construct, params: Parameters) -> None:
     """Raise ``ValueError`` when ``scope`` sits in a chart whose ``namespace`` is set and is
     not ``params.namespace``: each object goes where the parameters say, so the chart's
     namespace would be silently ignored."""
+    checked_params(params)
     try:
         chart = cdk8s.Chart.of(scope)
     except Exception:  # noqa: BLE001 - not in a chart (jsii raises a plain error): nothing to check

@@ -7,13 +7,14 @@ Small constructs usable in any cdk8s chart, each wrapping one typed ``k8s`` obje
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import cdk8s
 from cdk8s_plus_35 import k8s
 from constructs import Construct
 
+from ecr_cluster_access.arguments import checked_names, checked_params, checked_strings
 from ecr_cluster_access.documents import docker_config_bytes
 from ecr_cluster_access.params import Parameters
 
@@ -48,8 +49,10 @@ class EcrConfigSecret(SecretConstruct):
     def __init__(self, scope: Construct, id_: str, *, params: Parameters,
                  labels: Mapping[str, str] | None = None,
                  annotations: Mapping[str, str] | None = None) -> None:
-        super().__init__(scope, id_, secret_name=params.secret_name)
+        super().__init__(scope, id_, secret_name=checked_params(params).secret_name)
         refuse_other_namespace(self, params)
+        labels = checked_strings(labels, "labels")
+        annotations = checked_strings(annotations, "annotations")
         #: The ``kubernetes.io/dockerconfigjson`` Secret.
         self.resource = k8s.KubeSecret(
             self, "Resource",
@@ -69,11 +72,14 @@ class BuilderServiceAccount(Construct):
     """
 
     def __init__(self, scope: Construct, id_: str, *, params: Parameters,
-                 image_pull_secrets: list[str] | None = None,
+                 image_pull_secrets: Sequence[str] | None = None,
                  labels: Mapping[str, str] | None = None,
                  annotations: Mapping[str, str] | None = None) -> None:
         super().__init__(scope, id_)
         refuse_other_namespace(self, params)
+        image_pull_secrets = checked_names(image_pull_secrets, "image_pull_secrets")
+        labels = checked_strings(labels, "labels")
+        annotations = checked_strings(annotations, "annotations")
         identity = params.builder_identity
         if identity is None:
             raise ValueError("builderIdentity: not set: a BuilderServiceAccount needs the "
@@ -102,6 +108,7 @@ class EcrConfigChart(cdk8s.Chart):
     """
 
     def __init__(self, scope: Construct, id_: str, *, params: Parameters, **kwargs: Any) -> None:
+        checked_params(params)
         kwargs.setdefault("disable_resource_name_hashes", True)
         super().__init__(scope, id_, **kwargs)
         refuse_other_namespace(self, params)

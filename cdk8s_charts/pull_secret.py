@@ -29,6 +29,7 @@ from cdk8s_plus_35 import k8s
 from constructs import Construct
 
 from ecr_cluster_access import documents
+from ecr_cluster_access.arguments import checked_params
 from ecr_cluster_access.params import Parameters, PullSecret
 
 from .base import SecretConstruct, refuse_other_namespace
@@ -155,6 +156,7 @@ def generator_auth(params: Parameters) -> dict[str, Any]:
 
 
 def _settings(params: Parameters) -> PullSecret:
+    checked_params(params)
     if params.pull_secret is None:
         raise ValueError("pullSecret: not set: the pull-secret constructs need the parameters' "
                          "pullSecret")

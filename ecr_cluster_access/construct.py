@@ -107,6 +107,17 @@ class EcrClusterAccess(Construct):
         - ``cluster``: the EKS cluster for a ``pod-identity`` builder identity without
           ``clusterName``.
         """
+        from .arguments import checked_list, checked_object, checked_params
+
+        params = checked_params(params)
+        worker_roles = checked_list(worker_roles, "worker_roles", "IAM roles (iam.IRole)",
+                                    "an IAM role (iam.IRole)", attribute="role_arn")
+        kms_key = checked_object(kms_key, "kms_key", "a KMS key (kms.IKey)", "key_arn")
+        oidc_provider = checked_object(oidc_provider, "oidc_provider",
+                                       "an OIDC provider (iam.IOpenIdConnectProvider)",
+                                       "open_id_connect_provider_arn")
+        cluster = checked_object(cluster, "cluster", "an EKS cluster (eks.ICluster)",
+                                 "cluster_name")
         super().__init__(scope, id_)
         self.params = params
         self.worker_roles: tuple[iam.IRole, ...] = tuple(worker_roles or ())

@@ -500,6 +500,32 @@ def check_fields(path: str, cls: type, value: Any, problems: list[str]) -> set[s
 # Conversion: a file's mapping (camelCase, JSON types) to and from Python values.
 # ---------------------------------------------------------------------------------------------
 
+#: How many keys past a class's own fields a mapping may hold before it is refused unread: the
+#: unknown-key lines stop at MAX_ITEM_PROBLEMS anyway, and a mapping that never ends must not
+#: be read to its end.
+MAX_EXTRA_KEYS = 1000
+
+
+def _snapshot(path: str, raw: Mapping[Any, Any], fields_count: int, problems: list[str]
+              ) -> dict[Any, Any] | None:
+    """A plain dict of ``raw``'s items, read once and within a bound, or ``None`` with a
+    problem line: a caller's Mapping may raise on lookup, or never end."""
+    out: dict[Any, Any] = {}
+    where = path or "parameters"
+    try:
+        for key in raw:
+            if len(out) >= fields_count + MAX_EXTRA_KEYS:
+                problems.append(f"{where}: holds more than {fields_count + MAX_EXTRA_KEYS} keys: "
+                                "is this the right object?")
+                return None
+            out[key] = raw[key]
+    except Exception as error:  # noqa: BLE001 - a caller's Mapping may raise anything
+        problems.append(f"{where}: the {type(raw).__name__} raised {type(error).__name__} "
+                        f"while it was read ({show(str(error), 60)}): pass a plain dict")
+        return None
+    return out
+
+
 def from_file_mapping(path: str, cls: type, raw: object, problems: list[str]
                       ) -> dict[str, Any] | None:
     """The keyword arguments of ``cls`` from a file's mapping, or ``None`` when unusable.
@@ -516,9 +542,13 @@ def from_file_mapping(path: str, cls: type, raw: object, problems: list[str]
                         if path else f"parameters: {show(raw)} is not a mapping: expected "
                         f"{expected}")
         return None
+    # a plain dict is finite and cannot raise; any other Mapping is read once, within a bound
+    snapshot = raw if type(raw) is dict else _snapshot(path, raw, len(by_key), problems)
+    if snapshot is None:
+        return None
     kwargs: dict[str, Any] = {}
     unknown = 0
-    for key, item in raw.items():
+    for key, item in snapshot.items():
         info = by_key.get(key) if isinstance(key, str) else None
         where = f"{path}.{show_key(key)}" if path else show_key(key)
         if info is None:
