@@ -105,6 +105,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                   str(work / "cases.json"), str(work)], cwd=ROOT, timeout=900, check=True)
     out: dict[str, Any] = json.loads(result.stdout)
     assert out["stopped"] is True
+    # the pods ran the image's AWS CLI (.venv-image), not another aws on PATH
+    assert out["image_aws"].startswith("aws-cli/1.45.11 "), out["image_aws"]
     return out
 
 

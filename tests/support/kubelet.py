@@ -480,19 +480,49 @@ def _volumes(pod: dict[str, Any], api: ApiServer, namespace: str, base: Path, ui
     return out
 
 
+#: Where the image's AWS CLI (a virtual environment) is mounted: a path no pod mounts over
+#: (a venv's scripts name their own path, which a pod's /tmp volume could hide, and a shell
+#: would then silently run the next ``aws`` on PATH).
+IMAGE_AWS_DIR = "/opt/aws-cli"
+
+
 def _image_binds() -> list[str]:
+    """The image's AWS CLI at /usr/local/bin/aws: a launcher running ``python -m awscli`` from
+    the venv mounted at :data:`IMAGE_AWS_DIR`, and the venv's base interpreter at its path."""
     aws = Path(os.environ.get("POD_IMAGE_AWS") or ROOT / ".venv-image" / "bin" / "aws")
     venv = aws.parent.parent
     home = next(line.split("=", 1)[1].strip() for line in (venv / "pyvenv.cfg").read_text()
                 .splitlines() if line.startswith("home"))
     python_root = Path(home).parent
     binds = []
-    for path in (venv, python_root):  # parents readable, as in an image
-        for parent in reversed(path.parents[:-1]):
-            binds += ["--perms", "0755", "--dir", str(parent)]
-        binds += ["--ro-bind", str(path), str(path)]
-    return ["--tmpfs", "/usr/local/bin", "--ro-bind", str(aws), "/usr/local/bin/aws",
-            *binds, "--remount-ro", "/usr/local/bin"]
+    for parent in reversed(python_root.parents[:-1]):  # readable parents, as in an image
+        binds += ["--perms", "0755", "--dir", str(parent)]
+    binds += ["--ro-bind", str(python_root), str(python_root)]
+    launcher = venv / "pod-aws-launcher"
+    launcher.write_text(f'#!/bin/sh\nexec {IMAGE_AWS_DIR}/bin/python -m awscli "$@"\n')
+    launcher.chmod(0o755)
+    return ["--perms", "0755", "--dir", "/opt", "--ro-bind", str(venv), IMAGE_AWS_DIR, *binds,
+            "--tmpfs", "/usr/local/bin", "--ro-bind", str(launcher), "/usr/local/bin/aws",
+            "--remount-ro", "/usr/local/bin"]
+
+
+def image_probe() -> str:
+    """``aws --version`` as the pod's shell finds it: proves which AWS CLI the pods run."""
+    done = subprocess.run(["bwrap", "--die-with-parent", "--tmpfs", "/", "--ro-bind", "/usr",
+                           "/usr", "--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev",
+                           "/dev", *_root_links(), *_image_binds(), "--remount-ro", "/", "--",
+                           "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                           "/bin/sh", "-c", "aws --version"], capture_output=True, text=True,
+                          timeout=120, env={"PATH": IMAGE_PATH})
+    return (done.stdout + done.stderr).strip()
+
+
+def _root_links() -> list[str]:
+    out = []
+    for link in ("bin", "lib", "lib64", "sbin"):
+        if Path(f"/{link}").is_symlink():
+            out += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
+    return out
 
 
 def run_pod(pod: dict[str, Any], *, namespace: str, api: ApiServer, work: Path,
@@ -514,9 +544,7 @@ def run_pod(pod: dict[str, Any], *, namespace: str, api: ApiServer, work: Path,
             "--perms", "0755", "--dir", "/var", "--perms", "01777", "--dir", "/tmp",
             "--ro-bind", "/usr", "/usr",
             "--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev", "/dev"]
-    for link in ("bin", "lib", "lib64", "sbin"):
-        if Path(f"/{link}").is_symlink():
-            args += ["--symlink", os.readlink(f"/{link}"), f"/{link}"]
+    args += _root_links()
     args += ["--symlink", "../run", "/var/run"]
     args += _image_binds()
     for host, inside in (extra_ro_binds or {}).items():
@@ -579,6 +607,7 @@ def main(cases_file: Path, work: Path) -> dict[str, Any]:
             k.lower(): v for k, v in DUMMY_CREDENTIALS.items()})
         token = ecr.get_authorization_token()["authorizationData"][0]["authorizationToken"]
         report["password"] = base64.b64decode(token).decode().split(":", 1)[1]
+        report["image_aws"] = image_probe()
         trust = json.dumps({"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
             "Action": "sts:AssumeRole"}]})
