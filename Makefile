@@ -114,6 +114,7 @@ bench: setup
 # The JSON Schema and the README's parameters table are generated from the field declarations
 # (ecr_cluster_access/params/model.py); tests/test_schema.py fails until they are regenerated.
 docs: setup
+	$(VENV)/bin/python -m tests.support.aws_sources > ecr_cluster_access/params/aws_sources.json
 	$(VENV)/bin/ecr-cluster-access schema > ecr_cluster_access/params/parameters.schema.json
 	$(VENV)/bin/python -c 'import re, pathlib; from ecr_cluster_access.params.schema import \
 	  markdown_table as t; p = pathlib.Path("README.md"); p.write_text(re.sub( \

@@ -186,3 +186,37 @@ def _template_size(values: Mapping[str, Any], problems: list[str]) -> None:
             f"repositories: {len(values['repositories'])} repositories make a template of about "
             f"{size} bytes, over CloudFormation's 1 MB: give fewer repositories or fewer worker "
             "roles per stack")
+
+
+def document_problems(params: Any) -> list[str]:
+    """Sizes of the rendered IAM documents against IAM's quotas (``quotas``): each trust
+    policy within 2,048 characters, a role's inline policies within 10,240 and the refresher
+    user's within 2,048, IAM not counting white space. Run on valid parameters only."""
+    from . import quotas
+
+    def size(document: Any) -> int:
+        return len(json.dumps(document, separators=(",", ":")))
+
+    problems = []
+    for field, document in (("builderIdentity", documents.builder_trust_policy(params)),
+                            ("pullSecret", documents.refresher_trust_document(params))):
+        if document is not None and size(document) > quotas.TRUST_POLICY_CHARS:
+            problems.append(
+                f"{field}: its role's trust policy would be {size(document)} characters, over "
+                f"IAM's {quotas.TRUST_POLICY_CHARS} (the default quota): trust fewer "
+                "namespaces, or a provider with a shorter issuer")
+    refresher = documents.refresher_identity_policy(params)
+    if refresher is not None:
+        limit = quotas.USER_INLINE_POLICY_CHARS if params.refresher_user_arn else \
+            quotas.ROLE_INLINE_POLICY_CHARS
+        if size(refresher) > limit:
+            problems.append(f"pullSecret: the refresher's policy would be {size(refresher)} "
+                            f"characters, over IAM's {limit} for its inline policies: give "
+                            "fewer repositories or replication regions")
+    if params.builder_identity is not None:
+        builder = documents.push_pull_identity_policy(params)
+        if size(builder) > quotas.ROLE_INLINE_POLICY_CHARS:
+            problems.append(f"builderIdentity: the builder role's policy would be "
+                            f"{size(builder)} characters, over IAM's "
+                            f"{quotas.ROLE_INLINE_POLICY_CHARS}: give fewer repositories")
+    return problems

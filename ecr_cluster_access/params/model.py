@@ -326,6 +326,8 @@ class Parameters:
     def __post_init__(self) -> None:
         normalise(self)
         problems = validate({f.name: getattr(self, f.name) for f in fields(self)})
+        if not problems:  # the rendered documents exist only for valid parameters
+            problems = limits.document_problems(self)
         if problems:
             raise ParameterError(problems)
 

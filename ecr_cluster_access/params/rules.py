@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import naming
+from . import quotas
 from .spec import Int, Text, show
 
 # --- patterns ----------------------------------------------------------------------------------
@@ -50,12 +51,12 @@ IMAGE = (rf"(?:{_HOST_PART}(?:\.{_HOST_PART})*(?::[0-9]+)?/)?{_PATH_PART}(?:/{_P
          r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?"
          r"(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?")
 
-#: ECR: tag-mutability exclusion filters, 1 to 5; AWS: 50 tags a resource.
-MAX_EXCLUSION_FILTERS = 5
-MAX_TAGS = 50
+#: ECR: tag-mutability exclusion filters, 1 to 5; AWS: 50 tags a resource (resource schemas).
+MAX_EXCLUSION_FILTERS = quotas.EXCLUSION_FILTERS_MAX
+MAX_TAGS = quotas.MAX_TAGS
 #: CloudFormation holds at most 500 resources in a stack; ten are kept for the stack's own
 #: resources (identity policies, CDK metadata); one resource is one repository.
-MAX_STACK_RESOURCES = 500
+MAX_STACK_RESOURCES = quotas.STACK_RESOURCES
 RESERVED_STACK_RESOURCES = 10
 MAX_REPOSITORIES_PER_STACK = MAX_STACK_RESOURCES - RESERVED_STACK_RESOURCES
 #: ECR: at most 25 destinations in a registry's replication configuration, 100 filters a rule.
@@ -106,17 +107,34 @@ OWNED_SERVICE_ACCOUNT_RULE = Text(
     schema_prefix="(?!default(?![\\s\\S]))")
 ACCOUNT_RULE = Text("an AWS account ID", "use 12 digits", pattern=ACCOUNT,
                     type_hint=_quote_hint)
+def _known_region(value: str) -> str | None:
+    if quotas.partition_of(value) is None:
+        return (f"is not a region of the aws, aws-cn or aws-us-gov partitions (botocore "
+                f"{quotas.SOURCES['botocore']}): use a name such as us-east-1, eu-west-2, "
+                "cn-north-1 or us-gov-west-1 (a newer region needs a newer ecr-cluster-access)")
+    return None
+
+
 REGION_RULE = Text("an AWS region", "use a name such as us-east-1, eu-west-2, cn-north-1 or "
-                   "us-gov-west-1", pattern=REGION, max_length=32)
+                   "us-gov-west-1", pattern=REGION, max_length=32, after=_known_region)
 REPOSITORY_RULE = Text("a valid ECR repository name", "use 2-256 lowercase letters and digits, "
                        "separated by single . _ - or /", pattern=REPOSITORY_NAME,
                        min_length=2, max_length=256)
+def _iam_path_length(value: str) -> str | None:
+    path = "/" + value.split(":", 5)[5].split("/", 1)[1].rpartition("/")[0]
+    path = path if path == "/" else path + "/"
+    if len(path) > quotas.IAM_PATH_MAX:
+        return (f"has a path of {len(path)} characters: IAM accepts at most "
+                f"{quotas.IAM_PATH_MAX}")
+    return None
+
+
 ROLE_ARN_RULE = Text("an IAM role ARN", "use arn:<partition>:iam::<12-digit account>:role/<name>",
-                     pattern=iam_arn("role"), max_length=2048)
+                     pattern=iam_arn("role"), max_length=2048, after=_iam_path_length)
 PRINCIPAL_ARN_RULE = Text(
     "an IAM role/user/group ARN", "use arn:<partition>:iam::<12-digit account>:role/<name>, "
     "...:user/<name> or ...:group/<name>", pattern=iam_arn("role", "user", "group"),
-    max_length=2048)
+    max_length=2048, after=_iam_path_length)
 STACK_NAME_RULE = Text("a CloudFormation stack name", "use 1-128 letters, digits and '-', "
                        "starting with a letter", pattern=STACK_NAME)
 EXCLUSION_FILTER_RULE = Text("a tag filter", "use 1-128 letters, digits and . _ - with * as a "
@@ -209,10 +227,12 @@ def _tag_key_extra(value: str) -> str | None:
     return _aws_tag_characters(value)
 
 
-TAG_KEY_RULE = Text("accepted", "use 1-128 characters, not starting with 'aws:'",
-                    max_length=128, extra=_tag_key_extra, schema_prefix="(?![aA][wW][sS]:)")
-TAG_VALUE_RULE = Text("accepted", "use a string of at most 256 characters", min_length=0,
-                      max_length=256, extra=_aws_tag_characters)
+TAG_KEY_RULE = Text("accepted", f"use 1-{quotas.TAG_KEY_MAX} characters, not starting with "
+                    "'aws:'", max_length=quotas.TAG_KEY_MAX, extra=_tag_key_extra,
+                    schema_prefix="(?![aA][wW][sS]:)")
+TAG_VALUE_RULE = Text("accepted", f"use {quotas.TAG_VALUE_MIN}-{quotas.TAG_VALUE_MAX} characters "
+                      "(ECR refuses an empty tag value)", min_length=quotas.TAG_VALUE_MIN,
+                      max_length=quotas.TAG_VALUE_MAX, extra=_aws_tag_characters)
 LIFECYCLE_COUNT = Int(1, MAX_COUNT, ", or leave it out")
 REFRESH_HOURS = Int(1, 8, ", well inside the token's 12 hours")
 
@@ -284,10 +304,18 @@ def _good_items(values: Mapping[str, Any], name: str, rule: Text) -> list[tuple[
 
 @cross("region")
 def _worker_role_partitions(values: Mapping[str, Any], problems: list[str]) -> None:
+    seen: dict[tuple[str, str], str] = {}
     for i, arn in _good_items(values, "worker_role_arns", ROLE_ARN_RULE):
         problem = _partition_problem(f"workerRoleArns[{i}]", arn, values["region"])
         if problem:
             problems.append(problem)
+        # IAM names are unique in an account without regard to case or path: one role
+        key = (naming.account_of_arn(arn), naming.role_name_of_arn(arn).lower())
+        if key in seen:
+            problems.append(f"workerRoleArns[{i}]: {show(arn)} names the same role as "
+                            f"{seen[key]!r}: IAM role names ignore case and path within an "
+                            "account; list it once")
+        seen.setdefault(key, arn)
 
 
 @cross("region", "account")
@@ -312,6 +340,10 @@ def _kms_key(values: Mapping[str, Any], problems: list[str]) -> None:
     if encryption != "KMS":
         problems.append(f"kmsKeyArn: {show(arn)} is set but encryption is {show(encryption)}: "
                         "set encryption to KMS, or remove kmsKeyArn")
+    elif arn.split(":")[1] != naming.partition_for_region(region):
+        problems.append(f"kmsKeyArn: {show(arn)} is in partition {arn.split(':')[1]!r}: ECR "
+                        f"needs a key in the repositories' region {region!r}, partition "
+                        f"{naming.partition_for_region(region)!r}")
     elif arn.split(":")[3] != region:
         problems.append(f"kmsKeyArn: {show(arn)} is in region {arn.split(':')[3]!r}: ECR needs "
                         f"a key in the repositories' region {region!r}")
@@ -359,7 +391,11 @@ def _pull_through_cache(values: Mapping[str, Any], problems: list[str]) -> None:
                             "without credentials (or, for ecr, with customRoleArn); remove it")
         if rule.credential_arn is not None:
             parts = rule.credential_arn.split(":")
-            if (parts[3], parts[4]) != (region, account):
+            if parts[1] != naming.partition_for_region(region):
+                problems.append(f"{where}.credentialArn: {show(rule.credential_arn)} is in "
+                                f"partition {parts[1]!r}, not in {region}'s partition "
+                                f"{naming.partition_for_region(region)!r}")
+            elif (parts[3], parts[4]) != (region, account):
                 problems.append(f"{where}.credentialArn: {show(rule.credential_arn)} is not in "
                                 f"account {account} and region {region}: ECR reads the secret "
                                 "in the rule's own account and region")
@@ -367,6 +403,14 @@ def _pull_through_cache(values: Mapping[str, Any], problems: list[str]) -> None:
             if rule.upstream_registry is None:
                 problems.append(f"{where}.upstreamRegistry: missing: the ecr upstream needs its "
                                 "host, <account>.dkr.ecr.<region>.amazonaws.com")
+            elif rule.upstream_registry.split(".")[3] not in quotas.REGIONS.get(
+                    naming.partition_for_region(region), ()) or (
+                    rule.upstream_registry.endswith(".cn")
+                    != (naming.partition_for_region(region) == "aws-cn")):
+                problems.append(f"{where}.upstreamRegistry: {show(rule.upstream_registry)} is "
+                                f"not a registry in {region}'s partition: ECR caches from "
+                                f"<account>.dkr.ecr.<region>.{naming.dns_suffix(region)} "
+                                "within one partition")
             elif rule.upstream_registry.split(".", 1)[0] != account and (
                     rule.custom_role_arn is None):
                 problems.append(f"{where}.customRoleArn: missing: an upstream registry in "
@@ -499,11 +543,11 @@ def _builder_identity(values: Mapping[str, Any], problems: list[str]) -> None:
         problems.append(f"builderIdentity.roleName: {show(role_name)} (from stackName) is not "
                         "an IAM role name: use 1-64 letters, digits and + = , . @ _ -: give "
                         "roleName")
-    # IAM role names are unique in an account whatever their path
-    same_account = {naming.role_name_of_arn(a)
+    # IAM role names are unique in an account whatever their path and their case
+    same_account = {naming.role_name_of_arn(a).lower()
                     for _, a in _good_items(values, "worker_role_arns", ROLE_ARN_RULE)
                     if naming.account_of_arn(a) == account}
-    if role_name in same_account:
+    if role_name.lower() in same_account:
         problems.append(f"builderIdentity.roleName: {show(role_name)} is also a worker role: "
                         "the builder role is created by the stack; give it another name")
 
@@ -597,13 +641,15 @@ def _refresher_identity(values: Mapping[str, Any], problems: list[str]) -> None:
             problems.append(f"pullSecret.roleName: {show(name)} (from stackName) is not an IAM "
                             "role name: use 1-64 letters, digits and + = , . @ _ -: give roleName")
         builder = values.get("builder_identity")
-        same_account = {naming.role_name_of_arn(a)
+        same_account = {naming.role_name_of_arn(a).lower()
                         for _, a in _good_items(values, "worker_role_arns", ROLE_ARN_RULE)
                         if naming.account_of_arn(a) == account}
-        if builder is not None and name == builder_role_name(values["stack_name"], builder):
-            problems.append(f"pullSecret.roleName: {show(name)} is also the builder role: the "
-                            "refresher must only pull; give it another name")
-        elif name in same_account:
+        if builder is not None and name.lower() == builder_role_name(
+                values["stack_name"], builder).lower():
+            problems.append(f"pullSecret.roleName: {show(name)} is also the builder role (IAM "
+                            "names ignore case): the refresher must only pull; give it another "
+                            "name")
+        elif name.lower() in same_account:
             problems.append(f"pullSecret.roleName: {show(name)} is also a worker role: the "
                             "refresher role is created by the stack; give it another name")
 
@@ -631,6 +677,12 @@ def _replication(values: Mapping[str, Any], problems: list[str]) -> None:
         elif naming.partition_for_region(region) != naming.partition_for_region(home):
             problems.append(f"replicationRegions[{i}]: {show(region)} is in another partition "
                             f"than {home!r}: ECR replicates within a partition")
+    prefix = values.get("create_on_push_prefix")
+    if regions and prefix is not None and len(prefix) + 1 > quotas.REPLICATION_FILTER_MAX:
+        problems.append(f"createOnPushPrefix: {show(prefix, 40)} is {len(prefix)} characters: "
+                        f"with replicationRegions its filter {prefix[:8]!r}.../ must fit ECR's "
+                        f"{quotas.REPLICATION_FILTER_MAX}; give at most "
+                        f"{quotas.REPLICATION_FILTER_MAX - 1}")
     if regions:
         filters = len(values["repositories"]) + (1 if values.get("create_on_push_prefix") else 0)
         if filters > MAX_REPLICATION_FILTERS:

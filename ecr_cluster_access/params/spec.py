@@ -188,6 +188,9 @@ class Text:
     #: An ECMA-262 and Python lookahead put first in the JSON Schema's pattern, for what
     #: ``extra`` refuses that a pattern can say.
     schema_prefix: str = ""
+    #: A check run once the value has the right shape (length and pattern): what only a
+    #: well-formed value can be asked (is this region one AWS has?).
+    after: Extra | None = None
     _compiled: re.Pattern[str] | None = field(default=None, init=False, repr=False,
                                               compare=False)
 
@@ -214,7 +217,7 @@ class Text:
                 self._compiled is not None and not self._compiled.fullmatch(value)) or (
                 self.pattern is None and has_control_characters(value)):
             return f"is not {self.what}: {self.accepted}"
-        return None
+        return self.after(value) if self.after else None
 
     def schema(self) -> dict[str, Any]:
         """The JSON Schema of this rule (draft 2020-12)."""

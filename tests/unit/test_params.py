@@ -693,8 +693,12 @@ def test_settings_of_another_credentials_mode_are_refused_by_name() -> None:
         "pullSecret.roleArn: 'arn:aws-cn:iam::123456789012:role/x' is in partition 'aws-cn'")
     assert one_problem(builderIdentity={**POD_BUILDER, "roleName": "pull"}, pullSecret={
         "mode": "cronjob", "credentials": "pod-identity", "clusterName": "c",
-        "roleName": "pull"}) == ("pullSecret.roleName: 'pull' is also the builder role: the "
-                                 "refresher must only pull; give it another name")
+        "roleName": "pull"}) == ("pullSecret.roleName: 'pull' is also the builder role (IAM "
+                                 "names ignore case): the refresher must only pull; give it "
+                                 "another name")
+    assert one_problem(builderIdentity={**POD_BUILDER, "roleName": "Pull"}, pullSecret={
+        "mode": "cronjob", "credentials": "pod-identity", "clusterName": "c",
+        "roleName": "pull"}).startswith("pullSecret.roleName: 'pull' is also the builder role")
 
 
 def test_a_refresher_without_its_provider_or_cluster_cannot_make_a_stack() -> None:
