@@ -288,7 +288,8 @@ class Parameters:
     tags: Mapping[str, str] = field(default_factory=dict, metadata=declare(
         TextMap(r.TAG_KEY_RULE, r.TAG_VALUE_RULE, r.MAX_TAGS,
                 too_many="{n} tags given: AWS accepts at most {max}"),
-        "Resource tags on every repository (at most 50)."))
+        "Resource tags on every repository (at most 50; keys of 1-127 and values of 1-255 "
+        "characters, AWS::ECR::Repository's limits)."))
     removal_policy: str = field(default="retain", metadata=declare(
         r.choice("retain", "destroy"),
         "retain: repositories and images survive removal from the stack and stack deletion; "
