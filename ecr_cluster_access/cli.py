@@ -172,7 +172,7 @@ def builder_warnings(params: Parameters, build_mode: str, context: str) -> list[
                                   params.image_tag_mutability_exclusion_filters)):
         out.append(f"imageTagMutability IMMUTABLE: Garden's cluster-buildkit overwrites its "
                    f"cache tag {GARDEN_CACHE_TAG} on every build and ECR will refuse that "
-                   f"push; add {GARDEN_CACHE_TAG!r} to imageTagMutabilityExclusionFilters")
+                   f"push; add '{GARDEN_CACHE_TAG}*' to imageTagMutabilityExclusionFilters")
     return out
 
 

@@ -36,12 +36,14 @@ from .spec import (
 #: The CronJob refresher's default image: AWS's own AWS CLI v2 image from ECR Public (Amazon
 #: Linux 2023: ``aws``, ``curl``, coreutils and ``sh``), which is all the refresher runs.
 #: Pinned by digest: the refresher runs with AWS credentials and may patch Secrets, so a
-#: re-pushed tag must not change what runs. The digest is the one a public repository pins for
-#: this tag; this project could not pull it here (no registry access). Verify it with
-#: ``skopeo inspect --format '{{.Digest}}' docker://public.ecr.aws/aws-cli/aws-cli:2.31.30``
-#: (or ``crane digest``), and update both tag and digest together (README, "Refresher image").
-DEFAULT_REFRESH_IMAGE = ("public.ecr.aws/aws-cli/aws-cli:2.31.30@sha256:"
-                         "6c9314d8dd18bcfd11c509e00ea39016c4fb978e42e86df1e4dfd17038b10b78")
+#: re-pushed tag must not change what runs. This tag and digest are pinned together by several
+#: independent public repositories (one of them Renovate-managed, under both Docker Hub's
+#: amazon/aws-cli and ECR Public, which fits a multi-architecture index digest); this project
+#: could not pull the image here. Verify with ``crane digest
+#: public.ecr.aws/aws-cli/aws-cli:2.37.0`` or ``skopeo inspect --format '{{.Digest}}'
+#: docker://public.ecr.aws/aws-cli/aws-cli:2.37.0``; update tag and digest together.
+DEFAULT_REFRESH_IMAGE = ("public.ecr.aws/aws-cli/aws-cli:2.37.0@sha256:"
+                         "337494c2047176fe9abcf45a5d1eaf1c2c62cae40953284fb1143b5c6170f065")
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ class PullSecret:
     image: str = field(default=DEFAULT_REFRESH_IMAGE, metadata=declare(
         r.IMAGE_RULE, "With cronjob: the refresher's image (needs aws, curl, base64 and sh); "
         "pinned by digest (repo:tag@sha256:... or repo@sha256:...) unless allowUnpinnedImage.",
-        default_doc="`public.ecr.aws/aws-cli/aws-cli:2.31.30` pinned by digest"))
+        default_doc="`public.ecr.aws/aws-cli/aws-cli:2.37.0` pinned by digest"))
     role_name: str | None = field(default=None, metadata=declare(
         r.ROLE_NAME_RULE, "With irsa, web-identity or pod-identity: the refresher role's name.",
         default_doc="`<stackName>-refresher`"))

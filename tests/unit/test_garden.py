@@ -129,7 +129,7 @@ def test_immutable_tags_warn_about_garden_s_cache_tag_unless_it_is_excluded(
         tmp_path: Any) -> None:
     warning = ("# imageTagMutability IMMUTABLE: Garden's cluster-buildkit overwrites its cache "
                "tag _buildcache on every build and ECR will refuse that push; add "
-               "'_buildcache' to imageTagMutabilityExclusionFilters")
+               "'_buildcache*' to imageTagMutabilityExclusionFilters")
     _, printed = builder_config(tmp_path, imageTagMutability="IMMUTABLE")
     assert warning in printed.splitlines()
     for filters in (["_buildcache"], ["_build*"], ["*cache"]):

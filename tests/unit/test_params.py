@@ -737,8 +737,8 @@ def test_the_default_refresher_image_is_pinned_by_digest() -> None:
                                                              "credentials": "secret"}))
 
     image = params.pull_secret.image  # type: ignore[union-attr]
-    assert image == ("public.ecr.aws/aws-cli/aws-cli:2.31.30@sha256:"
-                     "6c9314d8dd18bcfd11c509e00ea39016c4fb978e42e86df1e4dfd17038b10b78")
+    assert image == ("public.ecr.aws/aws-cli/aws-cli:2.37.0@sha256:"
+                     "337494c2047176fe9abcf45a5d1eaf1c2c62cae40953284fb1143b5c6170f065")
 
 
 def test_a_refresher_image_without_digest_is_refused_unless_accepted() -> None:
