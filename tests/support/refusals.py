@@ -1,0 +1,94 @@
+"""One parameter set per cross-field check that only that check refuses, with the line it
+must give, written here as literal data: the corpus the refusal tests and their negative
+controls (a check removed, every check removed) run on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .parameters import OIDC, params_dict
+
+ACCOUNT_ROLE = "arn:aws:iam::123456789012:role/"
+POD_BUILDER = {"mode": "pod-identity", "clusterName": "c"}
+
+
+def _many_roles(n: int) -> list[str]:
+    return [f"{ACCOUNT_ROLE}eks-worker-node-group-{i:04d}-with-a-long-descriptive-name"
+            for i in range(n)]
+
+
+#: check name -> (parameters, the start of the line it must give)
+CROSS_CHECK_CASES: dict[str, tuple[dict[str, Any], str]] = {
+    "_worker_role_partitions": (
+        params_dict(workerRoleArns=["arn:aws-cn:iam::123456789012:role/w"]),
+        "workerRoleArns[0]: 'arn:aws-cn:iam::123456789012:role/w' is in partition 'aws-cn' but "
+        "region 'us-east-1' is in 'aws'"),
+    "_developer_principals": (
+        params_dict(developerPrincipalArns=["arn:aws:iam::210987654321:role/dev"]),
+        "developerPrincipalArns[0]: 'arn:aws:iam::210987654321:role/dev' is in account "
+        "210987654321, not 123456789012"),
+    "_kms_key": (
+        params_dict(kmsKeyArn="arn:aws:kms:us-east-1:123456789012:key/abc"),
+        "kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abc' is set but encryption is "
+        "'AES256'"),
+    "_lifecycle_rules": (
+        params_dict(lifecycle={"rules": [{"tagPrefixes": ["v"]}]}),
+        "lifecycle.rules[0]: give keepLast or expireDays (one of them)"),
+    "_pull_through_cache": (
+        params_dict(pullThroughCache=[{"upstream": "docker-hub", "prefix": "docker-hub"}]),
+        "pullThroughCache[0].credentialArn: missing: docker-hub needs a Secrets Manager secret"),
+    "_registry_scanning": (
+        params_dict(registryScanning={"scanType": "BASIC", "rules": [
+            {"frequency": "CONTINUOUS_SCAN", "filters": ["*"]}]}),
+        "registryScanning.rules[0].frequency: 'CONTINUOUS_SCAN' needs scanType ENHANCED"),
+    "_registry_policy": (
+        params_dict(registryPolicy={"replicationSourceAccounts": ["123456789012"]}),
+        "registryPolicy.replicationSourceAccounts[0]: '123456789012' is this registry's own "
+        "account"),
+    "_empty_on_delete": (
+        params_dict(emptyOnDelete=True),
+        "emptyOnDelete: true deletes images but removalPolicy is 'retain'"),
+    "_builder_identity": (
+        params_dict(builderIdentity={**POD_BUILDER, "oidcProviderArn": OIDC}),
+        "builderIdentity.oidcProviderArn: set with mode pod-identity: it is for irsa"),
+    "_someone_pushes": (
+        params_dict(workerAccess="pull"),
+        "workerAccess: 'pull' leaves no principal able to push"),
+    "_refresher_identity": (
+        params_dict(pullSecret={"mode": "cronjob", "credentials": "irsa", "clusterName": "c"}),
+        "pullSecret.clusterName: set with credentials 'irsa': it is for pod-identity"),
+    "_pull_secret_name": (
+        params_dict(pullSecret={"mode": "cronjob", "credentials": "secret",
+                                "name": "ecr-config"}),
+        "pullSecret.name: 'ecr-config' is the ecr-config Secret's name in namespace 'default'"),
+    "_replication": (
+        params_dict(replicationRegions=["us-east-1"]),
+        "replicationRegions[0]: 'us-east-1' is the repositories' own region"),
+    "_kubernetes_names": (
+        params_dict(pullSecret={"mode": "cronjob", "credentials": "secret", "name": "a" * 43}),
+        "pullSecret.name: '" + "a" * 43 + "-refresher' makes a CronJob name of 53 characters"),
+    "_stack_capacity": (
+        params_dict(repositories=[f"r{i:03d}" for i in range(485)], pullThroughCache=[
+            {"upstream": "k8s", "prefix": "k8s"}, {"upstream": "quay", "prefix": "quay"},
+            {"upstream": "ecr-public", "prefix": "ecr-public"}]),
+        "repositories: 485 repositories and the registry settings make"),
+    "_repository_policy_size": (
+        params_dict(workerRoleArns=_many_roles(120)),
+        "workerRoleArns: the repository policy for 120 roles is"),
+    "_developer_policy_size": (
+        params_dict(repositories=[f"team-{i:03d}/service-with-a-long-name" for i in range(150)],
+                    developerPrincipalArns=["arn:aws:iam::123456789012:group/devs"]),
+        "developerPrincipalArns: the developer policy for 150 repositories is"),
+    "_identity_policy_size": (
+        params_dict(repositories=[f"team-{i:03d}/service-with-a-long-name" for i in range(150)],
+                    builderIdentity=POD_BUILDER),
+        "builderIdentity: the identity policy for 150 repositories in 1 regions is"),
+    "_template_size": (
+        params_dict(repositories=[f"r{i:03d}" for i in range(480)],
+                    workerRoleArns=_many_roles(50),
+                    lifecycle={"untaggedExpireDays": 1, "rules": [
+                        {"tagPrefixes": [f"release-{j:02d}-" for j in range(20)], "keepLast": 5}
+                        for _ in range(20)]},
+                    tags={f"key-{j:02d}": "v" * 200 for j in range(50)}),
+        "repositories: 480 repositories make a template of about"),
+}
