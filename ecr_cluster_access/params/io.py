@@ -401,11 +401,14 @@ def load_parameters(project_dir: str | os.PathLike[str] | None = None,
             in_files = _project_blocks(directory)
             source = f"CDK context {CONTEXT_KEY}"
             raw = _context_value(block, source)
-            # The CDK CLI drops keys such as __proto__ when it passes cdk.json's context on;
-            # read the file's block as validate does, so every entry point sees the same keys
-            if in_files and isinstance(in_files[0][0], Mapping) and isinstance(raw, Mapping) \
-                    and set(in_files[0][0]) - set(raw):
-                raw, source = _file_block(in_files[0][0], in_files[0][1]), in_files[0][1]
+            # The CDK CLI (JavaScript) drops a __proto__ key when it passes cdk.json's context
+            # on: when the context block is the file's block without it, read the file's
+            # block as validate does, so every entry point sees the same keys
+            if in_files and isinstance(in_files[0][0], Mapping) and isinstance(raw, Mapping):
+                file_block = in_files[0][0]
+                if set(file_block) - set(raw) == {"__proto__"} and all(
+                        k in file_block and file_block[k] == v for k, v in raw.items()):
+                    raw, source = _file_block(file_block, in_files[0][1]), in_files[0][1]
         else:
             raw, source = _project_block(directory)
     try:
