@@ -1,0 +1,178 @@
+"""Accepted means deployable: generated parameter sets that reach every key, and for every one
+the loader accepts, the tools that judge what AWS and Kubernetes will take: an in-process
+synthesis, cfn-lint (CloudFormation's schemas), IAM's size quotas, and kubernetes-validate
+--strict (Kubernetes' OpenAPI schemas). A refuse-all loader is a negative control: the reach
+check must fail with it."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import cdk8s
+import pytest
+import yaml
+
+from cdk8s_charts import EcrConfigChart
+from ecr_cluster_access import ParameterError, Parameters
+from ecr_cluster_access.params.spec import Nested, NestedList, declared_fields
+from ecr_cluster_access.stack import EcrClusterAccessStack
+
+from ..support.generate import key_paths, parameter_sets
+from ..support.tools import VENV_BIN, require_tool, run
+
+pytestmark = pytest.mark.e2e
+
+SEED, COUNT = 20261203, 300
+#: IAM and STS quotas (IAM User Guide, "IAM and AWS STS quotas"), ECR's repository policy and
+#: CloudFormation's template through S3 (their user guides), written here, not imported.
+TRUST_POLICY, ROLE_INLINE, USER_INLINE, MANAGED = 2_048, 10_240, 2_048, 6_144
+REPOSITORY_POLICY, TEMPLATE = 10_240, 1_000_000
+
+
+def declared_keys(cls: type = Parameters, prefix: str = "") -> set[str]:
+    out = set()
+    for info in declared_fields(cls):
+        path = f"{prefix}.{info.key}" if prefix else info.key
+        out.add(path)
+        if isinstance(info.rule, Nested):
+            out |= declared_keys(info.rule.cls, path)
+        elif isinstance(info.rule, NestedList):
+            out |= declared_keys(info.rule.cls, f"{path}[]")
+    return out
+
+
+def reach(sets: list[dict[str, Any]], load: Callable[[Any], Parameters]
+          ) -> tuple[list[tuple[dict[str, Any], Parameters]], Counter[str]]:
+    """The accepted sets, and how often each declared key appears in them; fails unless at
+    least half are accepted, every declared key is reached, and every refusal is a
+    ParameterError naming a field."""
+    accepted, keys = [], Counter[str]()
+    for data in sets:
+        try:
+            accepted.append((data, load(data)))
+        except ParameterError as error:
+            assert all(":" in line and "\n" not in line for line in error.problems), error
+        else:
+            keys.update(k for k in set(key_paths(data)) if not k.startswith("tags."))
+    assert len(accepted) * 2 >= len(sets), f"{len(accepted)} of {len(sets)} accepted"
+    missing = declared_keys() - set(keys)
+    assert not missing, f"keys never reached: {sorted(missing)}"
+    return accepted, keys
+
+
+@pytest.fixture(scope="module")
+def accepted(request: pytest.FixtureRequest) -> list[tuple[dict[str, Any], Parameters]]:
+    sets = list(parameter_sets(SEED, COUNT))
+    found, keys = reach(sets, Parameters.from_mapping)
+    report = ", ".join(f"{k} {n}" for k, n in sorted(keys.items()))
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print(f"\nparameter reach: {len(found)} of {len(sets)} accepted (seed {SEED}); "
+              f"{len(keys)} of {len(declared_keys())} keys, with counts: {report}")
+    return found
+
+
+def test_at_least_200_accepted_sets_reach_every_key(
+        accepted: list[tuple[dict[str, Any], Parameters]]) -> None:
+    assert len(accepted) >= 200
+
+
+def test_the_reach_check_fails_with_a_loader_that_refuses_everything() -> None:
+    def refuse(data: Any) -> Parameters:
+        raise ParameterError(["parameters: refused"])
+
+    with pytest.raises(AssertionError, match="accepted"):
+        reach(list(parameter_sets(SEED, 20)), refuse)
+
+
+def test_the_reach_check_fails_when_a_key_is_never_reached() -> None:
+    sets = [{k: v for k, v in data.items() if k != "registryPolicy"}
+            for data in parameter_sets(SEED, 40)]
+    with pytest.raises(AssertionError, match="registryPolicy"):
+        reach(sets, Parameters.from_mapping)
+
+
+@pytest.fixture(scope="module")
+def templates(accepted: list[tuple[dict[str, Any], Parameters]],
+              tmp_path_factory: pytest.TempPathFactory) -> dict[Path, dict[str, Any]]:
+    directory = tmp_path_factory.mktemp("templates")
+    out = {}
+    for i, (_, params) in enumerate(accepted):
+        app = cdk.App()
+        stack = EcrClusterAccessStack(app, params=params)
+        template: dict[str, Any] = app.synth().get_stack_by_name(stack.stack_name).template
+        path = directory / f"set-{i:03d}.template.json"
+        path.write_text(json.dumps(template, indent=1))
+        out[path] = template
+    return out
+
+
+def test_every_accepted_set_synthesizes_and_cfn_lint_finds_no_error(
+        templates: dict[Path, dict[str, Any]]) -> None:
+    # a control: what the loader refuses (a tag key of 128), which cfn-lint must flag
+    path, first = next(iter(templates.items()))
+    control = path.parent / "control.template.json"
+    broken = json.loads(json.dumps(first))
+    repository = next(r for r in broken["Resources"].values()
+                      if r["Type"] == "AWS::ECR::Repository")
+    repository["Properties"]["Tags"] = [{"Key": "k" * 128, "Value": "v"}]
+    control.write_text(json.dumps(broken, indent=1))
+    result = run([require_tool(VENV_BIN / "cfn-lint"), "--format", "parseable",
+                  *map(str, templates), str(control)], timeout=1200)
+    errors = [line for line in result.stdout.splitlines() if ":E" in line]
+    assert [e for e in errors if not e.startswith(str(control))] == [], errors[:20]
+    assert any(":E3033:" in e for e in errors if e.startswith(str(control))), errors
+
+
+def compact(document: Any) -> int:
+    return len(json.dumps(document, separators=(",", ":")))
+
+
+def test_every_accepted_set_s_documents_fit_their_quotas(
+        templates: dict[Path, dict[str, Any]]) -> None:
+    for path, template in templates.items():
+        assert path.stat().st_size <= TEMPLATE, path
+        for logical, resource in template["Resources"].items():
+            props = resource.get("Properties", {})
+            kind = resource["Type"]
+            where = f"{path.name} {logical}"
+            if kind == "AWS::IAM::Role":
+                assert compact(props["AssumeRolePolicyDocument"]) <= TRUST_POLICY, where
+                assert sum(compact(p["PolicyDocument"]) for p in props.get("Policies", [])
+                           ) <= ROLE_INLINE, where
+            elif kind == "AWS::IAM::User":
+                assert sum(compact(p["PolicyDocument"]) for p in props.get("Policies", [])
+                           ) <= USER_INLINE, where
+            elif kind == "AWS::IAM::ManagedPolicy":
+                assert compact(props["PolicyDocument"]) <= MANAGED, where
+            elif kind == "AWS::ECR::Repository" and "RepositoryPolicyText" in props:
+                assert compact(props["RepositoryPolicyText"]) <= REPOSITORY_POLICY, where
+
+
+def test_every_accepted_set_s_manifests_pass_kubernetes_validate_strict(
+        accepted: list[tuple[dict[str, Any], Parameters]],
+        tmp_path: Path) -> None:
+    files = []
+    for i, (_, params) in enumerate(accepted):
+        objects = cdk8s.Testing.synth(EcrConfigChart(cdk8s.Testing.app(), "c", params=params))
+        path = tmp_path / f"set-{i:03d}.k8s.yaml"
+        path.write_text(yaml.safe_dump_all(objects))
+        files.append(path)
+    # a control: a field Kubernetes does not have, which --strict must refuse
+    control = tmp_path / "control.k8s.yaml"
+    (secret,) = [o for o in cdk8s.Testing.synth(EcrConfigChart(
+        cdk8s.Testing.app(), "c", params=accepted[0][1])) if o["kind"] == "Secret"][:1]
+    control.write_text(yaml.safe_dump({**secret, "secretType": "x"}))
+    result = run([require_tool(VENV_BIN / "kubernetes-validate"), "--strict",
+                  *map(str, files)], timeout=1200)
+    assert result.returncode == 0, result.stdout[-3000:]
+    bad = [line for line in result.stdout.splitlines() if "passed" not in line
+           and "ExternalSecret" not in line and "ECRAuthorizationToken" not in line]
+    assert bad == []
+    refused = run([require_tool(VENV_BIN / "kubernetes-validate"), "--strict", str(control)])
+    assert refused.returncode != 0

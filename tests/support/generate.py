@@ -1,0 +1,195 @@
+"""Generated parameter sets for the differential tests: every key of the model, values drawn
+from small pools of realistic and boundary values, consistent enough that about two thirds
+are accepted and the rest are refused by the checks that look at several fields.
+
+Seeded (:func:`parameter_sets`), so a failure names a set that can be generated again.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+ACCOUNT, OTHER = "123456789012", "210987654321"
+#: Regions, weighted towards the default, with their partition.
+REGIONS = [("us-east-1", "aws")] * 6 + [("eu-west-1", "aws"), ("us-west-2", "aws"),
+                                        ("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")]
+SIBLING = {"us-east-1": "us-west-2", "eu-west-1": "eu-central-1", "us-west-2": "us-east-1",
+           "cn-north-1": "cn-northwest-1", "us-gov-west-1": "us-gov-east-1"}
+DIGEST = "@sha256:" + "0123456789abcdef" * 4
+
+
+def _maybe(rnd: random.Random, p: float = 0.5) -> bool:
+    return rnd.random() < p
+
+
+def _some(rnd: random.Random, pool: list[Any], low: int = 1, high: int | None = None) -> list[Any]:
+    count = rnd.randint(low, min(high or len(pool), len(pool)))
+    return rnd.sample(pool, count)
+
+
+def parameter_set(rnd: random.Random) -> dict[str, Any]:
+    """One parameter set, as a file spells it."""
+    region, part = rnd.choice(REGIONS)
+    role = f"arn:{part}:iam::{ACCOUNT}:role/"
+    prefix = rnd.choice(["builds", "ci", "team/builds"])
+    out: dict[str, Any] = {
+        "account": ACCOUNT, "region": region,
+        "repositories": _some(rnd, [f"{prefix}/app", f"{prefix}/web.v2", f"{prefix}/api-server",
+                                    f"{prefix}/" + "n" * 40, f"{prefix}/x_y"], 1, 4),
+        "workerRoleArns": _some(rnd, [f"{role}k8s-worker", f"{role}eks/nodes/second",
+                                      f"arn:{part}:iam::{OTHER}:role/other-cluster"], 1, 3),
+    }
+    if _maybe(rnd, 0.3):
+        out["secretName"] = rnd.choice(["ecr-config", "registry-auth", "r" * 63])
+    if _maybe(rnd, 0.3):
+        out["namespace"] = rnd.choice(["default", "builds", "n" * 63])
+    if _maybe(rnd, 0.3):
+        out["stackName"] = rnd.choice(["EcrClusterAccess", "Ecr-Builds", "E" + "c" * 30])
+    if _maybe(rnd, 0.3):
+        out["developerPrincipalArns"] = _some(rnd, [f"arn:{part}:iam::{ACCOUNT}:group/devs",
+                                                    f"{role}dev"])
+    if _maybe(rnd, 0.4):
+        out["imageTagMutability"] = rnd.choice(["MUTABLE", "IMMUTABLE"])
+    if _maybe(rnd, 0.3):
+        out["imageTagMutabilityExclusionFilters"] = _some(
+            rnd, ["cache-*", "_buildcache*", "latest", "*-dev", "t" * 128], 1, 5)
+    if _maybe(rnd, 0.3):
+        out["scanOnPush"] = rnd.choice([True, False])
+    if _maybe(rnd, 0.4):
+        lifecycle: dict[str, Any] = {}
+        if _maybe(rnd):
+            lifecycle["untaggedExpireDays"] = rnd.choice([1, 7, 2**31 - 1])
+        if _maybe(rnd):
+            lifecycle["keepLastImages"] = rnd.choice([1, 100, 10_000])
+        if _maybe(rnd):
+            lifecycle["rules"] = [
+                {**({"tagPrefixes": _some(rnd, ["release-", "v", "rc-"])} if _maybe(rnd)
+                    else {"tagPatterns": _some(rnd, ["pr-*", "*-hotfix", "a*b*c*d"])}),
+                 **({"keepLast": rnd.choice([1, 50])} if _maybe(rnd)
+                    else {"expireDays": rnd.choice([1, 30])})}
+                for _ in range(rnd.randint(1, 3))]
+        out["lifecycle"] = lifecycle
+    if _maybe(rnd, 0.3):
+        out["encryption"] = "KMS"
+        if _maybe(rnd):
+            out["kmsKeyArn"] = (f"arn:{part}:kms:{region}:{ACCOUNT}:key/"
+                                "1234abcd-12ab-34cd-56ef-1234567890ab")
+    if _maybe(rnd, 0.3):
+        out["tags"] = dict(_some(rnd, [("team", "platform"), ("cost:center", "42"),
+                                       ("k" * 127, "v" * 255), ("owner", "a b@c")]))
+    if _maybe(rnd, 0.2):
+        out["removalPolicy"] = "destroy"
+        if _maybe(rnd):
+            out["emptyOnDelete"] = True
+    builder = None
+    if _maybe(rnd, 0.4):
+        builder = {"mode": rnd.choice(["irsa", "pod-identity"])}
+        if builder["mode"] == "irsa":
+            builder["oidcProviderArn"] = (f"arn:{part}:iam::{ACCOUNT}:oidc-provider/"
+                                          f"oidc.eks.{region}.amazonaws.com/id/EXAMPLE")
+        else:
+            builder["clusterName"] = rnd.choice(["builds", "c" * 100])
+        if _maybe(rnd, 0.3):
+            builder["for"] = "custom"
+            if _maybe(rnd):
+                builder["serviceAccount"] = rnd.choice(["buildkit", "kaniko"])
+        elif _maybe(rnd, 0.2):
+            builder["for"] = "garden"
+        if _maybe(rnd, 0.3):
+            builder["namespace"] = rnd.choice(["garden-builds", "ci"])
+        if _maybe(rnd, 0.2):
+            builder["roleName"] = rnd.choice(["kaniko-builder", "b" * 64])
+        out["builderIdentity"] = builder
+    if _maybe(rnd, 0.5):
+        out["pullSecret"] = _pull_secret(rnd, region, part)
+        if out["pullSecret"]["credentials"] == "node" and not out["pullSecret"].get(
+                "allowPushToken"):
+            out["workerAccess"] = "pull"
+    if _maybe(rnd, 0.15):
+        out["workerAccess"] = rnd.choice(["pull", "push-pull"])
+    if _maybe(rnd, 0.3):
+        out["createOnPushPrefix"] = prefix
+    if _maybe(rnd, 0.25):
+        out["replicationRegions"] = [SIBLING[region]]
+    if _maybe(rnd, 0.3):
+        out["pullThroughCache"] = _cache_rules(rnd, region, part)
+    if _maybe(rnd, 0.2):
+        scan = rnd.choice(["BASIC", "ENHANCED"])
+        out["registryScanning"] = {"scanType": scan, "rules": [
+            {"frequency": "SCAN_ON_PUSH" if scan == "BASIC" else rnd.choice(
+                ["SCAN_ON_PUSH", "CONTINUOUS_SCAN"]), "filters": _some(rnd, ["*", "builds/*"])}]}
+        out.pop("scanOnPush", None) if _maybe(rnd, 0.8) else None
+    if _maybe(rnd, 0.2):
+        out["registryPolicy"] = {"replicationSourceAccounts": [OTHER]}
+    return out
+
+
+def _pull_secret(rnd: random.Random, region: str, part: str) -> dict[str, Any]:
+    mode = rnd.choice(["cronjob", "external-secrets"])
+    credentials = rnd.choice(["irsa", "web-identity", "pod-identity", "secret", "node"]
+                             if mode == "cronjob" else ["irsa", "secret", "node"])
+    out: dict[str, Any] = {"mode": mode, "credentials": credentials}
+    if credentials in ("irsa", "web-identity"):
+        out["oidcProviderArn"] = (f"arn:{part}:iam::{ACCOUNT}:oidc-provider/"
+                                  + rnd.choice([f"oidc.eks.{region}.amazonaws.com/id/EX",
+                                                "k8s.example.com"]))
+    if credentials == "pod-identity":
+        out["clusterName"] = "builds"
+    if credentials in ("irsa", "web-identity", "pod-identity") and _maybe(rnd, 0.3):
+        out["roleName"] = "ecr-puller"
+    if credentials == "secret":
+        if _maybe(rnd, 0.3):
+            out["credentialsSecret"] = "keys"
+        if _maybe(rnd, 0.3):
+            out["roleArn"] = f"arn:{part}:iam::{ACCOUNT}:role/ecr-puller"
+    if credentials == "node" and _maybe(rnd):
+        out["allowPushToken"] = True
+    if _maybe(rnd, 0.3):
+        out["name"] = rnd.choice(["ecr-pull", "p" * 42])
+    if _maybe(rnd, 0.3):
+        out["namespaces"] = _some(rnd, ["apps", "web", "default"])
+    if _maybe(rnd, 0.3):
+        out["serviceAccounts"] = ["puller"]
+    if _maybe(rnd, 0.3):
+        out["refreshHours"] = rnd.randint(1, 8)
+    if mode == "cronjob" and _maybe(rnd, 0.3):
+        if _maybe(rnd):
+            out["image"] = "registry.example:5000/tools/aws-curl:1" + DIGEST
+        else:
+            out["image"], out["allowUnpinnedImage"] = "registry.example/aws-curl:1", True
+    return out
+
+
+def _cache_rules(rnd: random.Random, region: str, part: str) -> list[dict[str, Any]]:
+    suffix = "amazonaws.com.cn" if part == "aws-cn" else "amazonaws.com"
+    secret = (f"arn:{part}:secretsmanager:{region}:{ACCOUNT}:secret:"
+              "ecr-pullthroughcache/hub-AbCdEf")
+    pool = [{"upstream": "docker-hub", "prefix": "docker-hub", "credentialArn": secret},
+            {"upstream": "github-container-registry", "prefix": "ghcr",
+             "credentialArn": secret},
+            {"upstream": "quay", "prefix": "quay"}, {"upstream": "k8s", "prefix": "k8s"},
+            {"upstream": "ecr-public", "prefix": "ecr-public"},
+            {"upstream": "ecr", "prefix": "upstream-ecr",
+             "upstreamRegistry": f"{OTHER}.dkr.ecr.{region}.{suffix}",
+             "customRoleArn": f"arn:{part}:iam::{ACCOUNT}:role/ecr-upstream-reader"}]
+    return _some(rnd, pool, 1, 3)
+
+
+def parameter_sets(seed: int, count: int) -> Iterator[dict[str, Any]]:
+    rnd = random.Random(seed)
+    for _ in range(count):
+        yield parameter_set(rnd)
+
+
+def key_paths(value: Any, prefix: str = "") -> Iterator[str]:
+    """Every key path of a document, list items as ``[]``: ``pullSecret.credentials``."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            path = f"{prefix}.{key}" if prefix else key
+            yield path
+            yield from key_paths(item, path)
+    elif isinstance(value, list):
+        for item in value:
+            yield from key_paths(item, f"{prefix}[]")
