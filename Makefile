@@ -120,6 +120,10 @@ docs: setup
 	  markdown_table as t; p = pathlib.Path("README.md"); p.write_text(re.sub( \
 	  r"(<!-- parameters-table -->\n).*?(<!-- /parameters-table -->)", \
 	  lambda m: m.group(1) + t() + m.group(2), p.read_text(), flags=re.S))'
+	$(VENV)/bin/python -c 'import re, pathlib; from ecr_cluster_access.params.quotas import \
+	  limits_table as t; p = pathlib.Path("README.md"); p.write_text(re.sub( \
+	  r"(<!-- limits-table -->\n).*?(<!-- /limits-table -->)", \
+	  lambda m: m.group(1) + t() + m.group(2), p.read_text(), flags=re.S))'
 
 clean:
 	rm -rf cdk.out dist build *.egg-info .pytest_cache .mypy_cache .ruff_cache

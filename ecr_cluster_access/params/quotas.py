@@ -87,3 +87,58 @@ TEMPLATE_BYTES = 1_000_000
 def partition_of(region: str) -> str | None:
     """The partition a region belongs to, or ``None`` when botocore knows no such region."""
     return next((p for p, regions in REGIONS.items() if region in regions), None)
+
+
+_SCHEMA = "CloudFormation resource schema `{}` (cfn-lint {})"
+_IAM_QUOTAS = "IAM User Guide, IAM and AWS STS quotas"
+_CFN_QUOTAS = "CloudFormation User Guide, CloudFormation quotas"
+
+
+def limits_table() -> str:
+    """The README's limits table: each limit the parameters are held to, and its source."""
+    cfn = SOURCES["cfn-lint"]
+
+    def schema(*names: str) -> str:
+        return "; ".join(_SCHEMA.format(n.replace("AWS::", ""), cfn) for n in names)
+
+    rows = [
+        ("tag keys", f"1-{TAG_KEY_MAX} characters", schema(*_TAG_KEYS[:1])),
+        ("tag values", f"{TAG_VALUE_MIN}-{TAG_VALUE_MAX} characters", schema(*_TAG_VALUES[:1])),
+        ("tags", f"at most {MAX_TAGS}", schema("AWS::ECR::Repository.Tags")),
+        ("repository names", f"{REPOSITORY_NAME_MIN}-{REPOSITORY_NAME_MAX} characters",
+         schema("AWS::ECR::Repository.RepositoryName")),
+        ("createOnPushPrefix with replication", f"at most {REPLICATION_FILTER_MAX - 1} "
+         "characters (its filter adds /)", schema(
+             "AWS::ECR::ReplicationConfiguration.ReplicationConfiguration.Rules."
+             "RepositoryFilters.Filter")),
+        ("pull-through cache prefixes", f"{CACHE_PREFIX_MIN}-{CACHE_PREFIX_MAX} characters",
+         schema("AWS::ECR::PullThroughCacheRule.EcrRepositoryPrefix")),
+        ("tag-mutability exclusion filters", f"at most {EXCLUSION_FILTERS_MAX}, each "
+         f"1-{EXCLUSION_FILTER_MAX} characters",
+         schema("AWS::ECR::Repository.ImageTagMutabilityExclusionFilters")),
+        ("role names", f"1-{ROLE_NAME_MAX} characters, unique in an account without regard "
+         "to case", f"{schema('AWS::IAM::Role.RoleName')}; {_IAM_QUOTAS}"),
+        ("IAM paths in role ARNs", f"at most {IAM_PATH_MAX} characters",
+         schema("AWS::IAM::Role.Path")),
+        ("regions", ", ".join(f"{p}: {len(r)}" for p, r in REGIONS.items()),
+         f"botocore {SOURCES['botocore']} endpoints.json"),
+        ("repository policy", f"at most {REPOSITORY_POLICY_MAX} characters",
+         schema("AWS::ECR::RepositoryCreationTemplate.RepositoryPolicy")),
+        ("registry policy", f"at most {REGISTRY_POLICY_MAX} characters",
+         schema("AWS::ECR::RegistryPolicy.PolicyText")),
+        ("lifecycle policy", f"at most {LIFECYCLE_POLICY_MAX} characters",
+         schema("AWS::ECR::RepositoryCreationTemplate.LifecyclePolicy")),
+        ("trust policies", f"at most {TRUST_POLICY_CHARS} characters (white space not "
+         "counted)", _IAM_QUOTAS),
+        ("a role's inline policies", f"at most {ROLE_INLINE_POLICY_CHARS} characters",
+         _IAM_QUOTAS),
+        ("the refresher user's inline policy", f"at most {USER_INLINE_POLICY_CHARS} "
+         "characters", _IAM_QUOTAS),
+        ("the developer managed policy", f"at most {MANAGED_POLICY_CHARS} characters",
+         _IAM_QUOTAS),
+        ("resources in the stack", f"at most {STACK_RESOURCES}", _CFN_QUOTAS),
+        ("template", f"at most {TEMPLATE_BYTES:,} bytes (through S3)", _CFN_QUOTAS),
+    ]
+    lines = ["| limit | value | source |", "| --- | --- | --- |"]
+    lines += [f"| {what} | {value} | {source} |" for what, value, source in rows]
+    return "\n".join(lines) + "\n"

@@ -105,3 +105,17 @@ def test_what_aws_refuses_is_refused_in_one_line(overrides: dict[str, Any], line
 ])
 def test_one_step_inside_each_limit_is_accepted(overrides: dict[str, Any]) -> None:
     Parameters.from_mapping(params_dict(**overrides))
+
+
+def test_the_readme_limits_table_is_the_generated_one_and_names_each_source() -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- limits-table -->\n(.*?)<!-- /limits-table -->", readme, re.S)
+    assert found and found.group(1) == quotas.limits_table(), "regenerate it: make docs"
+    rows = found.group(1).splitlines()[2:]
+    assert len(rows) >= 19
+    for row in rows:
+        source = row.strip("|").split("|")[2].strip()
+        assert source.startswith(("CloudFormation resource schema", "IAM User Guide",
+                                  "CloudFormation User Guide", "botocore")), row
