@@ -457,7 +457,8 @@ def _registry_scanning(values: Mapping[str, Any], problems: list[str]) -> None:
                             "ENHANCED: BASIC scanning only scans on push")
         if frequency in frequencies[:i]:
             problems.append(f"registryScanning.rules[{i}].frequency: {frequency!r} is also "
-                            "rule's frequency: give each frequency one rule")
+                            f"rules[{frequencies.index(frequency)}]'s frequency: give each "
+                            "frequency one rule")
     if values["scan_on_push"] is False:
         problems.append("scanOnPush: false with registryScanning: the registry's scanning "
                         "replaces the per-repository setting; remove scanOnPush")

@@ -92,3 +92,55 @@ CROSS_CHECK_CASES: dict[str, tuple[dict[str, Any], str]] = {
                     tags={f"key-{j:02d}": "v" * 200 for j in range(50)}),
         "repositories: 480 repositories make a template of about"),
 }
+
+_LONG = [f"team-{i:03d}/service-with-quite-a-long-name" for i in range(120)]
+_ECR_HOST = "210987654321.dkr.ecr.us-east-1.amazonaws.com"
+
+#: More lines of the cross-field checks, each a case of its own (the messages an audit could
+#: delete with every test still passing): parameters, and the whole line.
+MESSAGE_CASES: list[tuple[dict[str, Any], str]] = [
+    (params_dict(builderIdentity={"mode": "irsa", "oidcProviderArn": OIDC, "clusterName": "c"}),
+     "builderIdentity.clusterName: set with mode irsa: it is for pod-identity; remove it"),
+    (params_dict(pullThroughCache=[{"upstream": "ecr", "prefix": "up", "upstreamRegistry":
+                                    _ECR_HOST, "customRoleArn":
+                                    "arn:aws:iam::210987654321:role/r"}]),
+     "pullThroughCache[0].customRoleArn: 'arn:aws:iam::210987654321:role/r' is not in account "
+     "123456789012: ECR assumes a role of the registry's own account"),
+    (params_dict(repositories=_LONG, registryPolicy={"replicationSourceAccounts": [
+        f"{i:012d}" for i in range(1, 21)]}),
+     "registryPolicy: the registry policy is "),
+    (params_dict(registryScanning={"scanType": "ENHANCED", "rules": [
+        {"frequency": "SCAN_ON_PUSH", "filters": ["*"]},
+        {"frequency": "SCAN_ON_PUSH", "filters": ["a*"]}]}),
+     "registryScanning.rules[1].frequency: 'SCAN_ON_PUSH' is also rules[0]'s frequency: give "
+     "each frequency one rule"),
+    (params_dict(registryScanning={"scanType": "BASIC", "rules": [
+        {"frequency": "SCAN_ON_PUSH", "filters": ["*"]}]}, scanOnPush=False),
+     "scanOnPush: false with registryScanning: the registry's scanning replaces the "
+     "per-repository setting; remove scanOnPush"),
+    (params_dict(pullThroughCache=[{"upstream": "k8s", "prefix": "k8s"},
+                                   {"upstream": "quay", "prefix": "k8s/quay"}]),
+     "pullThroughCache[1].prefix: 'k8s/quay' overlaps pullThroughCache[0].prefix 'k8s': give "
+     "each rule its own prefix"),
+    (params_dict(pullThroughCache=[{"upstream": "k8s", "prefix": "builds"}]),
+     "pullThroughCache[0].prefix: 'builds' collides with repository 'builds/sample-app': the "
+     "cache would create or serve repositories the stack names; pick another prefix"),
+    (params_dict(pullThroughCache=[{"upstream": "quay", "prefix": "quay", "customRoleArn":
+                                    "arn:aws:iam::123456789012:role/r"}]),
+     "pullThroughCache[0].customRoleArn: set for quay: it is for the ecr upstream; remove it"),
+    (params_dict(replicationRegions=["cn-north-1"]),
+     "replicationRegions[0]: 'cn-north-1' is in another partition than 'us-east-1': ECR "
+     "replicates within a partition"),
+    (params_dict(lifecycle={"rules": [{"tagPrefixes": ["v"], "tagPatterns": ["x*"],
+                                       "keepLast": 1}]}),
+     "lifecycle.rules[0]: give tagPrefixes or tagPatterns (one of them): ECR selects tagged "
+     "images by one list"),
+    (params_dict(builderIdentity={"mode": "irsa", "oidcProviderArn":
+                                  "arn:aws:iam::210987654321:oidc-provider/x.example"}),
+     "builderIdentity.oidcProviderArn: 'arn:aws:iam::210987654321:oidc-provider/x.example' is "
+     "not in account 123456789012 and the region's partition: the builder role lives there"),
+    (params_dict(pullSecret={"mode": "cronjob", "credentials": "secret",
+                             "allowPushToken": True}),
+     "pullSecret.allowPushToken: true with credentials 'secret': the refresher's own identity "
+     "only pulls; remove it"),
+]

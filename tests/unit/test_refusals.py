@@ -14,7 +14,7 @@ from ecr_cluster_access.params import io, rules
 from ecr_cluster_access.params.io import loads_json
 
 from ..support.parameters import params_dict
-from ..support.refusals import CROSS_CHECK_CASES
+from ..support.refusals import CROSS_CHECK_CASES, MESSAGE_CASES
 
 
 def check_corpus(load: Callable[[Any], Any] = Parameters.from_mapping) -> None:
@@ -68,3 +68,10 @@ def test_the_corpus_fails_when_duplicate_keys_are_accepted(
     monkeypatch.setattr(io, "_unique_keys", dict)
     with pytest.raises(AssertionError, match="duplicate key"):
         check_corpus()
+
+
+@pytest.mark.parametrize("data,line", MESSAGE_CASES, ids=[line[:40] for _, line in MESSAGE_CASES])
+def test_each_message_of_the_cross_checks_has_a_case(data: dict[str, Any], line: str) -> None:
+    with pytest.raises(ParameterError) as caught:
+        Parameters.from_mapping(data)
+    assert any(p.startswith(line) for p in caught.value.problems), caught.value.problems
