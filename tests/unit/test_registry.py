@@ -115,8 +115,8 @@ def test_scanning_and_registry_policy_follow_ecr() -> None:
         "scanning only scans on push",
         "registryScanning.rules[1].frequency: 'CONTINUOUS_SCAN' needs scanType ENHANCED: BASIC "
         "scanning only scans on push",
-        "registryScanning.rules[1].frequency: 'CONTINUOUS_SCAN' is also rule's frequency: give "
-        "each frequency one rule"]
+        "registryScanning.rules[1].frequency: 'CONTINUOUS_SCAN' is also rules[0]'s frequency: "
+        "give each frequency one rule"]
     assert problems_of(scanOnPush=False) == [
         "scanOnPush: false with registryScanning: the registry's scanning replaces the "
         "per-repository setting; remove scanOnPush"]
