@@ -24,21 +24,9 @@ _TOKEN_WILDCARD_REASON = (
     "ecr:GetAuthorizationToken cannot be scoped to a resource: AWS only accepts Resource '*' "
     "for it, and the ecr-login credential helper fails without it."
 )
-# checkov: image tags are fully immutable only when the parameters say IMMUTABLE with no
-# exclusion filter; in-cluster builders rewrite moving tags such as a BuildKit registry cache
-# tag, which immutable tags refuse, so the user chooses.
-_CHECKOV_MUTABLE_TAGS = {
-    "id": "CKV_AWS_51",
-    "comment": "Tag mutability is a parameter (imageTagMutability and its exclusion filters); "
-    "builders that rewrite moving tags such as a build-cache tag need some tags mutable.",
-}
-# checkov: AES256 is ECR's own server-side encryption at rest; KMS is a parameter because it
-# adds per-request KMS charges and key-policy work for cross-account pulls.
-_CHECKOV_AES256 = {
-    "id": "CKV_AWS_136",
-    "comment": "Images are encrypted at rest with ECR's AES256 by default; KMS is opt-in "
-    "through the encryption parameter.",
-}
+# checkov's repository findings (tag mutability, AES256, scan on push off) are acknowledged,
+# with their reasons, in the project's .checkov.yaml, not on each repository: the metadata was
+# a third of each repository's bytes in the template.
 
 # checkov: the refresher's IAM user (credentials: secret) carries its one pull-only policy
 # inline; a group of one would add a resource and a second place for grants to hide.
@@ -56,15 +44,6 @@ _PULL_THROUGH_CACHE_REASON = (
     "The pull-through cache names repositories after upstream images, unknown in advance; the "
     "grant is limited to repositories under the cache rule's prefix."
 )
-# checkov: scan on push is on by default and off only when the parameters turn it off, for
-# instance where registry-level enhanced scanning (Amazon Inspector) scans every push instead.
-_CHECKOV_NO_SCAN_ON_PUSH = {
-    "id": "CKV_AWS_163",
-    "comment": "Scan on push was turned off explicitly (scanOnPush: false), or the registry's "
-    "scanning configuration (registryScanning) scans instead.",
-}
-
-
 def repository_construct_id(name: str) -> str:
     """Return the stable construct ID of repository ``name``.
 
@@ -205,20 +184,11 @@ class EcrClusterAccess(Construct):
         }
         removal = (cdk.RemovalPolicy.RETAIN if params.removal_policy == "retain"
                    else cdk.RemovalPolicy.DESTROY)
-        skips = []
-        if params.effective_tag_mutability != "IMMUTABLE":
-            skips.append(_CHECKOV_MUTABLE_TAGS)
-        if params.encryption == "AES256":
-            skips.append(_CHECKOV_AES256)
-        if not params.scan_on_push or params.registry_scanning is not None:
-            skips.append(_CHECKOV_NO_SCAN_ON_PUSH)
 
         for name in params.repositories:
             resource = ecr.CfnRepository(self, repository_construct_id(name),
                                          repository_name=name, **common)
             resource.apply_removal_policy(removal)
-            if skips:
-                resource.add_metadata("checkov", {"skip": skips})
             self.repository_resources[name] = resource
 
         #: The identity policy granting ``ecr:GetAuthorizationToken`` to same-account worker

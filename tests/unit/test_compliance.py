@@ -133,8 +133,8 @@ def test_templates_pass_checkov(templates: dict[str, Path], tmp_path: Path) -> N
     checkov = require_tool(os.environ.get("CHECKOV") or str(ROOT / ".venv-checkov/bin/checkov"))
     control = public_repository_template(tmp_path / "control.template.json")
     files = [*map(str, templates.values()), str(control)]
-    args = [checkov, "--framework", "cloudformation", "--skip-download", "--output", "json",
-            "--quiet"]
+    args = [checkov, "--config-file", str(ROOT / ".checkov.yaml"), "--framework",
+            "cloudformation", "--skip-download", "--output", "json", "--quiet"]
     for file in files:
         args += ["-f", file]
     result = run(args, timeout=600, CKV_SKIP_PACKAGE_UPDATE_CHECK="true")

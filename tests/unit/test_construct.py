@@ -219,10 +219,10 @@ def test_tags_are_put_on_every_repository() -> None:
                                               {"Key": "team", "Value": "platform"}]
 
 
-def test_checkov_skips_are_only_present_for_the_settings_that_need_them() -> None:
-    (repo,) = repository_resources(synth(imageTagMutability="IMMUTABLE",
-                                         encryption="KMS")).values()
-    assert "checkov" not in repo.get("Metadata", {})
+def test_repositories_carry_no_checkov_metadata_the_config_file_holds_the_skips() -> None:
+    for overrides in ({}, {"imageTagMutability": "IMMUTABLE", "encryption": "KMS"}):
+        (repo,) = repository_resources(synth(**overrides)).values()
+        assert "Metadata" not in repo
 
 
 # --- outputs ----------------------------------------------------------------------------------
