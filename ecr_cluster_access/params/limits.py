@@ -10,6 +10,7 @@ their own rules.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,40 +58,127 @@ def repository_policy_of(values: Mapping[str, Any]) -> dict[str, Any]:
         [a for a, g in grants.items() if g == documents.PULL_ACTIONS])
 
 
-def estimated_template_bytes(values: Mapping[str, Any]) -> int:
-    """Return an upper estimate of the synthesized template's size in bytes.
+#: What the template holds beyond the repositories and the documents measured below: its
+#: description, parameters, rules, outputs' fixed text and the wrappers of the other resources
+#: (measured on the synthesized templates of the test sets; tests/e2e/test_differential.py
+#: checks the estimate against real templates).
+_FIXED_BYTES = 2_400
+#: Each non-repository resource's wrapper (type, property names, names, removal policy).
+_RESOURCE_BYTES = 600
 
-    Each repository resource carries its own copy of the repository policy and lifecycle
-    policy, so those dominate. The constants are measured on synthesized templates with a
-    margin; a test checks the estimate stays above the real size.
-    """
-    repository_policy = repository_policy_of(values)
-    lifecycle = values.get("lifecycle")
-    lifecycle_doc = documents.lifecycle_policy_document(
-        lifecycle.untagged_expire_days, lifecycle.keep_last_images,
-        lifecycle.rules) if lifecycle else None
-    tags = values.get("tags") or {}
-    per_repository = (
-        1_000
-        + int(1.8 * len(json.dumps(repository_policy)))
-        + (int(1.6 * len(json.dumps(lifecycle_doc))) + 100 if lifecycle_doc else 0)
-        + sum(len(k) + len(v) + 60 for k, v in tags.items())
-    )
-    names = values.get("repositories", ())
-    developer = len(names) * 120 if values.get("developer_principal_arns") else 0
-    # each pull-through cache rule: the rule, and a creation template with its own copy of
-    # the repository policy; the registry scanning configuration and the registry policy
-    caches = len(values.get("pull_through_cache") or ()) * (2_000 + per_repository)
-    scanning = values.get("registry_scanning")
-    registry = (sum(300 + 60 * len(rule.filters) for rule in scanning.rules) + 500
-                if scanning else 0)
-    registry_policy = values.get("registry_policy")
-    if registry_policy is not None:
-        registry += 800 + 2 * len(json.dumps(documents.registry_policy_document(
-            values["account"], values["region"], names,
-            registry_policy.replication_source_accounts)))
-    return (20_000 + developer + caches + registry
-            + sum(per_repository + 4 * len(n) for n in names))
+
+def _at(document: Any, depth: int) -> int:
+    """The bytes of ``document`` as the CDK writes a template (one-space indent), placed
+    ``depth`` levels deep."""
+    text = json.dumps(document, indent=1)
+    return len(text) + depth * text.count("\n")
+
+
+def _as_params(values: Any) -> Any:
+    """A Parameters-shaped object for ``values`` (field values, snake_case) without running
+    validation again: the documents only read fields and derived names."""
+    from dataclasses import fields
+
+    from .model import Parameters
+
+    if isinstance(values, Parameters):
+        return values
+    view = object.__new__(Parameters)
+    defaults = {f.name: f.default for f in fields(Parameters)}
+    for name, default in defaults.items():
+        value = values.get(name, default)
+        object.__setattr__(view, name, {} if name == "tags" and not isinstance(
+            value, Mapping) else value)
+    return view
+
+
+def _alnum(name: str) -> int:
+    return len(re.sub("[^A-Za-z0-9]", "", name))
+
+
+def repository_entry_bytes(params: Any, name: str) -> int:
+    """The exact bytes of repository ``name``'s entry in the template's ``Resources``: its
+    logical ID (``Repositories`` + the name's letters and digits + an 8-character hash, as
+    the CDK makes it) and the resource the construct renders."""
+    lifecycle = documents.lifecycle_policy(params)
+    properties: dict[str, Any] = {
+        "ImageTagMutability": params.effective_tag_mutability,
+        "RepositoryName": name,
+        "RepositoryPolicyText": documents.repository_policy(params),
+    }
+    if params.registry_scanning is None:
+        properties["ImageScanningConfiguration"] = {"ScanOnPush": params.scan_on_push}
+    if params.image_tag_mutability_exclusion_filters:
+        properties["ImageTagMutabilityExclusionFilters"] = [
+            {"ImageTagMutabilityExclusionFilterType": "WILDCARD",
+             "ImageTagMutabilityExclusionFilterValue": f}
+            for f in params.image_tag_mutability_exclusion_filters]
+    if lifecycle:
+        properties["LifecyclePolicy"] = {"LifecyclePolicyText": documents.policy_text(lifecycle)}
+    if params.encryption == "KMS":
+        properties["EncryptionConfiguration"] = {"EncryptionType": "KMS", **(
+            {"KmsKey": params.kms_key_arn} if params.kms_key_arn else {})}
+    if params.empty_on_delete:
+        properties["EmptyOnDelete"] = True
+    if params.tags:
+        properties["Tags"] = [{"Key": k, "Value": v} for k, v in params.tags.items()]
+    policy = "Retain" if params.removal_policy == "retain" else "Delete"
+    resource: dict[str, Any] = {"Type": "AWS::ECR::Repository", "Properties": properties,
+                                "UpdateReplacePolicy": policy, "DeletionPolicy": policy}
+    if params.builder_identity is not None:
+        resource["DependsOn"] = ["RepositoriesBuilderRole" + "0" * 8]
+    logical = min(len("Repositories") + _alnum(name), 240) + 8
+    return 2 + logical + 4 + _at(resource, 2) + 2
+
+
+def estimated_template_bytes(values: Any) -> int:
+    """Return an estimate of the synthesized template's size in bytes, a little above it.
+
+    The repositories, which dominate, are measured exactly (:func:`repository_entry_bytes`);
+    the documents of the other resources (identity and trust policies, the replication and
+    registry policies, the creation templates) are rendered and measured; what is left is
+    a measured constant per resource and per template. ``values`` is a :class:`Parameters`
+    or its field values."""
+    params = _as_params(values)
+    names = list(params.repositories)
+    # one entry measured; the others differ only in the name, twice (the RepositoryName value
+    # and the logical ID's letters and digits), and names need no JSON escaping
+    one = repository_entry_bytes(params, "x") - 2
+
+    def entry(name: str) -> int:
+        return one + len(name) + min(len("Repositories") + _alnum(name), 240) - len(
+            "Repositories")
+
+    size = _FIXED_BYTES + sum(entry(n) for n in names)
+    size += sum(len(uri) + 1 for uri in params.repository_uris)  # the RepositoryUris output
+    others: list[Any] = [documents.worker_identity_policy(params)]
+    if params.builder_identity is not None:
+        others += [documents.push_pull_identity_policy(params),
+                   documents.builder_trust_policy(params) or {}]
+    if params.developer_principal_arns:
+        others.append(documents.developer_policy(params))
+    if params.pull_secret is not None:
+        others += [documents.refresher_identity_policy(params) or {},
+                   documents.refresher_trust_document(params) or {}]
+    replication = documents.replication_configuration(params)
+    if replication:
+        others.append(replication)
+    if params.registry_policy is not None:
+        others.append(documents.registry_policy_document(
+            params.account, params.region, names,
+            params.registry_policy.replication_source_accounts))
+    templates = len(params.pull_through_cache) + (params.create_on_push_prefix is not None)
+    if templates:
+        repository = documents.repository_policy(params)
+        lifecycle = documents.lifecycle_policy(params)
+        others += [repository, documents.policy_text(lifecycle) if lifecycle else ""] * templates
+        others += [documents.creation_template_trust_policy(),
+                   documents.creation_template_role_policy(params)]
+    if params.registry_scanning is not None:
+        others.append([vars(rule) for rule in params.registry_scanning.rules])
+    size += sum(_at(document, 5) for document in others)
+    resources = len(others) + 2 * len(params.pull_through_cache) + 4
+    return size + _RESOURCE_BYTES * resources
 
 
 def stack_resources(values: Mapping[str, Any]) -> int:
@@ -176,18 +264,6 @@ def _identity_policy_size(values: Mapping[str, Any], problems: list[str]) -> Non
             f"{int(documents.MAX_ROLE_INLINE_POLICY_CHARS / per)} repositories fit")
 
 
-@cross("repositories", "worker_role_arns", "builder_identity", "account", "region",
-       "stack_name", "lifecycle", "tags", "developer_principal_arns", "pull_through_cache",
-       "registry_scanning", "registry_policy")
-def _template_size(values: Mapping[str, Any], problems: list[str]) -> None:
-    size = estimated_template_bytes(values)
-    if size > MAX_TEMPLATE_BYTES:
-        problems.append(
-            f"repositories: {len(values['repositories'])} repositories make a template of about "
-            f"{size} bytes, over CloudFormation's 1 MB: give fewer repositories or fewer worker "
-            "roles per stack")
-
-
 def document_problems(params: Any) -> list[str]:
     """Sizes of the rendered IAM documents against IAM's quotas (``quotas``): each trust
     policy within 2,048 characters, a role's inline policies within 10,240 and the refresher
@@ -213,6 +289,12 @@ def document_problems(params: Any) -> list[str]:
             problems.append(f"pullSecret: the refresher's policy would be {size(refresher)} "
                             f"characters, over IAM's {limit} for its inline policies: give "
                             "fewer repositories or replication regions")
+    template = estimated_template_bytes(params)
+    if template > MAX_TEMPLATE_BYTES:
+        problems.append(
+            f"repositories: {len(params.repositories)} repositories make a template of about "
+            f"{template} bytes, over CloudFormation's 1 MB: give fewer repositories or fewer "
+            "worker roles per stack")
     if params.builder_identity is not None:
         builder = documents.push_pull_identity_policy(params)
         if size(builder) > quotas.ROLE_INLINE_POLICY_CHARS:

@@ -23,6 +23,7 @@ from ecr_cluster_access.params.spec import Nested, NestedList, declared_fields
 from ecr_cluster_access.stack import EcrClusterAccessStack
 
 from ..support.generate import key_paths, parameter_sets
+from ..support.parameters import params_dict
 from ..support.tools import VENV_BIN, require_tool, run
 
 pytestmark = pytest.mark.e2e
@@ -131,6 +132,30 @@ def test_every_accepted_set_synthesizes_and_cfn_lint_finds_no_error(
 
 def compact(document: Any) -> int:
     return len(json.dumps(document, separators=(",", ":")))
+
+
+def test_the_template_estimate_is_never_below_the_real_size_and_close_when_large(
+        accepted: list[tuple[dict[str, Any], Parameters]],
+        templates: dict[Path, dict[str, Any]]) -> None:
+    from ecr_cluster_access.params import estimated_template_bytes
+
+    large = [Parameters.from_mapping(params_dict(
+        repositories=[f"team/service-{i:03d}" for i in range(n)], workerRoleArns=[
+            f"arn:aws:iam::123456789012:role/eks-worker-{j:03d}" for j in range(roles)]))
+        for n, roles in ((300, 1), (141, 60), (200, 20))]
+    pairs = [(params, path.stat().st_size) for (_, params), path in zip(
+        accepted, templates, strict=True)]
+    for params in large:
+        app = cdk.App()
+        stack = EcrClusterAccessStack(app, params=params)
+        template = app.synth().get_stack_by_name(stack.stack_name).template
+        pairs.append((params, len(json.dumps(template, indent=1))))
+    for params, real in pairs:
+        estimate = estimated_template_bytes(params)
+        assert estimate >= real, (params.repositories[:2], estimate, real)
+        if real > 100_000:  # where the 1 MB limit can matter: within 5 %
+            assert estimate <= 1.05 * real, (len(params.repositories), estimate, real)
+    assert sum(real > 100_000 for _, real in pairs) >= 3
 
 
 def test_every_accepted_set_s_documents_fit_their_quotas(

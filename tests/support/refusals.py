@@ -83,14 +83,6 @@ CROSS_CHECK_CASES: dict[str, tuple[dict[str, Any], str]] = {
         params_dict(repositories=[f"team-{i:03d}/service-with-a-long-name" for i in range(150)],
                     builderIdentity=POD_BUILDER),
         "builderIdentity: the identity policy for 150 repositories in 1 regions is"),
-    "_template_size": (
-        params_dict(repositories=[f"r{i:03d}" for i in range(480)],
-                    workerRoleArns=_many_roles(50),
-                    lifecycle={"untaggedExpireDays": 1, "rules": [
-                        {"tagPrefixes": [f"release-{j:02d}-" for j in range(20)], "keepLast": 5}
-                        for _ in range(20)]},
-                    tags={f"key-{j:02d}": "v" * 200 for j in range(50)}),
-        "repositories: 480 repositories make a template of about"),
 }
 
 _LONG = [f"team-{i:03d}/service-with-quite-a-long-name" for i in range(120)]
@@ -99,6 +91,14 @@ _ECR_HOST = "210987654321.dkr.ecr.us-east-1.amazonaws.com"
 #: More lines of the cross-field checks, each a case of its own (the messages an audit could
 #: delete with every test still passing): parameters, and the whole line.
 MESSAGE_CASES: list[tuple[dict[str, Any], str]] = [
+    # the template estimate, checked once the parameters exist (repositories measured exactly)
+    (params_dict(repositories=[f"r{i:03d}" for i in range(480)],
+                 workerRoleArns=_many_roles(50),
+                 lifecycle={"untaggedExpireDays": 1, "rules": [
+                     {"tagPrefixes": [f"release-{j:02d}-" for j in range(20)], "keepLast": 5}
+                     for _ in range(20)]},
+                 tags={f"key-{j:02d}": "v" * 200 for j in range(50)}),
+     "repositories: 480 repositories make a template of about"),
     (params_dict(builderIdentity={"mode": "irsa", "oidcProviderArn": OIDC, "clusterName": "c"}),
      "builderIdentity.clusterName: set with mode irsa: it is for pod-identity; remove it"),
     (params_dict(pullThroughCache=[{"upstream": "ecr", "prefix": "up", "upstreamRegistry":
