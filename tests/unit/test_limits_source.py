@@ -119,3 +119,20 @@ def test_the_readme_limits_table_is_the_generated_one_and_names_each_source() ->
         source = row.strip("|").split("|")[2].strip()
         assert source.startswith(("CloudFormation resource schema", "IAM User Guide",
                                   "CloudFormation User Guide", "botocore")), row
+
+
+def test_kubernetes_openapi_schemas_hold_no_name_rule_so_the_documented_limits_are_the_source(
+) -> None:
+    # kubernetes-validate ships Kubernetes' OpenAPI schemas: ObjectMeta's name and namespace
+    # are plain strings there, so the DNS-1123 and CronJob limits come from Kubernetes'
+    # documentation (params/rules.py); if a schema ever holds a pattern, read it from there
+    import json
+
+    import kubernetes_validate
+
+    base = Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
+    newest = sorted(base.glob("v*-local-strict"), key=lambda p: tuple(
+        int(x) for x in p.name[1:].split("-")[0].split(".")))[-1]
+    meta = json.loads((newest / "objectmeta-meta-v1.json").read_text())
+    for field in ("name", "namespace"):
+        assert set(meta["properties"][field]) - {"description"} == {"type"}, field
