@@ -42,3 +42,20 @@ def every_accepted_parameter_set_passes_the_schema() -> Iterator[None]:
         yield
     finally:
         Parameters.from_mapping = original  # type: ignore[method-assign]
+
+
+#: Where the differential tests leave their reach report (per-key counts of the accepted
+#: generated parameter sets), for the summary below: under xdist a worker's print is lost.
+REACH_REPORT = Path(__file__).resolve().parent.parent / ".pytest_cache" / "parameter-reach.txt"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller, once
+        REACH_REPORT.unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the differential tests' reach report, when they ran."""
+    if REACH_REPORT.exists():
+        terminalreporter.write_sep("-", "parameter reach")
+        terminalreporter.write_line(REACH_REPORT.read_text().rstrip())

@@ -67,14 +67,16 @@ def reach(sets: list[dict[str, Any]], load: Callable[[Any], Parameters]
 
 
 @pytest.fixture(scope="module")
-def accepted(request: pytest.FixtureRequest) -> list[tuple[dict[str, Any], Parameters]]:
+def accepted() -> list[tuple[dict[str, Any], Parameters]]:
     sets = list(parameter_sets(SEED, COUNT))
     found, keys = reach(sets, Parameters.from_mapping)
-    report = ", ".join(f"{k} {n}" for k, n in sorted(keys.items()))
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    with capture.global_and_fixture_disabled():
-        print(f"\nparameter reach: {len(found)} of {len(sets)} accepted (seed {SEED}); "
-              f"{len(keys)} of {len(declared_keys())} keys, with counts: {report}")
+    from ..conftest import REACH_REPORT
+
+    REACH_REPORT.parent.mkdir(exist_ok=True)
+    REACH_REPORT.write_text(
+        f"{len(found)} of {len(sets)} generated parameter sets accepted (seed {SEED}); "
+        f"{len(keys)} of {len(declared_keys())} keys reached:\n"
+        + "\n".join(f"  {k}: {n}" for k, n in sorted(keys.items())) + "\n")
     return found
 
 
@@ -201,3 +203,57 @@ def test_every_accepted_set_s_manifests_pass_kubernetes_validate_strict(
     assert bad == []
     refused = run([require_tool(VENV_BIN / "kubernetes-validate"), "--strict", str(control)])
     assert refused.returncode != 0
+
+
+def past_the_limit(rule: Any, value: Any) -> Any:
+    """A value one step past ``rule``'s limit, read from the field's declaration, or None."""
+    from ecr_cluster_access.params.spec import Int, Text, TextList, TextMap
+
+    if isinstance(rule, Int):
+        return rule.maximum + 1
+    if isinstance(rule, Text):
+        if rule.choices is not None:
+            return "not-one-of-" + rule.choices[0]
+        if rule.max_length is not None:
+            return ("a" * rule.max_length) + "a"
+        return None
+    if isinstance(rule, (TextList, NestedList)) and rule.max_items is not None and value:
+        return [value[0]] * (rule.max_items + 1)
+    if isinstance(rule, TextMap):
+        return {f"k{i}": "v" for i in range(rule.max_items + 1)}
+    return None
+
+
+def test_every_field_one_step_past_its_declared_limit_is_refused_naming_it(
+        accepted: list[tuple[dict[str, Any], Parameters]]) -> None:
+    import random
+
+    rnd = random.Random(SEED)
+    tried = Counter[str]()
+    for data, _ in accepted:
+        candidates = []
+        for info in declared_fields(Parameters):
+            if info.key in data:
+                candidates.append((info.key, [info.key], info.rule, data[info.key]))
+            if isinstance(info.rule, Nested) and isinstance(data.get(info.key), dict):
+                for inner in declared_fields(info.rule.cls):
+                    if inner.key in data[info.key]:
+                        candidates.append((f"{info.key}.{inner.key}", [info.key, inner.key],
+                                           inner.rule, data[info.key][inner.key]))
+        rnd.shuffle(candidates)
+        for path, steps, rule, value in candidates[:3]:
+            bad = past_the_limit(rule, value)
+            if bad is None:
+                continue
+            mutated = json.loads(json.dumps(data))
+            target = mutated
+            for step in steps[:-1]:
+                target = target[step]
+            target[steps[-1]] = bad
+            with pytest.raises(ParameterError) as caught:
+                Parameters.from_mapping(mutated)
+            assert any(line.startswith(path) for line in caught.value.problems), (
+                path, caught.value.problems)
+            tried[path] += 1
+    # the declarations' limits were reached across the model
+    assert sum(tried.values()) >= 300 and len(tried) >= 30, tried
