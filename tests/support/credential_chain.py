@@ -54,8 +54,14 @@ STS_HOSTS = ("sts.amazonaws.com", f"sts.{REGION}.amazonaws.com")
 REPOSITORY = "builds/sample-app"
 
 
-def make_certificates(directory: Path) -> tuple[Path, Path, Path]:
-    """A test CA, and one server certificate for the ECR API host and the registry host."""
+def make_certificates(directory: Path, names: tuple[str, ...] = (),
+                      ips: tuple[str, ...] = (), stem: str = "") -> tuple[Path, Path, Path]:
+    """A test CA, and one server certificate signed by it for ``names`` and ``ips`` (default:
+    the registry host, the ECR API host and the STS hosts); written as ``<stem>ca.pem``,
+    ``<stem>server.pem`` and ``<stem>server.key`` in ``directory``."""
+    import ipaddress
+
+    names = names or (REGISTRY_HOST, API_HOST, *STS_HOSTS)
     now = datetime.datetime.now(datetime.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ecr-cluster-access test CA")])
@@ -70,20 +76,21 @@ def make_certificates(directory: Path) -> tuple[Path, Path, Path]:
                                        encipher_only=False, decipher_only=False), critical=True)
           .sign(ca_key, hashes.SHA256()))
     key = ec.generate_private_key(ec.SECP256R1())
+    alternatives: list[x509.GeneralName] = [
+        *map(x509.DNSName, names), *(x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips)]
     leaf = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, REGISTRY_HOST)]))
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
+                                                        (names or ips)[0])]))
             .issuer_name(ca_name).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(minutes=5))
             .not_valid_after(now + datetime.timedelta(hours=2))
-            .add_extension(x509.SubjectAlternativeName(
-                [x509.DNSName(REGISTRY_HOST), x509.DNSName(API_HOST),
-                 *map(x509.DNSName, STS_HOSTS)]), critical=False)
+            .add_extension(x509.SubjectAlternativeName(alternatives), critical=False)
             .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]),
                            critical=False)
             .sign(ca_key, hashes.SHA256()))
-    ca_file, cert_file = directory / "ca.pem", directory / "server.pem"
-    key_file = directory / "server.key"
+    ca_file, cert_file = directory / f"{stem}ca.pem", directory / f"{stem}server.pem"
+    key_file = directory / f"{stem}server.key"
     ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     cert_file.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
     key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,

@@ -65,10 +65,6 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 IRSA_DIR = "/var/run/secrets/eks.amazonaws.com/serviceaccount"
@@ -81,37 +77,6 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 class PodFailed(Exception):
     """The kubelet would not start the container; the message is its event's."""
-
-
-def tls_files(directory: Path) -> tuple[Path, Path, Path]:
-    """A CA and a certificate for 127.0.0.1 (the API server's address here)."""
-    import ipaddress
-
-    now = datetime.datetime.now(datetime.timezone.utc)
-    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kubelet stand-in CA")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
-          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-          .not_valid_before(now - datetime.timedelta(minutes=5))
-          .not_valid_after(now + datetime.timedelta(hours=2))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .sign(ca_key, hashes.SHA256()))
-    leaf = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kube-apiserver")]))
-            .issuer_name(ca_name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(hours=2))
-            .add_extension(x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    paths = directory / "api-ca.pem", directory / "api.pem", directory / "api.key"
-    paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    paths[1].write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
-    paths[2].write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return paths
 
 
 def _b64url(data: bytes) -> str:
@@ -143,7 +108,10 @@ class ApiServer:
         self.requests: list[dict[str, Any]] = []
         self.needles: list[str] = []
         self.leaks: list[str] = []
-        self.ca, cert, key = tls_files(directory)
+        from .credential_chain import make_certificates
+
+        # the API server's address here is 127.0.0.1, the only name in its certificate
+        self.ca, cert, key = make_certificates(directory, ips=("127.0.0.1",), stem="api-")
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(cert, key)
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
