@@ -18,6 +18,7 @@ from constructs import Construct
 
 from . import documents, naming
 from .params import Parameters
+from .params.template_size import CHECKOV_USER_POLICY
 
 # Why this construct's findings are acknowledged, next to the code that causes them.
 _TOKEN_WILDCARD_REASON = (
@@ -30,11 +31,6 @@ _TOKEN_WILDCARD_REASON = (
 
 # checkov: the refresher's IAM user (credentials: secret) carries its one pull-only policy
 # inline; a group of one would add a resource and a second place for grants to hide.
-_CHECKOV_USER_POLICY = {
-    "id": "CKV_AWS_40",
-    "comment": "The pull-secret refresher's IAM user carries its single pull-only policy inline; "
-    "check reports any policy or group beyond it.",
-}
 
 _CREATE_ON_PUSH_REASON = (
     "Create-on-push repository names are not known in advance; the grant is limited to "
@@ -44,13 +40,7 @@ _PULL_THROUGH_CACHE_REASON = (
     "The pull-through cache names repositories after upstream images, unknown in advance; the "
     "grant is limited to repositories under the cache rule's prefix."
 )
-def repository_construct_id(name: str) -> str:
-    """Return the stable construct ID of repository ``name``.
-
-    Derived from the name alone (``/`` becomes ``--``, which a valid name cannot contain), so
-    adding or removing one repository never changes another's logical ID.
-    """
-    return name.replace("/", "--")
+repository_construct_id = naming.repository_construct_id
 
 
 class EcrClusterAccess(Construct):
@@ -420,7 +410,7 @@ class EcrClusterAccess(Construct):
                 self, "RefresherUser", user_name=naming.role_name_of_arn(params.refresher_user_arn),
                 policies=policies)
             self._acknowledge_wildcards(self.refresher_user)
-            self.refresher_user.add_metadata("checkov", {"skip": [_CHECKOV_USER_POLICY]})
+            self.refresher_user.add_metadata("checkov", {"skip": [CHECKOV_USER_POLICY]})
             return
         assert params.refresher_role_arn is not None
         self.refresher_role = iam.CfnRole(

@@ -66,3 +66,12 @@ def stack_resource_name(stack_name: str, region: str, suffix: str, limit: int) -
     digest = hashlib.sha256(name.encode()).hexdigest()[:8]
     keep = limit - len(suffix) - len(digest) - 2
     return f"{name[:keep]}-{digest}-{suffix}"
+
+
+def repository_construct_id(name: str) -> str:
+    """Return the stable construct ID of repository ``name``.
+
+    Derived from the name alone (``/`` becomes ``--``, which a valid name cannot contain), so
+    adding or removing one repository never changes another's logical ID.
+    """
+    return name.replace("/", "--")

@@ -20,7 +20,7 @@ from .io import (
     load_parameters,
     load_parameters_or_exit,
 )
-from .limits import MAX_TEMPLATE_BYTES, estimated_template_bytes
+from .limits import MAX_TEMPLATE_BYTES, template_bytes
 from .model import (
     DEFAULT_REFRESH_IMAGE,
     BuilderIdentity,
@@ -55,7 +55,7 @@ __all__ = [
     "ParameterError",
     "Parameters",
     "PullSecret",
-    "estimated_template_bytes",
+    "template_bytes",
     "exit_on_error",
     "load_parameters",
     "load_parameters_or_exit",

@@ -10,11 +10,11 @@ their own rules.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from .. import documents, naming
+from . import quotas, template_size
 from .rules import (
     MAX_REPOSITORIES_PER_STACK,
     MAX_STACK_RESOURCES,
@@ -23,8 +23,8 @@ from .rules import (
     cross,
 )
 
-#: CloudFormation accepts a template of at most 1 MB through S3; estimates stay below this.
-MAX_TEMPLATE_BYTES = 1_000_000
+#: CloudFormation accepts a template of at most 1 MB through S3 (see :mod:`.quotas`).
+MAX_TEMPLATE_BYTES = quotas.TEMPLATE_BYTES
 
 
 def principal_arns(values: Mapping[str, Any]) -> set[str]:
@@ -58,22 +58,6 @@ def repository_policy_of(values: Mapping[str, Any]) -> dict[str, Any]:
         [a for a, g in grants.items() if g == documents.PULL_ACTIONS])
 
 
-#: What the template holds beyond the repositories and the documents measured below: its
-#: description, parameters, rules, outputs' fixed text and the wrappers of the other resources
-#: (measured on the synthesized templates of the test sets; tests/e2e/test_differential.py
-#: checks the estimate against real templates).
-_FIXED_BYTES = 2_400
-#: Each non-repository resource's wrapper (type, property names, names, removal policy).
-_RESOURCE_BYTES = 600
-
-
-def _at(document: Any, depth: int) -> int:
-    """The bytes of ``document`` as the CDK writes a template (one-space indent), placed
-    ``depth`` levels deep."""
-    text = json.dumps(document, indent=1)
-    return len(text) + depth * text.count("\n")
-
-
 def _as_params(values: Any) -> Any:
     """A Parameters-shaped object for ``values`` (field values, snake_case) without running
     validation again: the documents only read fields and derived names."""
@@ -92,93 +76,11 @@ def _as_params(values: Any) -> Any:
     return view
 
 
-def _alnum(name: str) -> int:
-    return len(re.sub("[^A-Za-z0-9]", "", name))
-
-
-def repository_entry_bytes(params: Any, name: str) -> int:
-    """The exact bytes of repository ``name``'s entry in the template's ``Resources``: its
-    logical ID (``Repositories`` + the name's letters and digits + an 8-character hash, as
-    the CDK makes it) and the resource the construct renders."""
-    lifecycle = documents.lifecycle_policy(params)
-    properties: dict[str, Any] = {
-        "ImageTagMutability": params.effective_tag_mutability,
-        "RepositoryName": name,
-        "RepositoryPolicyText": documents.repository_policy(params),
-    }
-    if params.registry_scanning is None:
-        properties["ImageScanningConfiguration"] = {"ScanOnPush": params.scan_on_push}
-    if params.image_tag_mutability_exclusion_filters:
-        properties["ImageTagMutabilityExclusionFilters"] = [
-            {"ImageTagMutabilityExclusionFilterType": "WILDCARD",
-             "ImageTagMutabilityExclusionFilterValue": f}
-            for f in params.image_tag_mutability_exclusion_filters]
-    if lifecycle:
-        properties["LifecyclePolicy"] = {"LifecyclePolicyText": documents.policy_text(lifecycle)}
-    if params.encryption == "KMS":
-        properties["EncryptionConfiguration"] = {"EncryptionType": "KMS", **(
-            {"KmsKey": params.kms_key_arn} if params.kms_key_arn else {})}
-    if params.empty_on_delete:
-        properties["EmptyOnDelete"] = True
-    if params.tags:
-        properties["Tags"] = [{"Key": k, "Value": v} for k, v in params.tags.items()]
-    policy = "Retain" if params.removal_policy == "retain" else "Delete"
-    resource: dict[str, Any] = {"Type": "AWS::ECR::Repository", "Properties": properties,
-                                "UpdateReplacePolicy": policy, "DeletionPolicy": policy}
-    if params.builder_identity is not None:
-        resource["DependsOn"] = ["RepositoriesBuilderRole" + "0" * 8]
-    logical = min(len("Repositories") + _alnum(name), 240) + 8
-    return 2 + logical + 4 + _at(resource, 2) + 2
-
-
-def estimated_template_bytes(values: Any) -> int:
-    """Return an estimate of the synthesized template's size in bytes, a little above it.
-
-    The repositories, which dominate, are measured exactly (:func:`repository_entry_bytes`);
-    the documents of the other resources (identity and trust policies, the replication and
-    registry policies, the creation templates) are rendered and measured; what is left is
-    a measured constant per resource and per template. ``values`` is a :class:`Parameters`
-    or its field values."""
-    params = _as_params(values)
-    names = list(params.repositories)
-    # one entry measured; the others differ only in the name, twice (the RepositoryName value
-    # and the logical ID's letters and digits), and names need no JSON escaping
-    one = repository_entry_bytes(params, "x") - 2
-
-    def entry(name: str) -> int:
-        return one + len(name) + min(len("Repositories") + _alnum(name), 240) - len(
-            "Repositories")
-
-    size = _FIXED_BYTES + sum(entry(n) for n in names)
-    size += sum(len(uri) + 1 for uri in params.repository_uris)  # the RepositoryUris output
-    others: list[Any] = [documents.worker_identity_policy(params)]
-    if params.builder_identity is not None:
-        others += [documents.push_pull_identity_policy(params),
-                   documents.builder_trust_policy(params) or {}]
-    if params.developer_principal_arns:
-        others.append(documents.developer_policy(params))
-    if params.pull_secret is not None:
-        others += [documents.refresher_identity_policy(params) or {},
-                   documents.refresher_trust_document(params) or {}]
-    replication = documents.replication_configuration(params)
-    if replication:
-        others.append(replication)
-    if params.registry_policy is not None:
-        others.append(documents.registry_policy_document(
-            params.account, params.region, names,
-            params.registry_policy.replication_source_accounts))
-    templates = len(params.pull_through_cache) + (params.create_on_push_prefix is not None)
-    if templates:
-        repository = documents.repository_policy(params)
-        lifecycle = documents.lifecycle_policy(params)
-        others += [repository, documents.policy_text(lifecycle) if lifecycle else ""] * templates
-        others += [documents.creation_template_trust_policy(),
-                   documents.creation_template_role_policy(params)]
-    if params.registry_scanning is not None:
-        others.append([vars(rule) for rule in params.registry_scanning.rules])
-    size += sum(_at(document, 5) for document in others)
-    resources = len(others) + 2 * len(params.pull_through_cache) + 4
-    return size + _RESOURCE_BYTES * resources
+def template_bytes(values: Any) -> int:
+    """The bytes of the template ``cdk synth`` writes for these parameters (``app.py``'s stack,
+    with the CLI's default path metadata): computed by :mod:`.template_size`, exact on every
+    test set. ``values`` is a :class:`Parameters` or its field values."""
+    return template_size.template_bytes(_as_params(values))
 
 
 def stack_resources(values: Mapping[str, Any]) -> int:
@@ -268,7 +170,6 @@ def document_problems(params: Any) -> list[str]:
     """Sizes of the rendered IAM documents against IAM's quotas (``quotas``): each trust
     policy within 2,048 characters, a role's inline policies within 10,240 and the refresher
     user's within 2,048, IAM not counting white space. Run on valid parameters only."""
-    from . import quotas
 
     def size(document: Any) -> int:
         return len(json.dumps(document, separators=(",", ":")))
@@ -289,12 +190,12 @@ def document_problems(params: Any) -> list[str]:
             problems.append(f"pullSecret: the refresher's policy would be {size(refresher)} "
                             f"characters, over IAM's {limit} for its inline policies: give "
                             "fewer repositories or replication regions")
-    template = estimated_template_bytes(params)
+    template = template_bytes(params)
     if template > MAX_TEMPLATE_BYTES:
         problems.append(
-            f"repositories: {len(params.repositories)} repositories make a template of about "
-            f"{template} bytes, over CloudFormation's 1 MB: give fewer repositories or fewer "
-            "worker roles per stack")
+            f"repositories: {len(params.repositories)} repositories make a template of "
+            f"{template} bytes, over CloudFormation's {MAX_TEMPLATE_BYTES}: give fewer "
+            "repositories or fewer worker roles per stack")
     if params.builder_identity is not None:
         builder = documents.push_pull_identity_policy(params)
         if size(builder) > quotas.ROLE_INLINE_POLICY_CHARS:

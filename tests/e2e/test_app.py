@@ -94,6 +94,50 @@ def test_two_cdk_synths_give_byte_identical_templates(tmp_path: Path) -> None:
     assert outputs[0] == outputs[1]
 
 
+def near_the_limit(count: int) -> dict[str, object]:
+    """A set whose template grows by about 4 KB a repository, with a tag value in another
+    script (UTF-8 takes 3 bytes a character in the file the CLI writes)."""
+    return params_dict(
+        repositories=[f"team/service-{i:03d}" for i in range(count)],
+        workerRoleArns=[f"arn:aws:iam::123456789012:role/eks-worker-{j:03d}" for j in range(60)],
+        tags={"team": "ビルド基盤"}, lifecycle={"untaggedExpireDays": 7})
+
+
+def test_the_largest_accepted_template_is_under_1_mb_as_the_cli_writes_it(
+        tmp_path: Path) -> None:
+    """The size check is exact, not an estimate: at the largest accepted count the file the
+    CDK CLI writes has the bytes the loader computed, within CloudFormation's 1,000,000; one
+    repository more, and `cdk synth` refuses with the size."""
+    from ecr_cluster_access import ParameterError, Parameters
+    from ecr_cluster_access.params import template_bytes
+
+    def accepted(count: int) -> bool:
+        try:
+            Parameters.from_mapping(near_the_limit(count))
+        except ParameterError:
+            return False
+        return True
+
+    low, high = 1, 490  # the largest accepted count, by bisection
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if accepted(middle) else (low, middle - 1)
+    assert 100 < low < 490, low
+    outdir = tmp_path / "cdk.out"
+    config = write_params(tmp_path, near_the_limit(low))
+    run(cdk("synth", "--quiet", "-o", str(outdir)), ECR_CLUSTER_ACCESS_CONFIG=str(config),
+        CDK_HOME=str(tmp_path / "cdk-home"), check=True)
+    written = (outdir / "EcrClusterAccess.template.json").stat().st_size
+    assert 990_000 < written <= 1_000_000
+    assert written == template_bytes(Parameters.from_mapping(near_the_limit(low)))
+    config = write_params(tmp_path, near_the_limit(low + 1), "over.json")
+    result = run(cdk("synth", "--quiet", "-o", str(tmp_path / "over")),
+                 ECR_CLUSTER_ACCESS_CONFIG=str(config), CDK_HOME=str(tmp_path / "cdk-home"))
+    assert result.returncode != 0
+    assert f"repositories: {low + 1} repositories make a template of 1" in result.stderr
+    assert "over CloudFormation's 1000000" in result.stderr
+
+
 # --- the ecr-cluster-access command ----------------------------------------------------------
 
 def cli(*args: str) -> list[str]:

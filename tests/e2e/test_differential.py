@@ -100,17 +100,28 @@ def test_the_reach_check_fails_when_a_key_is_never_reached() -> None:
         reach(sets, Parameters.from_mapping)
 
 
+def synth(params: Parameters) -> dict[str, Any]:
+    """The template of ``app.py``'s stack, with the path metadata the CDK CLI turns on."""
+    app = cdk.App(context={"aws:cdk:enable-path-metadata": True})
+    stack = EcrClusterAccessStack(app, params=params)
+    template: dict[str, Any] = app.synth().get_stack_by_name(stack.stack_name).template
+    return template
+
+
+def as_the_cli_writes(template: dict[str, Any]) -> bytes:
+    """``JSON.stringify(template, undefined, 1)`` in UTF-8, as the CDK CLI writes the file."""
+    return json.dumps(template, indent=1, ensure_ascii=False).encode()
+
+
 @pytest.fixture(scope="module")
 def templates(accepted: list[tuple[dict[str, Any], Parameters]],
               tmp_path_factory: pytest.TempPathFactory) -> dict[Path, dict[str, Any]]:
     directory = tmp_path_factory.mktemp("templates")
     out = {}
     for i, (_, params) in enumerate(accepted):
-        app = cdk.App()
-        stack = EcrClusterAccessStack(app, params=params)
-        template: dict[str, Any] = app.synth().get_stack_by_name(stack.stack_name).template
+        template = synth(params)
         path = directory / f"set-{i:03d}.template.json"
-        path.write_text(json.dumps(template, indent=1))
+        path.write_bytes(as_the_cli_writes(template))
         out[path] = template
     return out
 
@@ -136,28 +147,24 @@ def compact(document: Any) -> int:
     return len(json.dumps(document, separators=(",", ":")))
 
 
-def test_the_template_estimate_is_never_below_the_real_size_and_close_when_large(
+def test_the_template_size_the_loader_computes_is_the_real_size(
         accepted: list[tuple[dict[str, Any], Parameters]],
         templates: dict[Path, dict[str, Any]]) -> None:
-    from ecr_cluster_access.params import estimated_template_bytes
+    """Exact on every accepted set and on three sets near the 1 MB limit: the loader refuses
+    only what CloudFormation would (tests/e2e/test_app.py checks the CLI's file at the limit)."""
+    from ecr_cluster_access.params import template_bytes
 
     large = [Parameters.from_mapping(params_dict(
         repositories=[f"team/service-{i:03d}" for i in range(n)], workerRoleArns=[
             f"arn:aws:iam::123456789012:role/eks-worker-{j:03d}" for j in range(roles)]))
-        for n, roles in ((300, 1), (141, 60), (200, 20))]
+        for n, roles in ((490, 2), (220, 60), (300, 20))]
     pairs = [(params, path.stat().st_size) for (_, params), path in zip(
         accepted, templates, strict=True)]
-    for params in large:
-        app = cdk.App()
-        stack = EcrClusterAccessStack(app, params=params)
-        template = app.synth().get_stack_by_name(stack.stack_name).template
-        pairs.append((params, len(json.dumps(template, indent=1))))
-    for params, real in pairs:
-        estimate = estimated_template_bytes(params)
-        assert estimate >= real, (params.repositories[:2], estimate, real)
-        if real > 100_000:  # where the 1 MB limit can matter: within 5 %
-            assert estimate <= 1.05 * real, (len(params.repositories), estimate, real)
-    assert sum(real > 100_000 for _, real in pairs) >= 3
+    pairs += [(params, len(as_the_cli_writes(synth(params)))) for params in large]
+    wrong = [(params.repositories[:2], template_bytes(params), real) for params, real in pairs
+             if template_bytes(params) != real]
+    assert wrong == []
+    assert sum(real > 500_000 for _, real in pairs) >= 3
 
 
 def test_every_accepted_set_s_documents_fit_their_quotas(

@@ -98,7 +98,7 @@ MESSAGE_CASES: list[tuple[dict[str, Any], str]] = [
                      {"tagPrefixes": [f"release-{j:02d}-" for j in range(20)], "keepLast": 5}
                      for _ in range(20)]},
                  tags={f"key-{j:02d}": "v" * 200 for j in range(50)}),
-     "repositories: 480 repositories make a template of about"),
+     "repositories: 480 repositories make a template of "),
     (params_dict(builderIdentity={"mode": "irsa", "oidcProviderArn": OIDC, "clusterName": "c"}),
      "builderIdentity.clusterName: set with mode irsa: it is for pod-identity; remove it"),
     (params_dict(pullThroughCache=[{"upstream": "ecr", "prefix": "up", "upstreamRegistry":
