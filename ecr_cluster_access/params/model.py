@@ -310,7 +310,8 @@ class Parameters:
         "<prefix>/<new name> creates the repository with the same policy and settings."))
     replication_regions: Sequence[str] = field(default=(), metadata=declare(
         TextList(Text("an AWS region", "use a name such as us-west-2", pattern=r.REGION,
-                        max_length=32), max_items=r.MAX_REPLICATION_DESTINATIONS,
+                        max_length=32, after=r.known_region),
+                 max_items=r.MAX_REPLICATION_DESTINATIONS,
                  too_many="{n} regions given: ECR replicates to at most {max}"),
         "Other regions of the same account that ECR replicates the repositories to; the "
         "stack's replication configuration replaces any other in the region."))

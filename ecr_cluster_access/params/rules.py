@@ -107,7 +107,7 @@ OWNED_SERVICE_ACCOUNT_RULE = Text(
     schema_prefix="(?!default(?![\\s\\S]))")
 ACCOUNT_RULE = Text("an AWS account ID", "use 12 digits", pattern=ACCOUNT,
                     type_hint=_quote_hint)
-def _known_region(value: str) -> str | None:
+def known_region(value: str) -> str | None:
     if quotas.partition_of(value) is None:
         return (f"is not a region of the aws, aws-cn or aws-us-gov partitions (botocore "
                 f"{quotas.SOURCES['botocore']}): use a name such as us-east-1, eu-west-2, "
@@ -116,7 +116,7 @@ def _known_region(value: str) -> str | None:
 
 
 REGION_RULE = Text("an AWS region", "use a name such as us-east-1, eu-west-2, cn-north-1 or "
-                   "us-gov-west-1", pattern=REGION, max_length=32, after=_known_region)
+                   "us-gov-west-1", pattern=REGION, max_length=32, after=known_region)
 REPOSITORY_RULE = Text("a valid ECR repository name", "use 2-256 lowercase letters and digits, "
                        "separated by single . _ - or /", pattern=REPOSITORY_NAME,
                        min_length=2, max_length=256)

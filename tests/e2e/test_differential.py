@@ -22,7 +22,7 @@ from ecr_cluster_access import ParameterError, Parameters
 from ecr_cluster_access.params.spec import Nested, NestedList, declared_fields
 from ecr_cluster_access.stack import EcrClusterAccessStack
 
-from ..support.generate import key_paths, parameter_sets
+from ..support.generate import at_the_limit_sets, key_paths, parameter_sets
 from ..support.parameters import params_dict
 from ..support.tools import VENV_BIN, require_tool, run
 
@@ -47,6 +47,17 @@ def declared_keys(cls: type = Parameters, prefix: str = "") -> set[str]:
     return out
 
 
+def load_for_stack(data: Any) -> Parameters:
+    """What ``app.py`` accepts: the parameters, and what a stack needs beyond the cluster half
+    (an OIDC provider ARN or cluster name for each identity)."""
+    from ecr_cluster_access.params.rules import stack_problems
+
+    params = Parameters.from_mapping(data)
+    if problems := stack_problems(params):
+        raise ParameterError(problems)
+    return params
+
+
 def reach(sets: list[dict[str, Any]], load: Callable[[Any], Parameters]
           ) -> tuple[list[tuple[dict[str, Any], Parameters]], Counter[str]]:
     """The accepted sets, and how often each declared key appears in them; fails unless at
@@ -69,7 +80,7 @@ def reach(sets: list[dict[str, Any]], load: Callable[[Any], Parameters]
 @pytest.fixture(scope="module")
 def accepted() -> list[tuple[dict[str, Any], Parameters]]:
     sets = list(parameter_sets(SEED, COUNT))
-    found, keys = reach(sets, Parameters.from_mapping)
+    found, keys = reach(sets, load_for_stack)
     from ..conftest import REACH_REPORT
 
     REACH_REPORT.parent.mkdir(exist_ok=True)
@@ -78,6 +89,46 @@ def accepted() -> list[tuple[dict[str, Any], Parameters]]:
         f"{len(keys)} of {len(declared_keys())} keys reached:\n"
         + "\n".join(f"  {k}: {n}" for k, n in sorted(keys.items())) + "\n")
     return found
+
+
+@pytest.fixture(scope="module")
+def at_limit(accepted: list[tuple[dict[str, Any], Parameters]]
+             ) -> dict[tuple[str, int], tuple[dict[str, Any], Parameters]]:
+    """Values at the limits the declarations give (an Int's bounds, every choice, a text at its
+    longest, a list or map at its most items): for each key and value, the first accepted set
+    that takes it. They go through every check below with the generated sets."""
+    from ..conftest import REACH_REPORT
+
+    found: dict[tuple[str, int], tuple[dict[str, Any], Parameters]] = {}
+    for path, n, data in at_the_limit_sets([data for data, _ in accepted]):
+        if (path, n) not in found:
+            try:
+                found[path, n] = (data, load_for_stack(data))
+            except ParameterError:
+                continue
+    paths = sorted({path for path, _ in found})
+    line = (f"{len(found)} sets with a value at a declared limit, over {len(paths)} keys: "
+            f"{', '.join(paths)}")
+    report = REACH_REPORT.read_text() if REACH_REPORT.exists() else ""
+    if line not in report:  # each xdist worker makes the module's fixtures
+        REACH_REPORT.write_text(report + line + "\n")
+    return found
+
+
+@pytest.fixture(scope="module")
+def judged(accepted: list[tuple[dict[str, Any], Parameters]],
+           at_limit: dict[tuple[str, int], tuple[dict[str, Any], Parameters]]
+           ) -> list[tuple[dict[str, Any], Parameters]]:
+    """Every set the checks below judge: the generated ones accepted, and those at limits."""
+    return accepted + list(at_limit.values())
+
+
+def test_values_at_their_declared_limits_are_accepted_for_most_keys(
+        at_limit: dict[tuple[str, int], tuple[dict[str, Any], Parameters]]) -> None:
+    # 39 sets over 33 keys at the time of writing; the keys left out have no limit to reach
+    # (booleans, account IDs) or refuse theirs with another field (an OIDC ARN of 2,048
+    # characters makes a trust policy over IAM's 2,048), which the refusal tests cover
+    assert len(at_limit) >= 35 and len({path for path, _ in at_limit}) >= 30
 
 
 def test_at_least_200_accepted_sets_reach_every_key(
@@ -114,11 +165,11 @@ def as_the_cli_writes(template: dict[str, Any]) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def templates(accepted: list[tuple[dict[str, Any], Parameters]],
+def templates(judged: list[tuple[dict[str, Any], Parameters]],
               tmp_path_factory: pytest.TempPathFactory) -> dict[Path, dict[str, Any]]:
     directory = tmp_path_factory.mktemp("templates")
     out = {}
-    for i, (_, params) in enumerate(accepted):
+    for i, (_, params) in enumerate(judged):
         template = synth(params)
         path = directory / f"set-{i:03d}.template.json"
         path.write_bytes(as_the_cli_writes(template))
@@ -148,7 +199,7 @@ def compact(document: Any) -> int:
 
 
 def test_the_template_size_the_loader_computes_is_the_real_size(
-        accepted: list[tuple[dict[str, Any], Parameters]],
+        judged: list[tuple[dict[str, Any], Parameters]],
         templates: dict[Path, dict[str, Any]]) -> None:
     """Exact on every accepted set and on three sets near the 1 MB limit: the loader refuses
     only what CloudFormation would (tests/e2e/test_app.py checks the CLI's file at the limit)."""
@@ -159,7 +210,7 @@ def test_the_template_size_the_loader_computes_is_the_real_size(
             f"arn:aws:iam::123456789012:role/eks-worker-{j:03d}" for j in range(roles)]))
         for n, roles in ((490, 2), (220, 60), (300, 20))]
     pairs = [(params, path.stat().st_size) for (_, params), path in zip(
-        accepted, templates, strict=True)]
+        judged, templates, strict=True)]
     pairs += [(params, len(as_the_cli_writes(synth(params)))) for params in large]
     wrong = [(params.repositories[:2], template_bytes(params), real) for params, real in pairs
              if template_bytes(params) != real]
@@ -189,10 +240,10 @@ def test_every_accepted_set_s_documents_fit_their_quotas(
 
 
 def test_every_accepted_set_s_manifests_pass_kubernetes_validate_strict(
-        accepted: list[tuple[dict[str, Any], Parameters]],
+        judged: list[tuple[dict[str, Any], Parameters]],
         tmp_path: Path) -> None:
     files = []
-    for i, (_, params) in enumerate(accepted):
+    for i, (_, params) in enumerate(judged):
         objects = cdk8s.Testing.synth(EcrConfigChart(cdk8s.Testing.app(), "c", params=params))
         path = tmp_path / f"set-{i:03d}.k8s.yaml"
         path.write_text(yaml.safe_dump_all(objects))
@@ -200,7 +251,7 @@ def test_every_accepted_set_s_manifests_pass_kubernetes_validate_strict(
     # a control: a field Kubernetes does not have, which --strict must refuse
     control = tmp_path / "control.k8s.yaml"
     (secret,) = [o for o in cdk8s.Testing.synth(EcrConfigChart(
-        cdk8s.Testing.app(), "c", params=accepted[0][1])) if o["kind"] == "Secret"][:1]
+        cdk8s.Testing.app(), "c", params=judged[0][1])) if o["kind"] == "Secret"][:1]
     control.write_text(yaml.safe_dump({**secret, "secretType": "x"}))
     result = run([require_tool(VENV_BIN / "kubernetes-validate"), "--strict",
                   *map(str, files)], timeout=1200)

@@ -3,6 +3,8 @@ from small pools of realistic and boundary values, consistent enough that about 
 are accepted and the rest are refused by the checks that look at several fields.
 
 Seeded (:func:`parameter_sets`), so a failure names a set that can be generated again.
+:func:`at_the_limit_sets` then sets each declared key of accepted sets to the values at its
+declared limits, read from the field declarations (not from these pools).
 """
 
 from __future__ import annotations
@@ -193,3 +195,107 @@ def key_paths(value: Any, prefix: str = "") -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from key_paths(item, f"{prefix}[]")
+
+
+# --- values at the declared limits --------------------------------------------------------------
+
+#: What a value is padded with to reach a maximum length: letters, digits, then a character
+#: outside ASCII for text without a pattern (tag values: 3 UTF-8 bytes each).
+_PADDING = ("a", "0", "x")
+
+
+#: Beyond this many characters a text is taken as unbounded (no declared limit).
+UNBOUNDED = 4096
+
+
+def _longest(rule: Any, value: str) -> str | None:
+    """``value`` lengthened as far as ``rule`` accepts: to its maximum length, or, where the
+    pattern holds the limit (``[A-Za-z0-9-]{0,127}``), by the most padding characters the rule
+    still accepts at the end, in the middle or at the start; None when it cannot grow."""
+    pads = ("ビ", *_PADDING) if rule.pattern is None else _PADDING
+
+    def grown(pad: str, room: int) -> str | None:
+        for candidate in (value + pad * room, value[:-1] + pad * room + value[-1:],
+                          pad * room + value):
+            if rule.reason(candidate) is None:
+                return candidate
+        return None
+
+    room = (rule.max_length or 0) - len(value)
+    exact = next((g for pad in pads if room > 0 and (g := grown(pad, room))), None)
+    if exact is not None:
+        return exact
+    best = None
+    for pad in pads:
+        low, high = 0, UNBOUNDED  # the most padding accepted: acceptance is monotonic here
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if grown(pad, middle) else (low, middle - 1)
+        if low and (best is None or low + len(value) > len(best)):
+            best = grown(pad, low)
+    return best
+
+
+def _most_items(rule: Any, value: list[Any]) -> list[str] | None:
+    """``rule.max_items`` distinct items made from ``value[0]`` that ``rule.item`` accepts."""
+    if rule.max_items is None or not value or len(value) >= rule.max_items:
+        return None
+    for shape in ("{v}{i}", "{v}-{i}", "{v}.{i}", "{v}/{i}"):
+        items = [shape.format(v=value[0], i=i) for i in range(rule.max_items)]
+        if all(rule.item.reason(item) is None for item in items):
+            return items
+    return None
+
+
+def at_the_limit(rule: Any, value: Any) -> list[Any]:
+    """Values at ``rule``'s declared limits, made from the accepted ``value``: an Int's minimum
+    and maximum, each of a Text's choices, a Text at its maximum length, a list or map with
+    its maximum number of items."""
+    from ecr_cluster_access.params.spec import Int, Text, TextList, TextMap
+
+    found: list[Any] = []
+    if isinstance(rule, Int):
+        found = [rule.minimum, rule.maximum]
+    elif isinstance(rule, Text) and rule.choices is not None:
+        found = list(rule.choices)
+    elif isinstance(rule, Text) and isinstance(value, str):
+        found = [_longest(rule, value)]
+    elif isinstance(rule, TextList) and isinstance(value, list) and value:
+        longest = _longest(rule.item, value[0])
+        found = [_most_items(rule, value), [longest, *value[1:]] if longest else None]
+    elif isinstance(rule, TextMap) and isinstance(value, dict):
+        found = [{f"key-{i:03d}": "v" for i in range(rule.max_items)}]
+    return [v for v in found if v is not None and v != value]
+
+
+def at_the_limit_sets(accepted: list[dict[str, Any]]
+                      ) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """For every declared key (and a nested object's keys) and every accepted set that has
+    it: ``(key, n, set)`` with the key's value replaced by its ``n``-th value at its declared
+    limits (a value can conflict with the set's other fields: the caller takes the first set
+    the loader accepts for each key and ``n``)."""
+    import json
+
+    from ecr_cluster_access import Parameters
+    from ecr_cluster_access.params.spec import Nested, declared_fields
+
+    paths: dict[str, tuple[list[str], Any]] = {}
+    for info in declared_fields(Parameters):
+        paths[info.key] = ([info.key], info.rule)
+        if isinstance(info.rule, Nested):
+            for inner in declared_fields(info.rule.cls):
+                paths[f"{info.key}.{inner.key}"] = ([info.key, inner.key], inner.rule)
+    for path, (steps, rule) in paths.items():
+        for data in accepted:
+            target: Any = data
+            for step in steps[:-1]:
+                target = target.get(step) if isinstance(target, dict) else None
+            if not isinstance(target, dict) or steps[-1] not in target:
+                continue
+            for n, value in enumerate(at_the_limit(rule, target[steps[-1]])):
+                changed = json.loads(json.dumps(data))
+                place = changed
+                for step in steps[:-1]:
+                    place = place[step]
+                place[steps[-1]] = value
+                yield path, n, changed

@@ -70,6 +70,9 @@ CN_ROLE = "arn:aws:iam::123456789012:role/k8s-worker"
      "601 characters: IAM accepts at most 512"),
     ({"region": "xx-foo-9"}, "region: 'xx-foo-9' is not a region of the aws, aws-cn or "
      "aws-us-gov partitions"),
+    # found by the differential tests' values at the declared limits (us-west-2 padded)
+    ({"replicationRegions": ["us-west-20"]}, "replicationRegions[0]: 'us-west-20' is not a "
+     "region of the aws, aws-cn or aws-us-gov partitions"),
     ({"encryption": "KMS", "kmsKeyArn": "arn:aws-cn:kms:us-east-1:123456789012:key/abc"},
      "kmsKeyArn: 'arn:aws-cn:kms:us-east-1:123456789012:key/abc' is in partition 'aws-cn': "
      "ECR needs a key in the repositories' region 'us-east-1', partition 'aws'"),
