@@ -21,7 +21,8 @@ export POD_IMAGE_AWS := $(CURDIR)/$(IMAGE_VENV)/bin/aws
 SYSTEM_PACKAGES := amazon-ecr-credential-helper skopeo docker-registry awscli iproute2 \
   util-linux bubblewrap curl
 
-.PHONY: synth bootstrap deploy apply test runtime setup system-packages lint bench docs clean
+.PHONY: synth bootstrap deploy apply test mutation-messages runtime setup system-packages lint \
+	bench docs clean
 
 # Two layers in each tool directory: what synthesis needs (`make synth`: the package with all
 # its extras, the CDK and cdk8s CLIs) and, on top, what the tests need (`make test`).
@@ -101,6 +102,11 @@ apply: runtime
 
 test: setup system-packages $(CHECKOV_VENV)/.installed $(IMAGE_VENV)/.installed
 	$(VENV)/bin/python -m pytest -n 2
+
+# Each refusal message of ecr_cluster_access/params removed in turn, against the unit tests that
+# reach it: every removal must make a test fail (about 5 minutes on 2 cores).
+mutation-messages: setup $(CHECKOV_VENV)/.installed
+	$(VENV)/bin/python -m tests.support.message_mutants --jobs 2
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -88,8 +88,9 @@ CROSS_CHECK_CASES: dict[str, tuple[dict[str, Any], str]] = {
 _LONG = [f"team-{i:03d}/service-with-quite-a-long-name" for i in range(120)]
 _ECR_HOST = "210987654321.dkr.ecr.us-east-1.amazonaws.com"
 
-#: More lines of the cross-field checks, each a case of its own (the messages an audit could
-#: delete with every test still passing): parameters, and the whole line.
+#: More refusal lines, each a case of its own (the messages an audit, or
+#: tests/support/message_mutants.py, could delete with every test still passing): parameters,
+#: and the line or its start.
 MESSAGE_CASES: list[tuple[dict[str, Any], str]] = [
     # the template estimate, checked once the parameters exist (repositories measured exactly)
     (params_dict(repositories=[f"r{i:03d}" for i in range(480)],
@@ -143,4 +144,41 @@ MESSAGE_CASES: list[tuple[dict[str, Any], str]] = [
                              "allowPushToken": True}),
      "pullSecret.allowPushToken: true with credentials 'secret': the refresher's own identity "
      "only pulls; remove it"),
+    # found by tests/support/message_mutants.py: lines no unit test needed
+    (params_dict(developerPrincipalArns=["arn:aws-cn:iam::123456789012:role/dev"]),
+     "developerPrincipalArns[0]: 'arn:aws-cn:iam::123456789012:role/dev' is in partition "
+     "'aws-cn' but region 'us-east-1' is in 'aws': use arn:aws:iam::..."),
+    (params_dict(stackName="S" + "s" * 60, builderIdentity={
+        "mode": "pod-identity", "clusterName": "c", "namespace": "builds"}),
+     "builderIdentity.roleName: 'S" + "s" * 60 + "-builder' (from stackName) is not an IAM role "
+     "name: use 1-64 letters, digits and + = , . @ _ -: give roleName"),
+    (params_dict(stackName="S" + "s" * 60, pullSecret={
+        "mode": "cronjob", "credentials": "irsa", "oidcProviderArn": OIDC}),
+     "pullSecret.roleName: 'S" + "s" * 60 + "-refresher' (from stackName) is not an IAM role "
+     "name: use 1-64 letters, digits and + = , . @ _ -: give roleName"),
+    (params_dict(pullSecret={"mode": "cronjob", "credentials": "irsa", "oidcProviderArn": OIDC,
+                             "roleName": "K8s-Worker"}),
+     "pullSecret.roleName: 'K8s-Worker' is also a worker role: the refresher role is created by "
+     "the stack; give it another name"),
+    (params_dict(lifecycle={"rules": [{"tagPrefixes": ["v"], "keepLast": 1}] * 21}),
+     "lifecycle.rules: 21 rules given: give at most 20"),
+    (params_dict(repositories=[f"team/service-{i:03d}" for i in range(40)],
+                 pullSecret={"mode": "cronjob", "credentials": "secret"}),
+     "pullSecret: the refresher's policy would be 2902 characters, over IAM's 2048 for its "
+     "inline policies: give fewer repositories or replication regions"),
+    # the pull-through cache statement is what takes the builder's policy over (100
+    # repositories alone fit: 106 would not)
+    (params_dict(repositories=[f"team/a-long-service-name-for-the-builder-{i:03d}"
+                               for i in range(100)],
+                 builderIdentity={"mode": "pod-identity", "clusterName": "c",
+                                  "namespace": "builds"},
+                 pullThroughCache=[{"upstream": "k8s", "prefix": f"cache-{i:02d}"}
+                                   for i in range(20)]),
+     "builderIdentity: the builder role's policy would be 11085 characters, over IAM's 10240: "
+     "give fewer repositories"),
+    ({**params_dict(), "zzzzqqq": 1},
+     "zzzzqqq: unknown key: accepted keys are account, region, repositories, workerRoleArns, "
+     "secretName, namespace, stackName, workerAccess, developerPrincipalArns,"),
+    ({**params_dict(), **{f"zz{i:02d}": 1 for i in range(11)}},
+     "parameters: more unknown keys not listed: is this the right file?"),
 ]

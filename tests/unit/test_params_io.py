@@ -406,6 +406,32 @@ def test_a_parameters_file_with_a_context_key_is_not_read_as_cdk_json(tmp_path: 
     assert fields[0] == "account" and fields[-1] == "context"
 
 
+def test_the_block_in_cdk_context_json_is_read(tmp_path: Path) -> None:
+    (tmp_path / "cdk.json").write_text(json.dumps({"app": "python app.py"}))
+    (tmp_path / "cdk.context.json").write_text(json.dumps(
+        {"ecr-cluster-access": params_dict(region="eu-west-1")}))
+    assert load_parameters(tmp_path, environ={}).region == "eu-west-1"
+
+
+def test_a_parameters_file_that_is_not_a_regular_file_is_named_by_its_kind(
+        tmp_path: Path) -> None:
+    import os
+    import socket
+
+    os.mkfifo(tmp_path / "fifo")
+    unix = socket.socket(socket.AF_UNIX)
+    unix.bind(str(tmp_path / "sock"))
+    try:
+        for path, kind in ((tmp_path, "a directory"), (tmp_path / "fifo", "a named pipe (FIFO)"),
+                           (Path("/dev/null"), "a device"),
+                           (tmp_path / "sock", "a socket or another special file")):
+            assert load_problems(path) == [
+                f"--config: cannot read '{path}': it is {kind}, not a regular file: give a "
+                "parameters file"]
+    finally:
+        unix.close()
+
+
 def test_a_string_block_in_cdk_json_is_refused(tmp_path: Path) -> None:
     (tmp_path / "cdk.json").write_text(json.dumps(
         {"context": {"ecr-cluster-access": json.dumps(params_dict())}}))

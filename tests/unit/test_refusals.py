@@ -71,7 +71,7 @@ def test_the_corpus_fails_when_duplicate_keys_are_accepted(
 
 
 @pytest.mark.parametrize("data,line", MESSAGE_CASES, ids=[line[:40] for _, line in MESSAGE_CASES])
-def test_each_message_of_the_cross_checks_has_a_case(data: dict[str, Any], line: str) -> None:
+def test_each_message_has_a_case(data: dict[str, Any], line: str) -> None:
     with pytest.raises(ParameterError) as caught:
         Parameters.from_mapping(data)
     assert any(p.startswith(line) for p in caught.value.problems), caught.value.problems
