@@ -128,6 +128,12 @@ class EcrClusterAccess(Construct):
         self._refresher_cluster = (
             cluster.cluster_name if cluster is not None and refresher_cluster else (
                 settings.cluster_name if settings is not None else None))
+        # the clusters' ARNs, for the Pod Identity trusts: the object's, else from the name
+        self._cluster_arn, self._refresher_cluster_arn = (
+            cluster.cluster_arn if cluster is not None and given else
+            naming.eks_cluster_arn(params.account, params.region, name) if name else None
+            for given, name in ((builder_cluster, self._cluster_name),
+                                (refresher_cluster, self._refresher_cluster)))
         stack = cdk.Stack.of(self)
         for have, want, what in ((stack.account, params.account, "account"),
                                  (stack.region, params.region, "region")):
@@ -372,8 +378,10 @@ class EcrClusterAccess(Construct):
             prefix=prefix,
             applied_for=[applied_for],
             description=f"ecr-cluster-access: {what}",
-            repository_policy=cdk.Stack.of(self).to_json_string(documents.repository_policy(
-                params, [role.role_arn for role in self.worker_roles])),
+            repository_policy=cdk.Stack.of(self).to_json_string(
+                (documents.pull_through_cache_repository_policy if applied_for ==
+                 "PULL_THROUGH_CACHE" else documents.repository_policy)(
+                    params, [role.role_arn for role in self.worker_roles])),
             lifecycle_policy=lifecycle.lifecycle_policy_text if lifecycle else None,
             image_tag_mutability=params.effective_tag_mutability,
             image_tag_mutability_exclusion_filters=[
@@ -432,7 +440,9 @@ class EcrClusterAccess(Construct):
     def _refresher_trust(self) -> Any:
         params, provider = self.params, self._refresher_provider
         if provider is None:
-            return documents.refresher_trust_document(params, cluster_name=self._refresher_cluster)
+            return documents.refresher_trust_document(
+                params, cluster_name=self._refresher_cluster,
+                cluster_arn=self._refresher_cluster_arn)
         plain = documents.refresher_trust_document(
             params, oidc_provider_arn=provider.open_id_connect_provider_arn, issuer="ISSUER")
         assert plain is not None
@@ -453,7 +463,7 @@ class EcrClusterAccess(Construct):
                 params.builder_namespace is not None):
             return documents.builder_trust_document(
                 "pod-identity", params.builder_namespace, (params.builder_service_account or ""),
-                cluster_name=self._cluster_name)
+                cluster_name=self._cluster_name, cluster_arn=self._cluster_arn)
         if provider is None or identity is None or params.builder_namespace is None:
             return documents.builder_trust_policy(params)
         conditions = cdk.CfnJson(self, "BuilderTrustConditions", value=(

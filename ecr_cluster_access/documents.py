@@ -187,12 +187,16 @@ def irsa_trust_conditions(issuer: str, namespace: str, service_account: str) -> 
 
 
 def pod_identity_trust_conditions(namespace: str, service_account: str,
-                                  cluster_name: str) -> dict[str, Any]:
+                                  cluster_name: str, cluster_arn: str) -> dict[str, Any]:
     """The ``StringEquals`` conditions of a Pod Identity trust, on the session tags EKS Pod
     Identity sends (EKS user guide, "Create IAM role with trust policy required by EKS Pod
-    Identity"): the namespace, the ServiceAccount and the cluster. Without them any Pod
-    Identity association in the account could name the role."""
-    return {"aws:RequestTag/eks-cluster-name": cluster_name,
+    Identity" and "List of session tags added by EKS Pod Identity"): the namespace, the
+    ServiceAccount and the cluster, by name and by ARN. Without them any Pod Identity
+    association in the account could name the role; without the ARN, a cluster of the same
+    name in another account or region could (Pod Identity associations can target a role in
+    another account)."""
+    return {"aws:RequestTag/eks-cluster-arn": cluster_arn,
+            "aws:RequestTag/eks-cluster-name": cluster_name,
             "aws:RequestTag/kubernetes-namespace": namespace,
             "aws:RequestTag/kubernetes-service-account": service_account}
 
@@ -200,7 +204,8 @@ def pod_identity_trust_conditions(namespace: str, service_account: str,
 def builder_trust_document(mode: str, namespace: str, service_account: str,
                            oidc_provider_arn: str | None = None,
                            conditions: Any = None,
-                           cluster_name: str | None = None) -> dict[str, Any]:
+                           cluster_name: str | None = None,
+                           cluster_arn: str | None = None) -> dict[str, Any]:
     """Return a role's trust policy for one ServiceAccount, through IRSA or Pod Identity.
 
     IRSA trusts the cluster's OIDC provider for ``sts:AssumeRoleWithWebIdentity`` with ``sub``
@@ -221,14 +226,14 @@ def builder_trust_document(mode: str, namespace: str, service_account: str,
             "Condition": {"StringEquals": conditions},
         }
     else:
-        assert cluster_name, "pod-identity needs the cluster's name"
+        assert cluster_name and cluster_arn, "pod-identity needs the cluster's name and ARN"
         statement = {
             "Effect": "Allow",
             "Principal": {"Service": POD_IDENTITY_SERVICE},
             "Action": ["sts:AssumeRole", "sts:TagSession"],
             "Condition": {"StringEquals": conditions if conditions is not None else
                           pod_identity_trust_conditions(namespace, service_account,
-                                                        cluster_name)},
+                                                        cluster_name, cluster_arn)},
         }
     return {"Version": POLICY_VERSION, "Statement": [statement]}
 
@@ -301,6 +306,28 @@ def repository_policy(params: Parameters, extra_workers: Sequence[str] = ()
     pull = [a for a, actions in grants.items() if actions == PULL_ACTIONS]
     (push if params.worker_access == "push-pull" else pull).extend(workers)
     return repository_policy_document(push, pull)
+
+
+#: The actions that write an image (the seven less the three pull actions).
+PUSH_ONLY_ACTIONS: tuple[str, ...] = tuple(a for a in PUSH_PULL_ACTIONS if a not in PULL_ACTIONS)
+CACHE_PUSH_DENY_SID = "DenyPushIntoTheCache"
+
+
+def pull_through_cache_repository_policy(params: Parameters, extra_workers: Sequence[str] = ()
+                                         ) -> dict[str, Any]:
+    """The repository policy of the repositories a pull-through cache makes (its creation
+    template's): every principal of the parameters may pull, and no one but an AWS service
+    may push, whatever their identity policy says (an explicit ``Deny`` wins). A cached
+    ``hub/library/node:20`` is ECR's copy of the upstream: a push would replace it for every
+    pull after."""
+    principals = sorted({*params.repository_grants, *extra_workers})
+    return {"Version": POLICY_VERSION, "Statement": [
+        {"Sid": REPOSITORY_PULL_SID, "Effect": "Allow", "Principal": {"AWS": principals},
+         "Action": list(PULL_ACTIONS)},
+        {"Sid": CACHE_PUSH_DENY_SID, "Effect": "Deny", "Principal": "*",
+         "Action": list(PUSH_ONLY_ACTIONS),
+         "Condition": {"Bool": {"aws:PrincipalIsAWSService": "false"}}},
+    ]}
 
 
 def lifecycle_policy(params: Parameters) -> dict[str, Any] | None:
@@ -385,20 +412,23 @@ def builder_trust_policy(params: Parameters) -> dict[str, Any] | None:
             identity.mode == "irsa" and identity.oidc_provider_arn is None) or (
             identity.mode == "pod-identity" and identity.cluster_name is None):
         return None
-    return builder_trust_document(identity.mode, params.builder_namespace,
-                                  params.builder_service_account or "", identity.oidc_provider_arn,
-                                  cluster_name=identity.cluster_name)
+    return builder_trust_document(
+        identity.mode, params.builder_namespace, params.builder_service_account or "",
+        identity.oidc_provider_arn, cluster_name=identity.cluster_name,
+        cluster_arn=naming.eks_cluster_arn(params.account, params.region, identity.cluster_name)
+        if identity.cluster_name else None)
 
 
 def refresher_trust_document(params: Parameters, oidc_provider_arn: str | None = None,
-                             issuer: str | None = None, cluster_name: str | None = None
-                             ) -> dict[str, Any] | None:
+                             issuer: str | None = None, cluster_name: str | None = None,
+                             cluster_arn: str | None = None) -> dict[str, Any] | None:
     """The refresher role's trust policy (irsa, web-identity or pod-identity), or ``None``.
 
     IRSA and web-identity (the same trust: only who puts the token in the pod differs):
     ``sub`` is each refresher ServiceAccount (one per namespace the refresher runs in).
     Pod Identity: the conditions of :func:`pod_identity_trust_conditions`. ``oidc_provider_arn``
-    / ``issuer`` / ``cluster_name`` default to the parameters' (an app may pass objects)."""
+    / ``issuer`` / ``cluster_name`` default to the parameters' (an app may pass objects), and
+    ``cluster_arn`` to the ARN of ``cluster_name`` in the parameters' account and region."""
     settings = params.pull_secret
     if settings is None or settings.credentials not in ("irsa", "web-identity", "pod-identity"):
         return None
@@ -417,7 +447,9 @@ def refresher_trust_document(params: Parameters, oidc_provider_arn: str | None =
     if cluster is None:
         return None
     (namespace,) = params.refresher_namespaces
-    return builder_trust_document("pod-identity", namespace, account, cluster_name=cluster)
+    return builder_trust_document(
+        "pod-identity", namespace, account, cluster_name=cluster,
+        cluster_arn=cluster_arn or naming.eks_cluster_arn(params.account, params.region, cluster))
 
 
 #: The service principal ECR uses to apply a creation template's tags or customer key.

@@ -36,6 +36,12 @@ def role_arn(account: str, region: str, name: str) -> str:
     return f"arn:{partition_for_region(region)}:iam::{account}:role/{name}"
 
 
+def eks_cluster_arn(account: str, region: str, name: str) -> str:
+    """Return the ARN of EKS cluster ``name`` (which may be a CDK token) in ``account`` and
+    ``region``: the value EKS Pod Identity sends as the ``eks-cluster-arn`` session tag."""
+    return f"arn:{partition_for_region(region)}:eks:{region}:{account}:cluster/{name}"
+
+
 def account_of_arn(arn: str) -> str:
     """Return the account field (the fifth) of an ARN, or ``""`` if it has none."""
     parts = arn.split(":", 5)

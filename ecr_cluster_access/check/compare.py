@@ -348,8 +348,14 @@ def creation_template_findings(template: Mapping[str, Any] | None, params: Param
     if not isinstance(applied, list) or sorted(map(str, applied)) != [applied_for]:
         findings.append(drift(subject, f"applies to {_text(applied)}, the parameters say "
                                        f"[\"{applied_for}\"]"))
-    findings += repository_policy_findings(subject, template.get("repositoryPolicy"),
-                                           params.repository_grants)
+    if applied_for == "PULL_THROUGH_CACHE":  # pull only, and a Deny of every push
+        text = template.get("repositoryPolicy")
+        findings += compare_documents(
+            subject, "the repository policy", None if text is None else load_document(text),
+            documents.pull_through_cache_repository_policy(params))
+    else:
+        findings += repository_policy_findings(subject, template.get("repositoryPolicy"),
+                                               params.repository_grants)
     findings += settings_findings(subject, template, template.get("lifecyclePolicy"), params)
     want_tags = {k: v for k, v in params.tags.items()}
     have_tags = {str(t.get("Key")): t.get("Value") for t in _as_list(template.get("resourceTags"))

@@ -163,8 +163,10 @@ def template_model(params: Any, *, repository_entries: int | None = None) -> dic
         t.add(construct_id, "AWS::ECR::RepositoryCreationTemplate", {
             "Prefix": prefix, "AppliedFor": [applied_for],
             "Description": f"ecr-cluster-access: {what}",
-            "RepositoryPolicy": documents.policy_text(repository_properties[
-                "RepositoryPolicyText"]),
+            "RepositoryPolicy": documents.policy_text(
+                documents.pull_through_cache_repository_policy(params)
+                if applied_for == "PULL_THROUGH_CACHE" else repository_properties[
+                    "RepositoryPolicyText"]),
             "LifecyclePolicy": lifecycle_text,
             "ImageTagMutability": params.effective_tag_mutability,
             "ImageTagMutabilityExclusionFilters": repository_properties[

@@ -237,3 +237,47 @@ def test_pull_through_the_cache_and_replication_grant_exactly_what_they_need(
     with capsys.disabled():
         print(f"\nregistry features: {len(asked)} requests, all decided by the engine as "
               "expected")
+
+
+def test_no_one_pushes_into_a_pull_through_cache_prefix(capsys: Any) -> None:
+    """A cached image is ECR's copy of the upstream: the repositories the cache makes take the
+    creation template's policy, which lets the worker roles and the builder pull and denies
+    every push to anyone who is not an AWS service, an administrator of the account included.
+    The control: the same requests under the named repositories' policy (what the templates
+    carried before 0.3) let the builder and the pushing workers push."""
+    from ..support.parameters import REGISTRY_FEATURES
+
+    params = Parameters.from_mapping(params_dict(
+        **REGISTRY_FEATURES, workerAccess="push-pull",
+        builderIdentity={"mode": "pod-identity", "clusterName": "builds"}))
+    template = template_of(params)
+    policies = identities(params, template)
+    admin = f"arn:aws:iam::{ACCOUNT}:role/administrator"
+    policies[admin] = [ALLOW_EVERYTHING]
+    (cache,) = [t for t in of_type(template, "AWS::ECR::RepositoryCreationTemplate")
+                if t["Prefix"] == "docker-hub"]
+    (named, *_) = of_type(template, "AWS::ECR::Repository")
+    cached = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/docker-hub/library/node"
+    iam_principal = {"aws:PrincipalIsAWSService": "false"}
+    builder = params.builder_role_arn or ""
+    asked: list[tuple[str, bool, dict[str, Any]]] = []
+    for who in (WORKER, builder, admin):
+        for action in PUSH_ONLY:
+            asked.append((f"{who} {action} on {cached}", False, simulation(
+                who, action, cached, identity=policies[who],
+                resource_policy=json.loads(cache["RepositoryPolicy"]), context=iam_principal)))
+        for action in documents.PULL_ACTIONS:
+            asked.append((f"{who} {action} on {cached}", True, simulation(
+                who, action, cached, identity=policies[who],
+                resource_policy=json.loads(cache["RepositoryPolicy"]), context=iam_principal)))
+    control = [(f"control: {who} {action} on {cached}", True, simulation(
+        who, action, cached, identity=policies[who],
+        resource_policy=named["RepositoryPolicyText"], context=iam_principal))
+        for who in (WORKER, builder) for action in PUSH_ONLY]
+    answers = ask_the_engine([request for _, _, request in asked + control])
+    wrong = [(what, allowed, answer) for (what, allowed, _), answer in zip(
+        asked + control, answers, strict=True) if (answer == "Allowed") != allowed]
+    assert not wrong, json.dumps(wrong[:20], indent=1)
+    with capsys.disabled():
+        print(f"\npull-through cache: {len(asked)} requests and {len(control)} controls decided "
+              "by the engine as expected")

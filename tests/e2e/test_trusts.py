@@ -105,16 +105,25 @@ def test_garden_s_pod_identity_association_names_garden_s_service_account() -> N
     trust = trust_of(template, "EcrClusterAccess-builder")
     arn = f"arn:aws:iam::{ACCOUNT}:role/EcrClusterAccess-builder"
 
-    def tags(account: str) -> dict[str, Any]:
+    def tags(account: str, cluster: str = f"arn:aws:eks:us-east-1:{ACCOUNT}:cluster/builds"
+             ) -> dict[str, Any]:
         return {"request": {"principal": "pods.eks.amazonaws.com", "action": "sts:AssumeRole",
                             "resource": {"resource": arn, "accountId": ACCOUNT},
                             "contextVariables": {
+                                "aws:RequestTag/eks-cluster-arn": cluster,
                                 "aws:RequestTag/eks-cluster-name": "builds",
                                 "aws:RequestTag/kubernetes-namespace": "garden-builds",
                                 "aws:RequestTag/kubernetes-service-account": account}},
                 "identityPolicies": [], "serviceControlPolicies": [],
                 "resourceControlPolicies": [], "resourcePolicy": trust}
 
-    cases = [("garden", "Allowed", tags("garden-in-cluster-builder")),
-             ("the old default", "ImplicitlyDenied", tags("ecr-builder"))]
+    garden = "garden-in-cluster-builder"
+    cases = [("garden", "Allowed", tags(garden)),
+             ("the old default", "ImplicitlyDenied", tags("ecr-builder")),
+             # a cluster of the same name elsewhere (Pod Identity can target another
+             # account's role): only the cluster's ARN tells them apart
+             ("builds in another account", "ImplicitlyDenied",
+              tags(garden, "arn:aws:eks:us-east-1:999999999999:cluster/builds")),
+             ("builds in another region", "ImplicitlyDenied",
+              tags(garden, f"arn:aws:eks:eu-west-1:{ACCOUNT}:cluster/builds"))]
     assert decide(cases) == {label: expected for label, expected, _ in cases}

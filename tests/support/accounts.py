@@ -104,7 +104,9 @@ def creation_template(params: Parameters, prefix: str, applied_for: str) -> dict
     lifecycle = documents.lifecycle_policy(params)
     template: dict[str, Any] = {
         "prefix": prefix, "appliedFor": [applied_for],
-        "repositoryPolicy": documents.policy_text(documents.repository_policy(params)),
+        "repositoryPolicy": documents.policy_text(
+            documents.pull_through_cache_repository_policy(params)
+            if applied_for == "PULL_THROUGH_CACHE" else documents.repository_policy(params)),
         **{k: v for k, v in description(params, "x").items()
            if k.startswith(("image", "encryption"))}}
     if params.registry_scanning is not None:

@@ -634,6 +634,7 @@ def test_the_pod_identity_trust_without_its_conditions_is_drift() -> None:
         f"drift: role {arn}: the trust policy has Allow of sts:AssumeRole, sts:TagSession for "
         "Service pods.eks.amazonaws.com, which the parameters do not make",
         f"drift: role {arn}: the trust policy lacks Allow of sts:AssumeRole, sts:TagSession for "
-        'Service pods.eks.amazonaws.com when {"StringEquals":{"aws:RequestTag/eks-cluster-name":'
+        'Service pods.eks.amazonaws.com when {"StringEquals":{"aws:RequestTag/eks-cluster-arn":'
+        '"arn:aws:eks:us-east-1:123456789012:cluster/builds","aws:RequestTag/eks-cluster-name":'
         '"builds","aws:RequestTag/kubernetes-namespace":"default","aws:RequestTag/kubernetes-'
         'service-account":"ecr-pull-refresher"}}']

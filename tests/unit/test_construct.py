@@ -505,6 +505,7 @@ def test_the_pod_identity_refresher_is_associated_with_its_service_account() -> 
     (role,) = template.find_resources("AWS::IAM::Role").values()
     (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert statement["Condition"] == {"StringEquals": {
+        "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:us-east-1:123456789012:cluster/builds",
         "aws:RequestTag/eks-cluster-name": "builds",
         "aws:RequestTag/kubernetes-namespace": "default",
         "aws:RequestTag/kubernetes-service-account": "ecr-pull-refresher"}}
@@ -523,3 +524,9 @@ def test_a_cluster_object_serves_a_refresher_without_cluster_name() -> None:
     (association,) = Template.from_stack(stack).find_resources(
         "AWS::EKS::PodIdentityAssociation").values()
     assert association["Properties"]["ClusterName"] == "from-app"
+    (role,) = Template.from_stack(stack).find_resources("AWS::IAM::Role").values()
+    (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    conditions = statement["Condition"]["StringEquals"]
+    assert conditions["aws:RequestTag/eks-cluster-name"] == "from-app"
+    assert conditions["aws:RequestTag/eks-cluster-arn"] == {"Fn::Join": ["", [
+        "arn:", {"Ref": "AWS::Partition"}, ":eks:us-east-1:123456789012:cluster/from-app"]]}

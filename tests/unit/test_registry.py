@@ -29,6 +29,20 @@ from ..support.parameters import DOCKER_HUB_SECRET, REGISTRY_FEATURES, params_di
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 
 
+#: The repository policy of every repository the pull-through cache makes (REGISTRY_FEATURES'
+#: one worker role): pull for it, and a Deny of the four push actions for anyone not an AWS
+#: service, which no identity policy can override.
+CACHE_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Sid": "AllowPull", "Effect": "Allow",
+     "Principal": {"AWS": ["arn:aws:iam::123456789012:role/k8s-worker"]},
+     "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
+                "ecr:GetDownloadUrlForLayer"]},
+    {"Sid": "DenyPushIntoTheCache", "Effect": "Deny", "Principal": "*",
+     "Action": ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage",
+                "ecr:UploadLayerPart"],
+     "Condition": {"Bool": {"aws:PrincipalIsAWSService": "false"}}}]}
+
+
 def features(**overrides: Any) -> Parameters:
     return Parameters.from_mapping(params_dict(**{**REGISTRY_FEATURES, **overrides}))
 
@@ -189,7 +203,8 @@ def test_each_cache_rule_has_its_rule_and_a_template_with_the_repositories_polic
         ("upstream-ecr", ["PULL_THROUGH_CACHE"])]
     (repository,) = properties(template, "AWS::ECR::Repository")
     for made in templates:
-        assert json.loads(made["RepositoryPolicy"]) == repository["RepositoryPolicyText"]
+        # written out: the cache's repositories are pulled from, never pushed to
+        assert json.loads(made["RepositoryPolicy"]) == CACHE_POLICY
         assert made["LifecyclePolicy"] == repository["LifecyclePolicy"]["LifecyclePolicyText"]
     # the extra actions only on the cache prefixes, and only the pull-through ones
     (token,) = properties(template, "AWS::IAM::Policy")
@@ -314,7 +329,7 @@ def test_cache_rules_and_their_templates_are_read_through_the_real_model() -> No
         ecr.add_response("describe_repository_creation_templates", {
             "registryId": "123456789012", "repositoryCreationTemplates": [{
                 "prefix": "k8s", "appliedFor": ["PULL_THROUGH_CACHE"],
-                "repositoryPolicy": documents.policy_text(documents.repository_policy(params)),
+                "repositoryPolicy": json.dumps(CACHE_POLICY),
                 "lifecyclePolicy": documents.policy_text(documents.lifecycle_policy(params)
                                                          or {}),
                 "imageTagMutability": "MUTABLE",
