@@ -17,6 +17,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from . import documents, naming
+from .claims import claim
 from .params import Parameters
 from .params.template_size import CHECKOV_USER_POLICY
 
@@ -144,6 +145,8 @@ class EcrClusterAccess(Construct):
                 )
         if cdk.Token.is_unresolved(stack.account) or cdk.Token.is_unresolved(stack.region):
             self._environment_rule()
+        # before anything is made: refused when another instance of the app makes the same
+        claim(self.node.root, self.node.path, params)
         app_arns = [role.role_arn for role in self.worker_roles]
 
         #: Repository name to its ``AWS::ECR::Repository``, in parameter order.

@@ -101,3 +101,53 @@ def test_the_deployed_grants_give_exactly_what_they_name(tmp_path: Path) -> None
 def test_the_example_runs_as_a_plain_python_app(tmp_path: Path) -> None:
     run([sys.executable, "app.py"], cwd=EXAMPLE, check=True, CDK_OUTDIR=str(tmp_path))
     assert (tmp_path / "PlatformWithRoles.template.json").exists()
+
+
+TWO_INSTANCES = '''
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from ecr_cluster_access import EcrClusterAccess, Parameters
+
+app = cdk.App()
+stack = cdk.Stack(app, "TwoRegistries",
+                  env=cdk.Environment(account="123456789012", region="us-east-1"))
+nodes = iam.Role(stack, "Nodes", role_name="cluster-nodes",
+                 assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+for name, repositories in (("TeamA", ["team-a/api"]), ("TeamB", ["team-b/api", "team-b/web"])):
+    EcrClusterAccess(stack, name, worker_roles=[nodes], params=Parameters(
+        account="123456789012", region="us-east-1", stack_name=name,
+        repositories=repositories))
+app.synth()
+'''
+
+
+def test_two_instances_in_one_stack_synthesize_pass_cfn_lint_and_deploy(tmp_path: Path) -> None:
+    """Two registries of one app on one shared worker role: their own names (each
+    ``stackName``), one token policy each on the role, all three repositories deployed."""
+    (tmp_path / "app.py").write_text(TWO_INSTANCES)
+    (tmp_path / "cdk.json").write_text(json.dumps({"app": f"{sys.executable} app.py",
+                                                   "versionReporting": False}))
+
+    def cli(*args: str, **env: str) -> Any:
+        return run([require_tool(NODE_BIN / "cdk"), *args, "--no-notices"], cwd=tmp_path,
+                   timeout=900, check=True, CDK_HOME=str(tmp_path / "cdk-home"), **env)
+
+    outdir = str(tmp_path / "cdk.out")
+    cli("synth", "--quiet", "-o", outdir)
+    template = tmp_path / "cdk.out" / "TwoRegistries.template.json"
+    result = run([require_tool(VENV_BIN / "cfn-lint"), "--format", "parseable", str(template)])
+    assert (result.returncode, result.stdout) == (0, "")
+    with MotoServer(tmp_path / "moto.log") as server:
+        cli("bootstrap", f"aws://{ACCOUNT}/us-east-1", "-o", outdir, **server.env)
+        cli("deploy", "--require-approval", "never", "--method=direct", "-o", outdir,
+            **server.env)
+        session = {"endpoint_url": server.url, "region_name": "us-east-1",
+                   "aws_access_key_id": DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                   "aws_secret_access_key": DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]}
+        ecr = boto3.client("ecr", **session)
+        names = sorted(r["repositoryName"] for r in ecr.describe_repositories()["repositories"]
+                       if not r["repositoryName"].startswith("cdk-"))  # the bootstrap's
+        policies = sorted(boto3.client("iam", **session).list_role_policies(
+            RoleName="cluster-nodes")["PolicyNames"])
+    assert names == ["team-a/api", "team-b/api", "team-b/web"]
+    assert policies == ["TeamA-us-east-1-ecr-token", "TeamB-us-east-1-ecr-token"]
