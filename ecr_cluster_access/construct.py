@@ -147,7 +147,10 @@ class EcrClusterAccess(Construct):
             self._environment_rule()
         # before anything is made: refused when another instance of the app makes the same
         claim(self.node.root, self.node.path, params)
-        app_arns = [role.role_arn for role in self.worker_roles]
+        #: Worker roles of the app granted through the repository policy, by ARN: those in
+        #: another account (the others get an identity policy of their own, in their stack).
+        self._resource_workers = self._grant_app_worker_roles()
+        app_arns = self._resource_workers
 
         #: Repository name to its ``AWS::ECR::Repository``, in parameter order.
         self.repository_resources: dict[str, ecr.CfnRepository] = {}
@@ -159,7 +162,8 @@ class EcrClusterAccess(Construct):
             # The exact document the guide asks for, rendered by the same function the live
             # check compares against (a grant on a same-account role would write an identity
             # policy instead).
-            "repository_policy_text": documents.repository_policy(params, app_arns),
+            "repository_policy_text": documents.repository_policy(params, app_arns)
+            if params.repository_grants or app_arns else None,
             # left out when the registry's scanning configuration decides
             "image_scanning_configuration":
                 ecr.CfnRepository.ImageScanningConfigurationProperty(
@@ -195,9 +199,6 @@ class EcrClusterAccess(Construct):
         self.authorization_token_policy: iam.CfnPolicy | None = None
         token_roles = sorted({naming.role_name_of_arn(a)
                               for a in params.same_account_worker_role_arns})
-        token_roles += [role.role_name for role in self.worker_roles
-                        if cdk.Token.is_unresolved(role.role_arn)
-                        or naming.account_of_arn(role.role_arn) == params.account]
         if token_roles:
             self.authorization_token_policy = iam.CfnPolicy(
                 self,
@@ -330,6 +331,30 @@ class EcrClusterAccess(Construct):
             for resource in self.repository_resources.values():
                 self.registry_policy.node.add_dependency(resource)
 
+    def _grant_app_worker_roles(self) -> list[str]:
+        """Grant each worker role the app passes as aws-cdk-lib grants to a principal: one of
+        this account gets :func:`documents.app_worker_identity_policy` as a policy of its
+        own, made in the role's scope (its stack), so this construct's stack never refers to
+        the role's and a stack of the role may use the repositories without a cycle; cdk-nag's
+        wildcard findings are acknowledged on that policy only. A role of another account (or
+        an imported role that takes no policy) is granted by the repository policy instead:
+        return those ARNs."""
+        params, resource = self.params, []
+        document = documents.app_worker_identity_policy(params)
+        for role in self.worker_roles:
+            arn = role.role_arn
+            if not cdk.Token.is_unresolved(arn) and naming.account_of_arn(arn) != params.account:
+                resource.append(arn)
+            elif isinstance(role, iam.Role):
+                policy = iam.Policy(role, f"EcrClusterAccessGrant{self.node.addr[:10]}",
+                                    document=iam.PolicyDocument.from_json(document))
+                role.attach_inline_policy(policy)
+                self._acknowledge_wildcards(policy)
+            elif not all(role.add_to_principal_policy(iam.PolicyStatement.from_json(
+                    statement)).statement_added for statement in document["Statement"]):
+                resource.append(arn)
+        return resource
+
     def _acknowledge_wildcards(self, scope: Construct) -> None:
         """Acknowledge, with the reason, the two wildcards AWS leaves no way around."""
         validations = cdk.Validations.of(scope)
@@ -384,7 +409,7 @@ class EcrClusterAccess(Construct):
             repository_policy=cdk.Stack.of(self).to_json_string(
                 (documents.pull_through_cache_repository_policy if applied_for ==
                  "PULL_THROUGH_CACHE" else documents.repository_policy)(
-                    params, [role.role_arn for role in self.worker_roles])),
+                    params, self._resource_workers)),
             lifecycle_policy=lifecycle.lifecycle_policy_text if lifecycle else None,
             image_tag_mutability=params.effective_tag_mutability,
             image_tag_mutability_exclusion_filters=[

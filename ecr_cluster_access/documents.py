@@ -358,6 +358,24 @@ def cross_account_identity_policy(params: Parameters) -> dict[str, Any]:
     return push_pull_identity_document(params.repository_arns)
 
 
+APP_WORKER_SID = "AllowWorkerOnRepositories"
+
+
+def app_worker_identity_policy(params: Parameters) -> dict[str, Any]:
+    """What a worker role an app passes as an object gets on its own identity policy (as
+    aws-cdk-lib grants to a principal of the same account): what the repository policy gives
+    the parameters' worker roles (the seven actions, or the three pull actions with
+    ``workerAccess: pull``), on these repositories and on the create-on-push prefix's, plus
+    everything :func:`worker_identity_policy` adds. The grant lives in the role's own stack,
+    so a stack that uses the repositories never depends on the role's stack in return."""
+    actions = PULL_ACTIONS if params.worker_access == "pull" else PUSH_PULL_ACTIONS
+    resources = [*params.repository_arns, *filter(None, [params.create_on_push_arn])]
+    return {"Version": POLICY_VERSION, "Statement": [
+        {"Sid": APP_WORKER_SID, "Effect": "Allow", "Action": list(actions),
+         "Resource": resources},
+        *worker_identity_policy(params)["Statement"]]}
+
+
 REFRESHER_PULL_SID = "AllowPullOnRepositories"
 ASSUME_REFRESHER_ROLE_SID = "AllowAssumeRefresherRole"
 

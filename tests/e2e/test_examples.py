@@ -75,8 +75,12 @@ def test_the_deployed_grants_give_exactly_what_they_name(tmp_path: Path) -> None
         (project_role,) = [r for r in roles if r.startswith("PlatformWithRoles-ImageTestsRole")]
         identity = {role: inline_policies(iam, role)
                     for role in (project_role, "image-deployer", "cluster-nodes")}
-    expected = {project_role: set(documents.PULL_ACTIONS),
-                "image-deployer": set(documents.PUSH_PULL_ACTIONS)}
+    seven = {"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload",
+             "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage",
+             "ecr:UploadLayerPart"}
+    expected = {project_role: set(documents.PULL_ACTIONS), "image-deployer": seven,
+                # the worker role of the app: its own policy, as the parameters' workers get
+                "cluster-nodes": seven}
     points = []
     actions = sorted(set(documents.PUSH_PULL_ACTIONS) | set(documents.ECR_CHANGE_ACTIONS))
     for role, allowed in expected.items():
@@ -87,7 +91,7 @@ def test_the_deployed_grants_give_exactly_what_they_name(tmp_path: Path) -> None
                     arn, action, repository, identity=identity[role])))
         points.append(((role, "token", "*"), True, simulation(
             arn, documents.AUTHORIZATION_TOKEN_ACTION, "*", identity=identity[role])))
-    # the worker role from the app gets the stack's token policy by name
+    # the worker role from the app gets the token too
     points.append((("cluster-nodes", "token", "*"), True, simulation(
         f"arn:aws:iam::{ACCOUNT}:role/cluster-nodes", documents.AUTHORIZATION_TOKEN_ACTION,
         "*", identity=identity["cluster-nodes"])))
@@ -123,7 +127,7 @@ app.synth()
 
 def test_two_instances_in_one_stack_synthesize_pass_cfn_lint_and_deploy(tmp_path: Path) -> None:
     """Two registries of one app on one shared worker role: their own names (each
-    ``stackName``), one token policy each on the role, all three repositories deployed."""
+    ``stackName``), one grant each on the role, all three repositories deployed."""
     (tmp_path / "app.py").write_text(TWO_INSTANCES)
     (tmp_path / "cdk.json").write_text(json.dumps({"app": f"{sys.executable} app.py",
                                                    "versionReporting": False}))
@@ -150,4 +154,5 @@ def test_two_instances_in_one_stack_synthesize_pass_cfn_lint_and_deploy(tmp_path
         policies = sorted(boto3.client("iam", **session).list_role_policies(
             RoleName="cluster-nodes")["PolicyNames"])
     assert names == ["team-a/api", "team-b/api", "team-b/web"]
-    assert policies == ["TeamA-us-east-1-ecr-token", "TeamB-us-east-1-ecr-token"]
+    # one grant of each instance on the shared role, in the role's scope
+    assert [p.startswith("NodesEcrClusterAccessGrant") for p in policies] == [True, True]

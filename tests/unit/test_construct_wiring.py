@@ -40,16 +40,49 @@ def test_worker_roles_from_the_same_app_are_granted_without_arns_in_the_paramete
     # WHEN the construct gets it as an IRole
     EcrClusterAccess(stack, "Registry", params=minimal(), worker_roles=[role])
     template = Template.from_stack(stack)
-    # THEN the repository policy names the role's ARN (a token) for the seven actions
+    # THEN, as aws-cdk-lib grants to a principal of its account, the role gets a policy of its
+    # own: the seven actions on the repositories and the token (written out here)
     (role_id,) = template.find_resources("AWS::IAM::Role")
-    (repository, _) = template.find_resources("AWS::ECR::Repository").values()
-    (statement,) = repository["Properties"]["RepositoryPolicyText"]["Statement"]
-    assert statement["Principal"] == {"AWS": [{"Fn::GetAtt": [role_id, "Arn"]}]}
-    assert statement["Action"] == list(documents.PUSH_PULL_ACTIONS)
-    # AND the token policy is attached to it by name
-    template.has_resource_properties("AWS::IAM::Policy", {
-        "PolicyName": "EcrClusterAccess-us-east-1-ecr-token",
-        "Roles": [{"Ref": list(template.find_resources("AWS::IAM::Role"))[0]}]})
+    (policy,) = template.find_resources("AWS::IAM::Policy").values()
+    assert policy["Properties"]["Roles"] == [{"Ref": role_id}]
+    assert policy["Properties"]["PolicyDocument"] == {"Version": "2012-10-17", "Statement": [
+        {"Sid": "AllowWorkerOnRepositories", "Effect": "Allow", "Action": [
+            "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload",
+            "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage",
+            "ecr:UploadLayerPart"], "Resource": [
+            "arn:aws:ecr:us-east-1:123456789012:repository/builds/app",
+            "arn:aws:ecr:us-east-1:123456789012:repository/builds/web"]},
+        {"Sid": "AllowEcrAuthorizationToken", "Effect": "Allow",
+         "Action": "ecr:GetAuthorizationToken", "Resource": "*"}]}
+    # AND the repositories need no repository policy for it
+    for repository in template.find_resources("AWS::ECR::Repository").values():
+        assert "RepositoryPolicyText" not in repository["Properties"]
+
+
+def test_a_worker_role_from_another_stack_makes_no_dependency_cycle() -> None:
+    """The role's stack uses a repository URI (as a task definition or a build would): with
+    the grant in the role's own stack, only the role's stack depends on the registry's, as
+    with aws-cdk-lib's ecr.Repository and grant_pull_push."""
+    app = cdk.App()
+    registry_stack = cdk.Stack(app, "Registry", env=ENV)
+    role_stack = cdk.Stack(app, "Cluster", env=ENV)
+    role = iam.Role(role_stack, "Nodes", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+    registry = EcrClusterAccess(registry_stack, "R", params=minimal(), worker_roles=[role])
+    cdk.CfnOutput(role_stack, "Uri", value=registry.repositories["builds/app"].repository_uri)
+    app.synth()  # a cycle raises here
+    assert [s.stack_name for s in role_stack.dependencies] == ["Registry"]
+    assert registry_stack.dependencies == []
+
+
+def test_a_worker_role_of_another_account_is_granted_by_the_repository_policy() -> None:
+    stack = stack_with()
+    other = iam.Role.from_role_arn(stack, "Other", "arn:aws:iam::210987654321:role/nodes")
+    EcrClusterAccess(stack, "Registry", params=minimal(), worker_roles=[other])
+    template = Template.from_stack(stack)
+    assert template.find_resources("AWS::IAM::Policy") == {}
+    for repository in template.find_resources("AWS::ECR::Repository").values():
+        (statement,) = repository["Properties"]["RepositoryPolicyText"]["Statement"]
+        assert statement["Principal"] == {"AWS": ["arn:aws:iam::210987654321:role/nodes"]}
 
 
 def test_no_worker_role_at_all_is_one_clear_error() -> None:
