@@ -33,7 +33,7 @@ from .params import (
 )
 
 if TYPE_CHECKING:
-    from .construct import EcrClusterAccess
+    from .construct import EcrClusterAccess, OwnedRepository
     from .stack import EcrClusterAccessStack
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "EcrClusterAccessStack",
     "Lifecycle",
     "LifecycleRule",
+    "OwnedRepository",
     "PullThroughCacheRule",
     "RegistryPolicy",
     "RegistryScanning",
@@ -58,7 +59,8 @@ __all__ = [
     "load_parameters_or_exit",
 ]
 
-_LAZY = {"EcrClusterAccess": ".construct", "EcrClusterAccessStack": ".stack"}
+_LAZY = {"EcrClusterAccess": ".construct", "OwnedRepository": ".construct",
+         "EcrClusterAccessStack": ".stack"}
 
 
 def __getattr__(name: str) -> Any:

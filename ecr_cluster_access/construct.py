@@ -10,6 +10,8 @@ from .extras import require
 require("cdk")
 
 import aws_cdk as cdk
+import constructs
+import jsii
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_eks as eks
 from aws_cdk import aws_iam as iam
@@ -154,16 +156,18 @@ class EcrClusterAccess(Construct):
 
         #: Repository name to its ``AWS::ECR::Repository``, in parameter order.
         self.repository_resources: dict[str, ecr.CfnRepository] = {}
-        self._repository_views: dict[str, ecr.IRepository] = {}
+        self._repository_views: dict[str, OwnedRepository] = {}
         # Everything that is the same for every repository is built once, outside the loop:
         # each repository is then one jsii call plus its removal documents.
         lifecycle = documents.lifecycle_policy(params)
+        #: The repository policy of the parameters (and other-account app roles), or None.
+        self._repository_policy: dict[str, Any] | None = documents.repository_policy(
+            params, app_arns) if params.repository_grants or app_arns else None
         common: dict[str, Any] = {
             # The exact document the guide asks for, rendered by the same function the live
             # check compares against (a grant on a same-account role would write an identity
             # policy instead).
-            "repository_policy_text": documents.repository_policy(params, app_arns)
-            if params.repository_grants or app_arns else None,
+            "repository_policy_text": self._repository_policy,
             # left out when the registry's scanning configuration decides
             "image_scanning_configuration":
                 ecr.CfnRepository.ImageScanningConfigurationProperty(
@@ -516,39 +520,64 @@ class EcrClusterAccess(Construct):
             "ecr-config Secret) say")])
 
     @property
-    def repositories(self) -> Mapping[str, ecr.IRepository]:
-        """Every repository as an ``IRepository``, by name, in parameter order: its
-        ``repository_uri``, ``repository_arn``, ``grant_*`` methods and events. Each is made
-        on first use, then cached; an unknown name raises ``KeyError`` listing the names."""
+    def repositories(self) -> Mapping[str, OwnedRepository]:
+        """Every repository as an :class:`OwnedRepository` (an ``IRepository`` that behaves as
+        aws-cdk-lib's ``ecr.Repository``), by name, in parameter order: ``repository_uri``,
+        ``grant_pull``/``grant_push``/``grant_pull_push``/``grant_read``,
+        ``add_to_resource_policy``, events and metrics. Each is made on first use, then
+        cached; an unknown name raises ``KeyError`` listing the names."""
         return _Repositories(self)
 
-    def repository(self, name: str) -> ecr.IRepository:
-        """Return repository ``name`` as an ``IRepository`` (see :attr:`repositories`)."""
+    def repository(self, name: str) -> OwnedRepository:
+        """Return repository ``name`` (see :attr:`repositories`)."""
         return self.repositories[name]
 
     def grant_pull(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` pull from every repository: ``BatchGetImage``,
-        ``GetDownloadUrlForLayer`` and ``BatchCheckLayerAvailability`` on them, and the
-        authorization token. Written to ``grantee``'s identity policy, as aws-cdk-lib's
-        grants do for a principal in the same account."""
+        ``GetDownloadUrlForLayer`` and ``BatchCheckLayerAvailability``, and the authorization
+        token. As aws-cdk-lib grants: a principal of this account gets an identity policy; a
+        principal of another account or a service is also named in each repository's policy
+        (the token, which no repository policy can grant, its own account must give it)."""
         return self._grant(grantee, documents.PULL_ACTIONS)
 
-    def grant_push_pull(self, grantee: iam.IGrantable) -> iam.Grant:
+    def grant_push(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` push to every repository (aws-cdk-lib's push actions:
+        ``BatchCheckLayerAvailability`` and the four that write an image), and the token."""
+        return self._grant(grantee, ("ecr:BatchCheckLayerAvailability",
+                                     *documents.PUSH_ONLY_ACTIONS))
+
+    def grant_pull_push(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` push to and pull from every repository: the guide's seven actions
         and the authorization token (see :meth:`grant_pull`)."""
         return self._grant(grantee, documents.PUSH_PULL_ACTIONS)
 
+    def grant_push_pull(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Deprecated: :meth:`grant_pull_push`, aws-cdk-lib's name."""
+        return self.grant_pull_push(grantee)
+
     def _grant(self, grantee: iam.IGrantable, actions: Sequence[str]) -> iam.Grant:
-        grant = iam.Grant.add_to_principal(
+        views = [self.repositories[name] for name in self.repository_resources]
+        # one statement over every repository: on the principal when it is of this account,
+        # else on the first repository's policy, then the same statement on the others'
+        grant = iam.Grant.add_to_principal_or_resource(
             grantee=grantee, actions=list(actions),
-            resource_arns=[r.attr_arn for r in self.repository_resources.values()])
-        token = iam.Grant.add_to_principal(
-            grantee=grantee, actions=[documents.AUTHORIZATION_TOKEN_ACTION], resource_arns=["*"])
+            resource_arns=[view.repository_arn for view in views], resource_self_arns=[],
+            resource=views[0])
+        if grant.resource_statement is not None:
+            for view in views[1:]:
+                view.add_to_resource_policy(grant.resource_statement)
         principal = grantee.grant_principal
-        if isinstance(principal, Construct):
-            cdk.Validations.of(principal).acknowledge(cdk.Acknowledgment(
-                id="AwsSolutions-IAM5[Resource::*]", reason=_TOKEN_WILDCARD_REASON))
-        return grant.combine(token)
+        token = [documents.authorization_token_statement()]
+        if isinstance(principal, iam.Role):
+            # a policy of its own: cdk-nag's wildcard finding acknowledged on it, not the role
+            policy = iam.Policy(principal, f"EcrClusterAccessToken{self.node.addr[:10]}",
+                                document=iam.PolicyDocument.from_json(
+                                    {"Version": documents.POLICY_VERSION, "Statement": token}))
+            principal.attach_inline_policy(policy)
+            self._acknowledge_wildcards(policy)
+            return grant
+        return grant.combine(iam.Grant.add_to_principal(
+            grantee=grantee, actions=[documents.AUTHORIZATION_TOKEN_ACTION], resource_arns=["*"]))
 
     @property
     def repository_names(self) -> tuple[str, ...]:
@@ -561,13 +590,93 @@ class EcrClusterAccess(Construct):
         return self.params.registry_host
 
 
-class _Repositories(Mapping[str, ecr.IRepository]):
-    """:attr:`EcrClusterAccess.repositories`: views made on first use."""
+def _is_public(statement: iam.PolicyStatement) -> bool:
+    principal = statement.to_statement_json().get("Principal")
+    return principal == "*" or (isinstance(principal, dict) and "*" in (
+        [principal.get("AWS")] if isinstance(principal.get("AWS"), str)
+        else principal.get("AWS") or []))
+
+
+@jsii.implements(cdk.IAnyProducer)
+class _PolicyText:
+    """A repository's policy: the parameters' document, then what the app added."""
+
+    def __init__(self, base: dict[str, Any] | None, added: iam.PolicyDocument) -> None:
+        self._base, self._added = base, added
+
+    def produce(self, context: cdk.IResolveContext) -> Any:
+        added = self._added.to_json() or {}
+        return {"Version": documents.POLICY_VERSION, "Statement": [
+            *(self._base or {}).get("Statement", []), *added.get("Statement", [])]}
+
+
+class OwnedRepository(ecr.RepositoryBase):
+    """One of the construct's repositories, as aws-cdk-lib's ``ecr.Repository`` behaves: its
+    ``grant*`` methods, events and metrics; :meth:`add_to_resource_policy` appends to the
+    repository policy after the parameters' statements (which stay byte for byte as they
+    are when nothing is added). So a grant to another account's principal or to a service
+    (``lambda.amazonaws.com`` for a container image function) lands in the repository policy,
+    as ``iam.Grant.add_to_principal_or_resource`` decides. A statement for any principal
+    (``*``) is refused: the project makes no repository public."""
+
+    def __init__(self, scope: Construct, id: str, resource: ecr.CfnRepository,  # noqa: A002
+                 base: dict[str, Any] | None) -> None:
+        super().__init__(scope, id)
+        self._resource, self._base = resource, base
+        self._added: iam.PolicyDocument | None = None
+        self.node.add_validation(_ResourcePolicyValidation(self))
+
+    @property
+    def repository_name(self) -> str:
+        return str(self._resource.ref)
+
+    @property
+    def repository_arn(self) -> str:
+        return str(self._resource.attr_arn)
+
+    def add_to_resource_policy(self, statement: iam.PolicyStatement
+                               ) -> iam.AddToResourcePolicyResult:
+        if _is_public(statement):
+            raise ValueError(
+                f"{self.node.path}: a repository policy statement for any principal ('*') "
+                "would make the repository public: grant a role, an account or a service")
+        if self._added is None:
+            self._added = iam.PolicyDocument()
+            self._resource.repository_policy_text = cdk.Lazy.uncached_any(
+                _PolicyText(self._base, self._added))
+        self._added.add_statements(statement)
+        return iam.AddToResourcePolicyResult(statement_added=True,
+                                             policy_dependable=self._added)
+
+
+@jsii.implements(constructs.IValidation)
+class _ResourcePolicyValidation:
+    """What aws-cdk-lib's ``ecr.Repository`` checks of an added statement at synth: an action
+    and an IAM principal each."""
+
+    def __init__(self, repository: OwnedRepository) -> None:
+        self._repository = repository
+
+    def validate(self) -> list[str]:
+        added = self._repository._added
+        errors = []
+        for statement in (added.to_json() or {}).get("Statement", []) if added else []:
+            if "Action" not in statement and "NotAction" not in statement:
+                errors.append("A PolicyStatement must specify at least one 'action' or "
+                              "'notAction'.")
+            if "Principal" not in statement and "NotPrincipal" not in statement:
+                errors.append("A PolicyStatement used in a resource-based policy must specify "
+                              "at least one IAM principal.")
+        return errors
+
+
+class _Repositories(Mapping[str, OwnedRepository]):
+    """:attr:`EcrClusterAccess.repositories`: made on first use."""
 
     def __init__(self, owner: EcrClusterAccess) -> None:
         self._owner = owner
 
-    def __getitem__(self, name: str) -> ecr.IRepository:
+    def __getitem__(self, name: str) -> OwnedRepository:
         owner = self._owner
         view = owner._repository_views.get(name)
         if view is None:
@@ -575,9 +684,8 @@ class _Repositories(Mapping[str, ecr.IRepository]):
             if resource is None:
                 raise KeyError(f"{name!r} is not one of this construct's repositories: use one "
                                f"of {', '.join(owner.repository_resources)}")
-            view = ecr.Repository.from_repository_attributes(
-                owner, f"{repository_construct_id(name)}-View",
-                repository_arn=resource.attr_arn, repository_name=resource.ref)
+            view = OwnedRepository(owner, f"{repository_construct_id(name)}-View", resource,
+                                   owner._repository_policy)
             owner._repository_views[name] = view
         return view
 

@@ -281,3 +281,55 @@ def test_no_one_pushes_into_a_pull_through_cache_prefix(capsys: Any) -> None:
     with capsys.disabled():
         print(f"\npull-through cache: {len(asked)} requests and {len(control)} controls decided "
               "by the engine as expected")
+
+
+def _resolve_partition(value: Any) -> Any:
+    """The template's ``Fn::Join`` of ``AWS::Partition`` as IAM sees it in the aws partition."""
+    if isinstance(value, dict) and set(value) == {"Fn::Join"}:
+        separator, parts = value["Fn::Join"]
+        return separator.join("aws" if p == {"Ref": "AWS::Partition"} else p for p in parts)
+    if isinstance(value, dict):
+        return {k: _resolve_partition(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_partition(v) for v in value]
+    return value
+
+
+def test_an_app_s_grants_to_another_account_and_to_lambda_reach_the_repository_policy(
+        capsys: Any) -> None:
+    """A grant to another account's principal, and a Lambda function whose image is one of the
+    repositories, land in the repository policy (they vanished before); the engine decides
+    that each may pull and neither may push, and a stranger still gets nothing."""
+    from aws_cdk import aws_iam as iam
+    from aws_cdk import aws_lambda as lambda_
+
+    from ecr_cluster_access import EcrClusterAccess
+
+    params = Parameters.from_mapping(params_dict())
+    app = cdk.App()
+    stack = cdk.Stack(app, "Platform", env=cdk.Environment(account=ACCOUNT, region="us-east-1"))
+    registry = EcrClusterAccess(stack, "Registry", params=params)
+    registry.grant_pull(iam.AccountPrincipal("210987654321"))
+    lambda_.DockerImageFunction(stack, "Function", code=lambda_.DockerImageCode.from_ecr(
+        registry.repositories["builds/sample-app"], tag_or_digest="v1"))
+    template = app.synth().get_stack_by_name("Platform").template
+    (repository,) = of_type(template, "AWS::ECR::Repository")
+    policy = _resolve_partition(repository["RepositoryPolicyText"])
+    arn = params.repository_arns[0]
+    puller = "arn:aws:iam::210987654321:role/puller"
+    asked: list[tuple[str, bool, dict[str, Any]]] = []
+    for action in ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:PutImage",
+                   "ecr:InitiateLayerUpload", "ecr:DeleteRepository"):
+        pulls = action in ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
+        asked.append((f"other account {action}", pulls, simulation(
+            puller, action, arn, identity=[ALLOW_EVERYTHING], resource_policy=policy)))
+        asked.append((f"lambda {action}", pulls, simulation(
+            "lambda.amazonaws.com", action, arn, identity=[], resource_policy=policy)))
+        asked.append((f"stranger {action}", False, simulation(
+            STRANGER, action, arn, identity=[ALLOW_EVERYTHING], resource_policy=policy)))
+    answers = ask_the_engine([request for _, _, request in asked])
+    wrong = [(what, allowed, answer) for (what, allowed, _), answer in zip(
+        asked, answers, strict=True) if (answer == "Allowed") != allowed]
+    assert not wrong, json.dumps(wrong, indent=1)
+    with capsys.disabled():
+        print(f"\napp grants: {len(asked)} requests decided by the engine as expected")
