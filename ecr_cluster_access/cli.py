@@ -81,6 +81,37 @@ def cmd_repository_policy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_mapping(args: argparse.Namespace) -> int:
+    """Print the file `cdk import --resource-mapping FILE` needs to take over repositories
+    that already exist (kept by an earlier `cdk destroy`, or made by hand): each repository's
+    logical ID in app.py's stack and its RepositoryName, read from the stack synthesized in
+    memory. With --repository NAME (repeat), only those: list the ones that exist."""
+    params = _load(args)
+    wanted = args.repository or list(params.repositories)
+    unknown = [name for name in wanted if name not in params.repositories]
+    if unknown:
+        exit_on_error(ParameterError([
+            f"--repository: {name!r} is not one of the parameters' repositories: use one of "
+            f"{', '.join(params.repositories)}" for name in unknown]), PROG)
+    import tempfile
+
+    from .extras import quiet_node20_banner
+    from .stack import EcrClusterAccessStack  # needs the [cdk] extra: MissingExtra says so
+
+    quiet_node20_banner()
+    import aws_cdk as cdk
+
+    with tempfile.TemporaryDirectory(prefix="ecr-cluster-access-") as outdir:
+        app = cdk.App(outdir=outdir)
+        stack = EcrClusterAccessStack(app, params=params)
+        template = app.synth().get_stack_by_name(stack.stack_name).template
+    by_name = {resource["Properties"]["RepositoryName"]: logical
+               for logical, resource in template["Resources"].items()
+               if resource["Type"] == "AWS::ECR::Repository"}
+    _print_json({by_name[name]: {"RepositoryName": name} for name in wanted})
+    return 0
+
+
 BUILD_MODES = ("cluster-buildkit", "kaniko")
 
 
@@ -393,6 +424,13 @@ def build_parser() -> argparse.ArgumentParser:
                          help="deploymentRegistry.namespace (default: the first path segment "
                          "all repository names share)")
     builder.set_defaults(func=cmd_builder_config)
+
+    importer = sub.add_parser(
+        "import-mapping", parents=[common], description=_describe(cmd_import_mapping),
+        help="print cdk import's --resource-mapping for repositories that already exist")
+    importer.add_argument("--repository", action="append", default=[], metavar="NAME",
+                          help="only this repository (repeat for each); default: all")
+    importer.set_defaults(func=cmd_import_mapping)
 
     docker = sub.add_parser("docker-config", parents=[common],
                             description=_describe(cmd_docker_config),

@@ -387,3 +387,15 @@ def test_every_entry_point_reads_cdk_json_s_keys_alike(tmp_path: Path) -> None:
         assert result.returncode != 0 and "Traceback" not in result.stderr
         assert line in result.stderr, result.stderr
     assert not list(directory.glob("cdk.out/*.template.json"))
+
+
+def test_cli_import_mapping_names_each_repository_by_its_logical_id() -> None:
+    # the logical ID `cdk synth` gives the embedded default's repository (its template)
+    result = run(cli("import-mapping", "--repository", "builds/sample-app"), check=True)
+    assert json.loads(result.stdout) == {
+        "RepositoriesbuildssampleappE9E37BDE": {"RepositoryName": "builds/sample-app"}}
+    refused = run(cli("import-mapping", "--repository", "builds/other"))
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        "ecr-cluster-access: error: --repository: 'builds/other' is not one of the parameters' "
+        "repositories: use one of builds/sample-app\n")

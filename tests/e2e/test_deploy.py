@@ -232,3 +232,55 @@ def test_check_with_an_unknown_profile_is_one_line_and_exit_2(tmp_path: Path) ->
     assert result.stderr.splitlines() == [
         "ecr-cluster-access: error: The config profile (no-such-profile) could not be found: "
         "check AWS_PROFILE and ~/.aws/config"]
+
+
+def test_kept_repositories_are_taken_over_with_cdk_import(tmp_path: Path) -> None:
+    """After `cdk destroy` keeps the repositories, a new `cdk deploy` would fail with
+    RepositoryAlreadyExists; `import-mapping` writes what `cdk import --resource-mapping`
+    reads. The real CDK CLI accepts the mapping and plans to import every repository by name.
+    moto 5.2.5 has no CloudFormation import: it runs the IMPORT change set as a create and
+    answers RepositoryAlreadyExistsException, which is the only failure accepted here; if
+    moto ever imports, the repositories must then be the stack's."""
+    data = params_dict(repositories=["builds/app", "builds/web"])
+    config = write_params(tmp_path, data)
+    params = Parameters.from_mapping(data)
+    mapping = run([require_tool(VENV_BIN / "ecr-cluster-access"), "import-mapping",
+                   "--config", str(config)], check=True).stdout
+    with MotoServer(tmp_path / "moto.log") as server:
+        create_worker_roles(server, params)
+        for name in params.repositories:  # kept by an earlier `cdk destroy`
+            client(server, "ecr").create_repository(repositoryName=name)
+        (tmp_path / "mapping.json").write_text(mapping)
+        outdir = tmp_path / "cdk.out"
+        cdk(server, config, outdir, "bootstrap", "aws://123456789012/us-east-1")
+        result = run([require_tool(NODE_BIN / "cdk"), "import", "--resource-mapping",
+                      str(tmp_path / "mapping.json"), "--force", "--no-notices", "-o",
+                      str(outdir)], timeout=900, ECR_CLUSTER_ACCESS_CONFIG=str(config),
+                     **server.env)
+        output = result.stdout + result.stderr
+        for name in params.repositories:
+            construct_id = name.replace("/", "--")
+            assert (f"EcrClusterAccess/Repositories/{construct_id}: importing using "
+                    f"RepositoryName={name}") in output, output[-3000:]
+        if result.returncode != 0:
+            assert "RepositoryAlreadyExistsException" in output, output[-3000:]
+        else:
+            resources = client(server, "cloudformation").describe_stack_resources(
+                StackName="EcrClusterAccess")["StackResources"]
+            assert sorted(r["PhysicalResourceId"] for r in resources
+                          if r["ResourceType"] == "AWS::ECR::Repository") == ["builds/app",
+                                                                              "builds/web"]
+    # the mapping names each repository of the template `cdk import` synthesized, by the
+    # identifier CloudFormation's resource schema gives (cfn-lint ships it)
+    import cfnlint
+
+    from ..support.aws_sources import _schema
+
+    schema = _schema("AWS::ECR::Repository",
+                     Path(cfnlint.__file__).parent / "data" / "schemas")
+    assert schema["primaryIdentifier"] == ["/properties/RepositoryName"]
+    template = json.loads((outdir / "EcrClusterAccess.template.json").read_text())
+    assert json.loads(mapping) == {
+        logical: {"RepositoryName": resource["Properties"]["RepositoryName"]}
+        for logical, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::ECR::Repository"}
