@@ -59,7 +59,7 @@ class EcrClusterAccess(Construct):
     See https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html
     """
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters,
+    def __init__(self, scope: Construct, id: str, *, params: Parameters,  # noqa: A002
                  worker_roles: Sequence[iam.IRole] | None = None,
                  kms_key: kms.IKey | None = None,
                  oidc_provider: iam.IOpenIdConnectProvider | None = None,
@@ -90,7 +90,7 @@ class EcrClusterAccess(Construct):
                                        "open_id_connect_provider_arn")
         cluster = checked_object(cluster, "cluster", "an EKS cluster (eks.ICluster)",
                                  "cluster_name")
-        super().__init__(scope, id_)
+        super().__init__(scope, id)
         self.params = params
         self.worker_roles: tuple[iam.IRole, ...] = tuple(worker_roles or ())
         from .params import ParameterError

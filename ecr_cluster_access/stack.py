@@ -25,11 +25,12 @@ class EcrClusterAccessStack(cdk.Stack):
     ``CrossAccountWorkerRoles`` with what those accounts must grant.
     """
 
-    def __init__(self, scope: Construct, id_: str | None = None, *, params: Parameters,
+    def __init__(self, scope: Construct, id: str | None = None, *,  # noqa: A002
+                 params: Parameters,
                  **kwargs: Any) -> None:
         super().__init__(
             scope,
-            id_ or params.stack_name,
+            id or params.stack_name,
             stack_name=params.stack_name,
             env=cdk.Environment(account=params.account, region=params.region),
             description="ECR repositories and grants for in-cluster image builds "

@@ -622,7 +622,14 @@ def exact(value: Any) -> Any:
     """``value`` as the exact built-in type it claims to be: a ``str``, ``int``, ``list`` or
     ``tuple`` subclass becomes a plain copy (read through the base type's own methods, so an
     overridden ``__eq__``, ``__iter__`` or ``__format__`` cannot lie to the checks or leak into
-    a template). Anything else is returned as is, for the checks to refuse."""
+    a template). An aws-cdk-lib enum (``RemovalPolicy.DESTROY``, ``ecr.TagMutability.IMMUTABLE``,
+    ``ecr.RepositoryEncryption.KMS``) becomes the text the parameters spell it with (a
+    removal policy in lower case), without importing aws-cdk-lib. Anything else is returned
+    as is, for the checks to refuse."""
+    if type(value).__module__.startswith("aws_cdk") and isinstance(
+            getattr(value, "value", None), str):
+        text = str.__str__(value.value)
+        return text.lower() if type(value).__name__ == "RemovalPolicy" else text
     if isinstance(value, str) and type(value) is not str:
         return str.__str__(value)
     if isinstance(value, int) and not isinstance(value, bool) and type(value) is not int:

@@ -117,3 +117,28 @@ def test_on_image_scan_completed_watches_the_repository() -> None:
         "source": ["aws.ecr"], "detail-type": ["ECR Image Scan"],
         "detail": {"repository-name": [{"Ref": repository_id}], "scan-status": ["COMPLETE"],
                    "image-tags": ["v1"]}}
+
+
+def test_keywords_and_enums_as_aws_cdk_lib_spells_them() -> None:
+    from aws_cdk import aws_ecr as ecr
+
+    from ecr_cluster_access import ParameterError
+
+    stack = cdk.Stack(cdk.App(), "Platform", env=ENV)
+    params = Parameters(
+        account="123456789012", region="us-east-1", repositories=["builds/app"],
+        worker_role_arns=[WORKER], removal_policy=cdk.RemovalPolicy.DESTROY,
+        image_tag_mutability=ecr.TagMutability.IMMUTABLE,
+        encryption=ecr.RepositoryEncryption.KMS)
+    assert (params.removal_policy, params.image_tag_mutability, params.encryption) == (
+        "destroy", "IMMUTABLE", "KMS")
+    EcrClusterAccess(scope=stack, id="Registry", params=params)  # (scope, id, *, ...)
+    (repository,) = Template.from_stack(stack).find_resources("AWS::ECR::Repository").values()
+    assert repository["DeletionPolicy"] == "Delete"
+    assert repository["Properties"]["ImageTagMutability"] == "IMMUTABLE"
+    assert repository["Properties"]["EncryptionConfiguration"] == {"EncryptionType": "KMS"}
+    with pytest.raises(ParameterError) as caught:
+        Parameters(account="123456789012", region="us-east-1", repositories=["builds/app"],
+                   removal_policy=cdk.RemovalPolicy.SNAPSHOT)
+    assert caught.value.problems == (
+        "removalPolicy: 'snapshot' is not accepted: use one of retain, destroy",)
