@@ -699,9 +699,7 @@ def registry_scanning_configuration(params: Parameters) -> dict[str, Any] | None
 
 def upstream_registry_url(rule: Any) -> str:
     """The upstream's registry host, as ECR's ``upstreamRegistryUrl`` spells it."""
-    from .params.rules import UPSTREAMS
-
-    host = UPSTREAMS[rule.upstream][0] or rule.upstream_registry
+    host = naming.UPSTREAMS[rule.upstream][0] or rule.upstream_registry
     assert host is not None
     return str(host)
 

@@ -6,6 +6,18 @@ No ``aws_cdk``, no ``cdk8s``: the parameters model, the documents, the construct
 
 from __future__ import annotations
 
+#: Pull-through cache upstreams: the registry host of each, and whether ECR needs a Secrets
+#: Manager secret for it (ECR user guide, "Sync an upstream registry"); ``ecr`` is another
+#: private ECR registry, given by its host, reached with a role when in another account.
+UPSTREAMS: dict[str, tuple[str | None, bool]] = {
+    "docker-hub": ("registry-1.docker.io", True),
+    "github-container-registry": ("ghcr.io", True),
+    "quay": ("quay.io", False),
+    "k8s": ("registry.k8s.io", False),
+    "ecr-public": ("public.ecr.aws", False),
+    "ecr": (None, False),
+}
+
 
 def partition_for_region(region: str) -> str:
     """Return the AWS partition of ``region``: ``aws-cn``, ``aws-us-gov`` or ``aws``."""

@@ -58,29 +58,11 @@ def repository_policy_of(values: Mapping[str, Any]) -> dict[str, Any]:
         [a for a, g in grants.items() if g == documents.PULL_ACTIONS])
 
 
-def _as_params(values: Any) -> Any:
-    """A Parameters-shaped object for ``values`` (field values, snake_case) without running
-    validation again: the documents only read fields and derived names."""
-    from dataclasses import fields
-
-    from .model import Parameters
-
-    if isinstance(values, Parameters):
-        return values
-    view = object.__new__(Parameters)
-    defaults = {f.name: f.default for f in fields(Parameters)}
-    for name, default in defaults.items():
-        value = values.get(name, default)
-        object.__setattr__(view, name, {} if name == "tags" and not isinstance(
-            value, Mapping) else value)
-    return view
-
-
-def template_bytes(values: Any) -> int:
-    """The bytes of the template ``cdk synth`` writes for these parameters (``app.py``'s stack,
-    with the CLI's default path metadata): computed by :mod:`.template_size`, exact on every
-    test set. ``values`` is a :class:`Parameters` or its field values."""
-    return template_size.template_bytes(_as_params(values))
+def template_bytes(params: Any) -> int:
+    """The bytes of the template ``cdk synth`` writes for ``params`` (a :class:`Parameters`;
+    ``app.py``'s stack, with the CLI's default path metadata): computed by
+    :mod:`.template_size`, exact on every test set."""
+    return template_size.template_bytes(params)
 
 
 def stack_resources(values: Mapping[str, Any]) -> int:

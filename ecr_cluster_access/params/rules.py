@@ -173,17 +173,8 @@ PREFIX_RULE = Text("a repository prefix", "use lowercase letters and digits sepa
 
 # --- registry-wide features --------------------------------------------------------------------
 
-#: Pull-through cache upstreams: the registry host of each, and whether ECR needs a Secrets
-#: Manager secret for it (ECR user guide, "Sync an upstream registry"); ``ecr`` is another
-#: private ECR registry, given by its host, reached with a role when in another account.
-UPSTREAMS: dict[str, tuple[str | None, bool]] = {
-    "docker-hub": ("registry-1.docker.io", True),
-    "github-container-registry": ("ghcr.io", True),
-    "quay": ("quay.io", False),
-    "k8s": ("registry.k8s.io", False),
-    "ecr-public": ("public.ecr.aws", False),
-    "ecr": (None, False),
-}
+#: Pull-through cache upstreams (their hosts: :data:`naming.UPSTREAMS`).
+UPSTREAMS = naming.UPSTREAMS
 #: ECR: at most 50 pull-through cache rules in a registry (the default quota).
 MAX_PULL_THROUGH_CACHE_RULES = 50
 PTC_PREFIX = r"[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*"

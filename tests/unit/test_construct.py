@@ -282,7 +282,7 @@ def test_template_size_is_the_real_size(overrides: dict[str, Any]) -> None:
     stack = EcrClusterAccessStack(app, params=params)
     template = app.synth().get_stack_by_name(stack.stack_name).template
     real = len(json.dumps(template, indent=1, ensure_ascii=False).encode())
-    assert template_bytes(params.__dict__) == real
+    assert template_bytes(params) == real
 
 
 def test_two_synths_of_the_same_parameters_are_identical() -> None:

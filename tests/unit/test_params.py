@@ -287,7 +287,7 @@ def test_template_size_of_the_embedded_default_is_the_cli_s() -> None:
     # cdk.json's block writes (measured with aws-cdk-lib 2.275.0; tests/e2e/test_app.py and
     # test_differential.py compare with real templates)
     assert template_bytes(Parameters.from_mapping(params_dict())) == 2_973
-    two = template_bytes(Parameters.from_mapping(params_dict(repositories=["a1", "b2"])).__dict__)
+    two = template_bytes(Parameters.from_mapping(params_dict(repositories=["a1", "b2"])))
     assert two > 2_973
 
 
