@@ -2,11 +2,13 @@
 """Synthesis time of this project's halves against the bare library equivalent, same run.
 
 AWS half: N = 1, 100 and 400 repositories through ``EcrClusterAccess`` (parameters
-validated from a mapping, as ``app.py`` does) and through hand-written aws-cdk-lib code that
-makes the same repositories, repository policy and token policy.
+validated from a mapping, as ``app.py`` does), through hand-written aws-cdk-lib L2 code
+(``ecr.Repository``, ``iam.Policy``) and through hand-written L1 code (``CfnRepository``,
+``CfnPolicy``: the fair floor for what the construct emits), each making the same
+repositories, repository policy and token policy.
 Cluster half: ``EcrConfigChart`` (parameters validated from a mapping, as ``main.py`` does)
 against a bare cdk8s chart holding one equivalent Secret.
-Prints each median and the ratio; the target is 1.10 or less.
+Prints each median and the ratios to each baseline; the target is 1.10 or less against L2.
 
 Run with ``make bench`` (or ``.venv/bin/python bench/bench_synth.py [--repeat R]``).
 """
@@ -72,6 +74,25 @@ def hand_written(n: int) -> None:
     app.synth()
 
 
+def hand_written_l1(n: int) -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Bench", env=ENV)
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Sid": "AllowPushPull", "Effect": "Allow", "Principal": {"AWS": [ROLE]},
+        "Action": list(PUSH_PULL_ACTIONS)}]}
+    scanning = ecr.CfnRepository.ImageScanningConfigurationProperty(scan_on_push=True)
+    for name in names(n):
+        repository = ecr.CfnRepository(stack, name.replace("/", "--"), repository_name=name,
+                                       repository_policy_text=policy,
+                                       image_scanning_configuration=scanning)
+        repository.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+    iam.CfnPolicy(stack, "Token", policy_name="ecr-token", roles=["k8s-worker"],
+                  policy_document={"Version": "2012-10-17", "Statement": [{
+                      "Effect": "Allow", "Action": "ecr:GetAuthorizationToken",
+                      "Resource": "*"}]})
+    app.synth()
+
+
 def with_chart(_: int) -> None:
     params = Parameters.from_mapping({"account": ACCOUNT, "region": REGION,
                                       "repositories": names(1), "workerRoleArns": [ROLE]})
@@ -109,22 +130,24 @@ def seconds(func: Callable[[int], None], n: int, inner: int) -> float:
         gc.enable()
 
 
-def measure(half: str, n: int, repeat: int) -> tuple[float, float]:
-    """Median seconds per synth of (ours, bare) for one case, in this process."""
-    ours_func, bare_func = ((with_construct, hand_written) if half == "aws"
-                            else (with_chart, bare_chart))
-    for func in (ours_func, bare_func):
-        func(1)  # warm the jsii runtime and module caches once, for both sides
+def measure(half: str, n: int, repeat: int) -> list[float]:
+    """Median seconds per synth of ours, then each baseline (L2, and L1 for the AWS half),
+    for one case, in this process."""
+    funcs = ([with_construct, hand_written, hand_written_l1] if half == "aws"
+             else [with_chart, bare_chart])
+    for func in funcs:
+        func(1)  # warm the jsii runtime and module caches once, for every side
     # batch fast cases so one sample lasts about 0.2 s, far above timer and GC noise
-    inner = max(1, round(0.2 / seconds(bare_func, n, 1)))
-    ours_samples, bare_samples = [], []
+    inner = max(1, round(0.2 / seconds(funcs[1], n, 1)))
+    samples: list[list[float]] = [[] for _ in funcs]
     for sample in range(repeat):
-        # interleave, alternating which side goes first, so drift in machine load and
-        # warm-up effects hit both sides alike
-        pair = [(ours_samples, ours_func), (bare_samples, bare_func)]
-        for samples, func in pair if sample % 2 == 0 else reversed(pair):
-            samples.append(seconds(func, n, inner))
-    return statistics.median(ours_samples), statistics.median(bare_samples)
+        # interleave, rotating which side goes first, so drift in machine load and warm-up
+        # effects hit every side alike
+        order = list(range(len(funcs)))
+        order = order[sample % len(order):] + order[:sample % len(order)]
+        for i in order:
+            samples[i].append(seconds(funcs[i], n, inner))
+    return [statistics.median(s) for s in samples]
 
 
 def main() -> None:
@@ -139,14 +162,16 @@ def main() -> None:
         return
     # Each case runs in a fresh process: jsii keeps every object of earlier apps alive, so a
     # large case would otherwise slow the cases after it.
-    print(f"{'half':<8} {'N':>5} {'ours s':>9} {'bare s':>9} {'ratio':>6}")
+    print(f"{'half':<8} {'N':>5} {'ours s':>9} {'L2 s':>9} {'ratio':>6} {'L1 s':>9} {'ratio':>6}")
     cases = [("aws", n) for n in args.sizes] + [("cluster", 1)]
     for half, n in cases:
         child = subprocess.run(
             [sys.executable, __file__, "--case", f"{half}:{n}", "--repeat", str(args.repeat)],
             check=True, capture_output=True, text=True)
-        ours, bare = json.loads(child.stdout.splitlines()[-1])
-        print(f"{half:<8} {n:>5} {ours:>9.4f} {bare:>9.4f} {ours / bare:>6.2f}", flush=True)
+        ours, bare, *floor = json.loads(child.stdout.splitlines()[-1])
+        l1 = f"{floor[0]:>9.4f} {ours / floor[0]:>6.2f}" if floor else f"{'-':>9} {'-':>6}"
+        print(f"{half:<8} {n:>5} {ours:>9.4f} {bare:>9.4f} {ours / bare:>6.2f} {l1}",
+              flush=True)
 
 
 if __name__ == "__main__":
