@@ -301,6 +301,66 @@ class RefresherRoleBinding(Construct):
                                   namespace=params.namespace)])
 
 
+def _refresher_io(params: Parameters, settings: Any, refresher: str
+                  ) -> tuple[dict[str, str], list[k8s.VolumeMount], list[k8s.Volume]]:
+    """The refresher container's environment, mounts and the pod's volumes: scratch space in
+    memory, the access key Secret (``secret``), the projected STS token (``web-identity``)."""
+    env = {"REGISTRIES": registries(params), "SECRET": settings.name,
+           "NAMESPACES": " ".join(params.pull_secret_namespaces), "HOME": "/tmp"}
+    mounts = [k8s.VolumeMount(name="tmp", mount_path="/tmp")]
+    # in memory: with roleArn the access key is written to a profile here
+    volumes = [k8s.Volume(name="tmp", empty_dir=k8s.EmptyDirVolumeSource(
+        medium="Memory", size_limit=k8s.Quantity.from_string("16Mi")))]
+    if params.credentials_secret_name is not None:
+        env["AWS_CREDENTIALS_DIR"] = CREDENTIALS_MOUNT
+        mounts.append(k8s.VolumeMount(name="aws-credentials", mount_path=CREDENTIALS_MOUNT,
+                                      read_only=True))
+        volumes.append(k8s.Volume(name="aws-credentials", secret=k8s.SecretVolumeSource(
+            secret_name=params.credentials_secret_name, default_mode=0o400, items=[
+                k8s.KeyToPath(key=key, path=key)
+                for key in (ACCESS_KEY_ID_KEY, SECRET_ACCESS_KEY_KEY)])))
+    if settings.role_arn is not None:
+        env["ASSUME_ROLE_ARN"] = settings.role_arn
+    if settings.credentials == "web-identity":
+        # what EKS's webhook would inject, done by the chart for any OIDC issuer
+        assert params.refresher_role_arn is not None
+        env.update({"AWS_ROLE_ARN": params.refresher_role_arn,
+                    "AWS_WEB_IDENTITY_TOKEN_FILE": f"{WEB_IDENTITY_TOKEN_DIR}/token",
+                    "AWS_ROLE_SESSION_NAME": refresher,
+                    "AWS_STS_REGIONAL_ENDPOINTS": "regional",
+                    "AWS_REGION": params.region})
+        mounts.append(k8s.VolumeMount(name="aws-token", mount_path=WEB_IDENTITY_TOKEN_DIR,
+                                      read_only=True))
+        volumes.append(k8s.Volume(name="aws-token", projected=k8s.ProjectedVolumeSource(
+            sources=[k8s.VolumeProjection(
+                service_account_token=k8s.ServiceAccountTokenProjection(
+                    audience=STS_AUDIENCE, expiration_seconds=WEB_IDENTITY_TOKEN_SECONDS,
+                    path="token"))])))
+    return env, mounts, volumes
+
+
+def _refresher_container(settings: Any, env: dict[str, str],
+                         mounts: list[k8s.VolumeMount]) -> k8s.Container:
+    """The refresh container: the script, as :data:`REFRESHER_UID`, read-only, no
+    capabilities, with CPU and memory limits."""
+    return k8s.Container(
+        name="refresh",
+        image=settings.image,
+        command=["/bin/sh", "-c", REFRESH_SCRIPT],
+        env=[k8s.EnvVar(name=k, value=v) for k, v in env.items()],
+        security_context=k8s.SecurityContext(
+            allow_privilege_escalation=False, read_only_root_filesystem=True,
+            run_as_non_root=True, run_as_user=REFRESHER_UID, run_as_group=REFRESHER_UID,
+            capabilities=k8s.Capabilities(drop=["ALL"])),
+        resources=k8s.ResourceRequirements(
+            requests={"cpu": k8s.Quantity.from_string("50m"),
+                      "memory": k8s.Quantity.from_string("64Mi")},
+            limits={"cpu": k8s.Quantity.from_string("500m"),
+                    "memory": k8s.Quantity.from_string("256Mi")}),
+        volume_mounts=mounts,
+    )
+
+
 class RefresherCronJob(Construct):
     """The CronJob that renews the pull secret in every namespace, every ``refreshHours``:
     :data:`REFRESH_SCRIPT` in ``pullSecret.image``, as uid/gid/fsGroup :data:`REFRESHER_UID`,
@@ -314,53 +374,8 @@ class RefresherCronJob(Construct):
         refuse_other_namespace(self, params)
         settings = _settings(params)
         refresher = _refresher(params)
-        env = {"REGISTRIES": registries(params), "SECRET": settings.name,
-               "NAMESPACES": " ".join(params.pull_secret_namespaces), "HOME": "/tmp"}
-        mounts = [k8s.VolumeMount(name="tmp", mount_path="/tmp")]
-        # in memory: with roleArn the access key is written to a profile here
-        volumes = [k8s.Volume(name="tmp", empty_dir=k8s.EmptyDirVolumeSource(
-            medium="Memory", size_limit=k8s.Quantity.from_string("16Mi")))]
-        if params.credentials_secret_name is not None:
-            env["AWS_CREDENTIALS_DIR"] = CREDENTIALS_MOUNT
-            mounts.append(k8s.VolumeMount(name="aws-credentials", mount_path=CREDENTIALS_MOUNT,
-                                          read_only=True))
-            volumes.append(k8s.Volume(name="aws-credentials", secret=k8s.SecretVolumeSource(
-                secret_name=params.credentials_secret_name, default_mode=0o400, items=[
-                    k8s.KeyToPath(key=key, path=key)
-                    for key in (ACCESS_KEY_ID_KEY, SECRET_ACCESS_KEY_KEY)])))
-        if settings.role_arn is not None:
-            env["ASSUME_ROLE_ARN"] = settings.role_arn
-        if settings.credentials == "web-identity":
-            # what EKS's webhook would inject, done by the chart for any OIDC issuer
-            assert params.refresher_role_arn is not None
-            env.update({"AWS_ROLE_ARN": params.refresher_role_arn,
-                        "AWS_WEB_IDENTITY_TOKEN_FILE": f"{WEB_IDENTITY_TOKEN_DIR}/token",
-                        "AWS_ROLE_SESSION_NAME": refresher,
-                        "AWS_STS_REGIONAL_ENDPOINTS": "regional",
-                        "AWS_REGION": params.region})
-            mounts.append(k8s.VolumeMount(name="aws-token", mount_path=WEB_IDENTITY_TOKEN_DIR,
-                                          read_only=True))
-            volumes.append(k8s.Volume(name="aws-token", projected=k8s.ProjectedVolumeSource(
-                sources=[k8s.VolumeProjection(
-                    service_account_token=k8s.ServiceAccountTokenProjection(
-                        audience=STS_AUDIENCE, expiration_seconds=WEB_IDENTITY_TOKEN_SECONDS,
-                        path="token"))])))
-        container = k8s.Container(
-            name="refresh",
-            image=settings.image,
-            command=["/bin/sh", "-c", REFRESH_SCRIPT],
-            env=[k8s.EnvVar(name=k, value=v) for k, v in env.items()],
-            security_context=k8s.SecurityContext(
-                allow_privilege_escalation=False, read_only_root_filesystem=True,
-                run_as_non_root=True, run_as_user=REFRESHER_UID, run_as_group=REFRESHER_UID,
-                capabilities=k8s.Capabilities(drop=["ALL"])),
-            resources=k8s.ResourceRequirements(
-                requests={"cpu": k8s.Quantity.from_string("50m"),
-                          "memory": k8s.Quantity.from_string("64Mi")},
-                limits={"cpu": k8s.Quantity.from_string("500m"),
-                        "memory": k8s.Quantity.from_string("256Mi")}),
-            volume_mounts=mounts,
-        )
+        env, mounts, volumes = _refresher_io(params, settings, refresher)
+        container = _refresher_container(settings, env, mounts)
         pod: dict[str, Any] = {
             "service_account_name": refresher,
             # the API token it patches the Secret with, whatever the ServiceAccount says

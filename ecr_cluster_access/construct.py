@@ -93,9 +93,35 @@ class EcrClusterAccess(Construct):
         super().__init__(scope, id)
         self.params = params
         self.worker_roles: tuple[iam.IRole, ...] = tuple(worker_roles or ())
+        self._take_objects(kms_key, oidc_provider, cluster)
+        self._check_environment()
+        # before anything is made: refused when another instance of the app makes the same
+        claim(self.node.root, self.node.path, params)
+        #: Worker roles of the app granted through the repository policy, by ARN: those in
+        #: another account (the others get an identity policy of their own, in their stack).
+        self._resource_workers = self._grant_app_worker_roles()
+        common = self._make_repositories()
+        self._token_policy()
+        self._builder()
+        #: The pull-secret refresher's own pull-only role (``credentials`` irsa or
+        #: pod-identity) or IAM user (``secret``), or ``None``.
+        self.refresher_role: iam.CfnRole | None = None
+        self.refresher_user: iam.CfnUser | None = None
+        self._refresher()
+
+        self._developer_policy()
+        self._replication()
+        self._templates_and_caches(common)
+        self._registry_settings()
+
+    def _take_objects(self, kms_key: kms.IKey | None,
+                      oidc_provider: iam.IOpenIdConnectProvider | None,
+                      cluster: eks.ICluster | None) -> None:
+        """Check the CDK objects against the parameters and keep what each identity takes."""
         from .params import ParameterError
         from .params.rules import stack_problems
 
+        params = self.params
         problems = stack_problems(params, worker_roles=bool(self.worker_roles),
                                   oidc_provider=oidc_provider is not None,
                                   cluster=cluster is not None)
@@ -137,6 +163,11 @@ class EcrClusterAccess(Construct):
             naming.eks_cluster_arn(params.account, params.region, name) if name else None
             for given, name in ((builder_cluster, self._cluster_name),
                                 (refresher_cluster, self._refresher_cluster)))
+
+    def _check_environment(self) -> None:
+        """Refuse a stack of another account or region; in one without a concrete one, add
+        the Rule that refuses the deploy."""
+        params = self.params
         stack = cdk.Stack.of(self)
         for have, want, what in ((stack.account, params.account, "account"),
                                  (stack.region, params.region, "region")):
@@ -147,13 +178,11 @@ class EcrClusterAccess(Construct):
                 )
         if cdk.Token.is_unresolved(stack.account) or cdk.Token.is_unresolved(stack.region):
             self._environment_rule()
-        # before anything is made: refused when another instance of the app makes the same
-        claim(self.node.root, self.node.path, params)
-        #: Worker roles of the app granted through the repository policy, by ARN: those in
-        #: another account (the others get an identity policy of their own, in their stack).
-        self._resource_workers = self._grant_app_worker_roles()
-        app_arns = self._resource_workers
 
+    def _make_repositories(self) -> dict[str, Any]:
+        """Make the repositories; return what every one of them (and the creation templates)
+        shares."""
+        params = self.params
         #: Repository name to its ``AWS::ECR::Repository``, in parameter order.
         self.repository_resources: dict[str, ecr.CfnRepository] = {}
         self._repository_views: dict[str, OwnedRepository] = {}
@@ -162,7 +191,8 @@ class EcrClusterAccess(Construct):
         lifecycle = documents.lifecycle_policy(params)
         #: The repository policy of the parameters (and other-account app roles), or None.
         self._repository_policy: dict[str, Any] | None = documents.repository_policy(
-            params, app_arns) if params.repository_grants or app_arns else None
+            params, self._resource_workers) if params.repository_grants or (
+            self._resource_workers) else None
         common: dict[str, Any] = {
             # The exact document the guide asks for, rendered by the same function the live
             # check compares against (a grant on a same-account role would write an identity
@@ -198,6 +228,11 @@ class EcrClusterAccess(Construct):
             resource.apply_removal_policy(removal)
             self.repository_resources[name] = resource
 
+        return common
+
+    def _token_policy(self) -> None:
+        """The token policy of the same-account worker roles."""
+        params = self.params
         #: The identity policy granting ``ecr:GetAuthorizationToken`` to same-account worker
         #: roles, or ``None`` when every worker role is in another account.
         self.authorization_token_policy: iam.CfnPolicy | None = None
@@ -213,6 +248,9 @@ class EcrClusterAccess(Construct):
             )
             self._acknowledge_wildcards(self.authorization_token_policy)
 
+    def _builder(self) -> None:
+        """The builder's own role, and its Pod Identity association."""
+        params = self.params
         #: The builder's own role, or ``None`` without ``params.builder_identity``.
         self.builder_role: iam.CfnRole | None = None
         identity = params.builder_identity
@@ -243,12 +281,9 @@ class EcrClusterAccess(Construct):
                     role_arn=self.builder_role.attr_arn,
                 )
 
-        #: The pull-secret refresher's own pull-only role (``credentials`` irsa or
-        #: pod-identity) or IAM user (``secret``), or ``None``.
-        self.refresher_role: iam.CfnRole | None = None
-        self.refresher_user: iam.CfnUser | None = None
-        self._refresher()
-
+    def _developer_policy(self) -> None:
+        """The developers' managed policy."""
+        params = self.params
         #: The developers' managed policy, or ``None`` without ``developer_principal_arns``.
         self.developer_policy: iam.CfnManagedPolicy | None = None
         if params.developer_principal_arns:
@@ -271,6 +306,9 @@ class EcrClusterAccess(Construct):
                                    reason=_TOKEN_WILDCARD_REASON)
             )
 
+    def _replication(self) -> None:
+        """The registry's replication configuration."""
+        params = self.params
         #: The registry's replication configuration, or ``None`` without replication regions.
         self.replication: ecr.CfnReplicationConfiguration | None = None
         if params.replication_regions:
@@ -287,6 +325,10 @@ class EcrClusterAccess(Construct):
                             for prefix in params.replication_filters])]),
             )
 
+    def _templates_and_caches(self, common: dict[str, Any]) -> None:
+        """The creation templates' role, the create-on-push template, and each pull-through
+        cache rule with its template."""
+        params = self.params
         self._template_role_arn = self._creation_template_role()
         #: The create-on-push repository creation template, or ``None`` without a prefix.
         self.creation_template: ecr.CfnRepositoryCreationTemplate | None = None
@@ -312,6 +354,9 @@ class EcrClusterAccess(Construct):
                 common, rule.prefix, "PULL_THROUGH_CACHE", f"PullThroughCacheTemplate-"
                 f"{construct_id}", f"repositories the pull-through cache makes ({rule.upstream})")
 
+    def _registry_settings(self) -> None:
+        """The registry scanning configuration and the registry policy."""
+        params = self.params
         #: The registry scanning configuration, or ``None`` without ``registryScanning``.
         self.registry_scanning: ecr.CfnRegistryScanningConfiguration | None = None
         scanning = documents.registry_scanning_configuration(params)

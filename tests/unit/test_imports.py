@@ -40,3 +40,30 @@ def test_the_parameters_documents_and_names_never_import_the_cdk_halves() -> Non
     for module in plain:
         for cdk_half in (f"{PACKAGE}.construct", f"{PACKAGE}.stack"):
             assert not graph.chain_exists(importer=module, imported=cdk_half), (module, cdk_half)
+
+
+def long_constructors(source: str, limit: int = 60) -> list[tuple[str, int]]:
+    """Each class whose ``__init__`` is longer than ``limit`` lines, with its length."""
+    import ast
+
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                    length = (item.end_lineno or item.lineno) - item.lineno + 1
+                    if length > limit:
+                        out.append((node.name, length))
+    return out
+
+
+def test_no_constructor_of_a_construct_or_chart_is_longer_than_60_lines() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = {str(path.relative_to(root)): long_constructors(path.read_text())
+             for folder in ("ecr_cluster_access", "cdk8s_charts")
+             for path in sorted((root / folder).rglob("*.py"))}
+    assert {path: found for path, found in found.items() if found} == {}
+    body = "\n".join(["class C:", "    def __init__(self):"] + ["        pass"] * 60)
+    assert long_constructors(body) == [("C", 61)]
