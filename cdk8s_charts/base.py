@@ -36,8 +36,8 @@ class SecretConstruct(Construct):
     given to a workload's ``dockerRegistryAuth`` (``imagePullSecrets: [{name: ...}]``) or
     ``EnvValue.from_secret_value``. Subclasses set :attr:`secret_name` first."""
 
-    def __init__(self, scope: Construct, id_: str, *, secret_name: str) -> None:
-        super().__init__(scope, id_)
+    def __init__(self, scope: Construct, id: str, *, secret_name: str) -> None:
+        super().__init__(scope, id)
         #: The Secret's ``metadata.name``.
         self.secret_name = secret_name
 

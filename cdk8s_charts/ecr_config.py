@@ -46,10 +46,10 @@ class EcrConfigSecret(SecretConstruct):
     See https://kubernetes.io/docs/concepts/configuration/secret/#docker-config-secrets
     """
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters,
+    def __init__(self, scope: Construct, id: str, *, params: Parameters,
                  labels: Mapping[str, str] | None = None,
                  annotations: Mapping[str, str] | None = None) -> None:
-        super().__init__(scope, id_, secret_name=checked_params(params).secret_name)
+        super().__init__(scope, id, secret_name=checked_params(params).secret_name)
         refuse_other_namespace(self, params)
         labels = checked_strings(labels, "labels")
         annotations = checked_strings(annotations, "annotations")
@@ -71,11 +71,11 @@ class BuilderServiceAccount(Construct):
     in a chart whose ``namespace`` is not ``params.namespace``.
     """
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters,
+    def __init__(self, scope: Construct, id: str, *, params: Parameters,
                  image_pull_secrets: Sequence[str] | None = None,
                  labels: Mapping[str, str] | None = None,
                  annotations: Mapping[str, str] | None = None) -> None:
-        super().__init__(scope, id_)
+        super().__init__(scope, id)
         refuse_other_namespace(self, params)
         image_pull_secrets = checked_names(image_pull_secrets, "image_pull_secrets")
         labels = checked_strings(labels, "labels")
@@ -107,10 +107,10 @@ class EcrConfigChart(cdk8s.Chart):
     Other Chart props (``labels``) apply as usual.
     """
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters, **kwargs: Any) -> None:
+    def __init__(self, scope: Construct, id: str, *, params: Parameters, **kwargs: Any) -> None:
         checked_params(params)
         kwargs.setdefault("disable_resource_name_hashes", True)
-        super().__init__(scope, id_, **kwargs)
+        super().__init__(scope, id, **kwargs)
         refuse_other_namespace(self, params)
         self.params = params
         #: The ``ecr-config`` Secret.

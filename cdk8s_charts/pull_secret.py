@@ -173,8 +173,8 @@ class PullSecretPlaceholder(SecretConstruct):
     ``kubernetes.io/dockerconfigjson`` with empty ``auths``. Its ``Resource`` is the Secret;
     it is a cdk8s-plus ``ISecret``."""
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str) -> None:
-        super().__init__(scope, id_, secret_name=_settings(params).name)
+    def __init__(self, scope: Construct, id: str, *, params: Parameters, namespace: str) -> None:
+        super().__init__(scope, id, secret_name=_settings(params).name)
         refuse_other_namespace(self, params)
         #: The Secret.
         self.resource = k8s.KubeSecret(
@@ -190,9 +190,9 @@ class PullSecretServiceAccount(Construct):
     """A ServiceAccount this project owns (never ``default``) that lists the pull secret in
     ``imagePullSecrets``. Its ``Resource`` is the ServiceAccount."""
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str,
+    def __init__(self, scope: Construct, id: str, *, params: Parameters, namespace: str,
                  name: str) -> None:
-        super().__init__(scope, id_)
+        super().__init__(scope, id)
         refuse_other_namespace(self, params)
         #: The ServiceAccount.
         self.resource = k8s.KubeServiceAccount(
@@ -205,9 +205,9 @@ class EcrTokenGenerator(Construct):
     """The External Secrets Operator's ``ECRAuthorizationToken`` generator for registry
     ``index`` (home region first), in ``namespace``. Its ``Resource`` is the generator."""
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str,
+    def __init__(self, scope: Construct, id: str, *, params: Parameters, namespace: str,
                  index: int) -> None:
-        super().__init__(scope, id_)
+        super().__init__(scope, id)
         refuse_other_namespace(self, params)
         region = params.registry_host_regions[index][1]
         #: The generator.
@@ -223,8 +223,8 @@ class PullExternalSecret(Construct):
     """The ``ExternalSecret`` in ``namespace`` whose template writes the pull secret from the
     generators' tokens. Its ``Resource`` is the ExternalSecret."""
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str) -> None:
-        super().__init__(scope, id_)
+    def __init__(self, scope: Construct, id: str, *, params: Parameters, namespace: str) -> None:
+        super().__init__(scope, id)
         refuse_other_namespace(self, params)
         settings = _settings(params)
         sources = [{
@@ -258,9 +258,9 @@ class RefresherServiceAccount(Construct):
     with External Secrets) the one ``auth.jwt`` names, in ``namespace``. With irsa it carries
     the refresher role's annotation."""
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters,
+    def __init__(self, scope: Construct, id: str, *, params: Parameters,
                  namespace: str | None = None) -> None:
-        super().__init__(scope, id_)
+        super().__init__(scope, id)
         refuse_other_namespace(self, params)
         #: The ServiceAccount.
         self.resource = k8s.KubeServiceAccount(
@@ -272,8 +272,8 @@ class RefresherServiceAccount(Construct):
 class RefresherRole(Construct):
     """What the refresher may do in ``namespace``: ``get`` and ``patch`` on that one Secret."""
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str) -> None:
-        super().__init__(scope, id_)
+    def __init__(self, scope: Construct, id: str, *, params: Parameters, namespace: str) -> None:
+        super().__init__(scope, id)
         refuse_other_namespace(self, params)
         #: The Role.
         self.resource = k8s.KubeRole(
@@ -287,8 +287,8 @@ class RefresherRole(Construct):
 class RefresherRoleBinding(Construct):
     """Binds :class:`RefresherRole` in ``namespace`` to the refresher's ServiceAccount."""
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters, namespace: str) -> None:
-        super().__init__(scope, id_)
+    def __init__(self, scope: Construct, id: str, *, params: Parameters, namespace: str) -> None:
+        super().__init__(scope, id)
         refuse_other_namespace(self, params)
         refresher = _refresher(params)
         #: The RoleBinding.
@@ -369,8 +369,8 @@ class RefresherCronJob(Construct):
     projected ServiceAccount token for STS (audience ``sts.amazonaws.com``, one hour) and
     sets ``AWS_ROLE_ARN`` and ``AWS_WEB_IDENTITY_TOKEN_FILE`` itself."""
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters) -> None:
-        super().__init__(scope, id_)
+    def __init__(self, scope: Construct, id: str, *, params: Parameters) -> None:
+        super().__init__(scope, id)
         refuse_other_namespace(self, params)
         settings = _settings(params)
         refresher = _refresher(params)
@@ -415,8 +415,8 @@ class EcrPullSecret(SecretConstruct):
     is a cdk8s-plus ``ISecret`` for the pull secret's name, so a workload's
     ``dockerRegistryAuth`` can name it."""
 
-    def __init__(self, scope: Construct, id_: str, *, params: Parameters) -> None:
-        super().__init__(scope, id_, secret_name=_settings(params).name)
+    def __init__(self, scope: Construct, id: str, *, params: Parameters) -> None:
+        super().__init__(scope, id, secret_name=_settings(params).name)
         refuse_other_namespace(self, params)
         settings = _settings(params)
         self.params = params

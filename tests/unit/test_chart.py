@@ -468,3 +468,13 @@ def test_the_names_validation_checks_are_the_objects_the_chart_renders(
         referred.add(("ServiceAccount", params.builder_namespace,
                       params.builder_service_account))
     assert listed - rendered == referred
+
+
+def test_charts_and_constructs_take_scope_and_id_as_cdk8s_spells_them() -> None:
+    params = Parameters.from_mapping(params_dict())
+    app = cdk8s.App()
+    EcrConfigChart(app, id="whole", params=params)
+    chart = cdk8s.Chart(app, "own", namespace="default")
+    EcrConfigSecret(scope=chart, id="secret", params=params)
+    kinds = [o["kind"] for o in chart.to_json()]
+    assert kinds == ["Secret"]
