@@ -44,16 +44,16 @@ def physical_names(params: Parameters) -> Iterator[tuple[str, str, tuple[str, ..
         role = naming.role_name_of_arn(arn)
         policy = documents.token_policy_name(params)
         yield "inline policy", f"{policy} on role {role}", (account, role.lower(), policy)
+    refresher = documents.refresher_identity(params)
     builder = params.builder_role_arn if params.builder_namespace is not None else None
-    refresher = (params.refresher_role_arn
-                 if documents.refresher_identity_policy(params) is not None else None)
-    for made in (builder, refresher, documents.creation_template_role_arn(params)):
+    template = documents.creation_template_role_arn(params)
+    for made in (naming.role_name_of_arn(builder) if builder else None,
+                 refresher.name if refresher is not None and refresher.kind == "role" else None,
+                 naming.role_name_of_arn(template) if template else None):
         if made is not None:
-            name = naming.role_name_of_arn(made)
-            yield "IAM role", name, (account, name.lower())
-    if params.refresher_user_arn is not None:
-        name = naming.role_name_of_arn(params.refresher_user_arn)
-        yield "IAM user", name, (account, name.lower())
+            yield "IAM role", made, (account, made.lower())
+    if refresher is not None and refresher.kind == "user":
+        yield "IAM user", refresher.name, (account, refresher.name.lower())
     if params.developer_principal_arns:
         name = documents.developer_policy_name(params)
         yield "IAM managed policy", name, (account, name)

@@ -484,29 +484,23 @@ class EcrClusterAccess(Construct):
         without console access or keys (its owner makes the access key, see the README);
         either gets only :func:`documents.refresher_identity_policy`."""
         params = self.params
-        settings = params.pull_secret
-        document = documents.refresher_identity_policy(params)
-        if settings is None or document is None:
+        identity = documents.refresher_identity(params)
+        if identity is None:
             return
-        policies = [{"policyName": documents.REFRESHER_POLICY_NAME, "policyDocument": document}]
-        if settings.credentials == "secret":
-            assert params.refresher_user_arn is not None
-            self.refresher_user = iam.CfnUser(
-                self, "RefresherUser", user_name=naming.role_name_of_arn(params.refresher_user_arn),
-                policies=policies)
+        policies = [{"policyName": documents.REFRESHER_POLICY_NAME,
+                     "policyDocument": identity.policy}]
+        if identity.kind == "user":
+            self.refresher_user = iam.CfnUser(self, "RefresherUser", user_name=identity.name,
+                                              policies=policies)
             self._acknowledge_wildcards(self.refresher_user)
             self.refresher_user.add_metadata("checkov", {"skip": [CHECKOV_USER_POLICY]})
             return
-        assert params.refresher_role_arn is not None
         self.refresher_role = iam.CfnRole(
-            self, "RefresherRole",
-            role_name=naming.role_name_of_arn(params.refresher_role_arn),
-            description="Pull-secret refresher: pull and the authorization token on the "
-            "ecr-cluster-access repositories, for ServiceAccount "
-            f"{params.refresher_service_account} ({settings.credentials})",
-            assume_role_policy_document=self._refresher_trust(),
-            policies=policies)
+            self, "RefresherRole", role_name=identity.name, description=identity.description,
+            assume_role_policy_document=self._refresher_trust(), policies=policies)
         self._acknowledge_wildcards(self.refresher_role)
+        settings = params.pull_secret
+        assert settings is not None
         if settings.credentials == "pod-identity":
             (namespace,) = params.refresher_namespaces
             eks.CfnPodIdentityAssociation(

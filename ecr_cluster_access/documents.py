@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import naming
 
@@ -405,6 +405,37 @@ def refresher_identity_policy(params: Parameters) -> dict[str, Any] | None:
                                       "Action": "sts:AssumeRole",
                                       "Resource": settings.role_arn})
     return document
+
+
+class RefresherIdentity(NamedTuple):
+    """The pull-secret refresher's own identity, as the stack makes it."""
+
+    #: ``"user"`` (``credentials: secret``) or ``"role"`` (irsa, web-identity, pod-identity)
+    kind: str
+    #: The user's or role's name.
+    name: str
+    #: Its one inline policy, :func:`refresher_identity_policy`.
+    policy: dict[str, Any]
+    #: The role's description (``""`` for a user).
+    description: str
+
+
+def refresher_identity(params: Parameters) -> RefresherIdentity | None:
+    """What identity of its own the refresher gets, or ``None`` (no pull secret, or the
+    node's identity): the one place the construct, the template size and the name claims
+    decide it."""
+    settings = params.pull_secret
+    document = refresher_identity_policy(params)
+    if settings is None or document is None:
+        return None
+    if settings.credentials == "secret":
+        return RefresherIdentity(
+            "user", naming.role_name_of_arn(params.refresher_user_arn or ""), document, "")
+    return RefresherIdentity(
+        "role", naming.role_name_of_arn(params.refresher_role_arn or ""), document,
+        "Pull-secret refresher: pull and the authorization token on the ecr-cluster-access "
+        f"repositories, for ServiceAccount {params.refresher_service_account} "
+        f"({settings.credentials})")
 
 
 def worker_identity_policy(params: Parameters) -> dict[str, Any]:

@@ -223,23 +223,19 @@ def template_model(params: Any, *, repository_entries: int | None = None) -> dic
 
 
 def _refresher(t: _Template, params: Any) -> None:
-    settings = params.pull_secret
-    document = documents.refresher_identity_policy(params)
-    if settings is None or document is None:
+    identity = documents.refresher_identity(params)
+    if identity is None:
         return
-    policies = [{"PolicyName": documents.REFRESHER_POLICY_NAME, "PolicyDocument": document}]
-    if settings.credentials == "secret":
-        t.add("RefresherUser", "AWS::IAM::User", {
-            "UserName": naming.role_name_of_arn(params.refresher_user_arn or ""),
-            "Policies": policies}, metadata={"checkov": {"skip": [CHECKOV_USER_POLICY]}})
+    policies = [{"PolicyName": documents.REFRESHER_POLICY_NAME, "PolicyDocument": identity.policy}]
+    if identity.kind == "user":
+        t.add("RefresherUser", "AWS::IAM::User", {"UserName": identity.name, "Policies": policies},
+              metadata={"checkov": {"skip": [CHECKOV_USER_POLICY]}})
         return
     role = t.add("RefresherRole", "AWS::IAM::Role", {
-        "RoleName": naming.role_name_of_arn(params.refresher_role_arn or ""),
-        "Description": "Pull-secret refresher: pull and the authorization token on the "
-        "ecr-cluster-access repositories, for ServiceAccount "
-        f"{params.refresher_service_account} ({settings.credentials})",
+        "RoleName": identity.name, "Description": identity.description,
         "AssumeRolePolicyDocument": documents.refresher_trust_document(params),
         "Policies": policies})
+    settings = params.pull_secret
     if settings.credentials == "pod-identity":
         (namespace,) = params.refresher_namespaces
         t.add("RefresherPodIdentity", "AWS::EKS::PodIdentityAssociation", {
