@@ -10,6 +10,10 @@ Cluster half: ``EcrConfigChart`` (parameters validated from a mapping, as ``main
 against a bare cdk8s chart holding one equivalent Secret.
 Prints each median and the ratios to each baseline; the target is 1.10 or less against L2.
 
+Whole process: the same three AWS-half programs, each a fresh ``python -c`` from its first
+import to the cloud assembly on disk (what ``cdk synth`` waits for, less the CLI's own time,
+which is the same for every side), interleaved; the median of ``--repeat`` runs each.
+
 Run with ``make bench`` (or ``.venv/bin/python bench/bench_synth.py [--repeat R]``).
 """
 
@@ -93,6 +97,78 @@ def hand_written_l1(n: int) -> None:
     app.synth()
 
 
+# The programs of the whole-process measurement: each imports only what its side needs.
+PROGRAM_HEAD = """
+import os, sys, tempfile
+sys.path.insert(0, {root!r})
+import aws_cdk as cdk
+from aws_cdk import aws_ecr as ecr, aws_iam as iam
+ACCOUNT, REGION, ROLE = {account!r}, {region!r}, {role!r}
+PUSH_PULL = {push_pull!r}
+names = [f"team-{{i // 50:02d}}/service-{{i:03d}}" for i in range({n})]
+app = cdk.App(outdir=tempfile.mkdtemp())
+stack = cdk.Stack(app, "Bench", env=cdk.Environment(account=ACCOUNT, region=REGION))
+"""
+PROGRAMS = {
+    "ours": """
+from ecr_cluster_access import EcrClusterAccess, Parameters
+params = Parameters.from_mapping({"account": ACCOUNT, "region": REGION,
+                                  "repositories": names, "workerRoleArns": [ROLE]})
+EcrClusterAccess(stack, "Repositories", params=params)
+app.synth()
+""",
+    "L2": """
+worker = iam.ArnPrincipal(ROLE)
+for name in names:
+    repository = ecr.Repository(stack, name.replace("/", "--"), repository_name=name,
+                                image_scan_on_push=True, removal_policy=cdk.RemovalPolicy.RETAIN)
+    repository.add_to_resource_policy(iam.PolicyStatement(
+        sid="AllowPushPull", principals=[worker], actions=PUSH_PULL))
+iam.Policy(stack, "Token", roles=[iam.Role.from_role_arn(stack, "Worker", ROLE)],
+           statements=[iam.PolicyStatement(actions=["ecr:GetAuthorizationToken"],
+                                           resources=["*"])])
+app.synth()
+""",
+    "L1": """
+policy = {"Version": "2012-10-17", "Statement": [{
+    "Sid": "AllowPushPull", "Effect": "Allow", "Principal": {"AWS": [ROLE]},
+    "Action": PUSH_PULL}]}
+scanning = ecr.CfnRepository.ImageScanningConfigurationProperty(scan_on_push=True)
+for name in names:
+    repository = ecr.CfnRepository(stack, name.replace("/", "--"), repository_name=name,
+                                   repository_policy_text=policy,
+                                   image_scanning_configuration=scanning)
+    repository.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+iam.CfnPolicy(stack, "Token", policy_name="ecr-token", roles=["k8s-worker"],
+              policy_document={"Version": "2012-10-17", "Statement": [{
+                  "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"}]})
+app.synth()
+""",
+}
+
+
+def whole_process(n: int, repeat: int) -> list[float]:
+    """Median wall seconds of a fresh process per side (ours, L2, L1), interleaved with the
+    first side rotating, so machine drift hits every side alike."""
+    root = str(Path(__file__).resolve().parent.parent)
+    head = PROGRAM_HEAD.format(root=root, account=ACCOUNT, region=REGION, role=ROLE, n=n,
+                               push_pull=list(PUSH_PULL_ACTIONS))
+    sides = list(PROGRAMS)
+    samples: dict[str, list[float]] = {side: [] for side in sides}
+    env = dict(os.environ)  # bytecode caches as after a first run, for every side alike
+    for side in sides:  # once each, untimed: file and bytecode caches, as after any earlier run
+        subprocess.run([sys.executable, "-c", head + PROGRAMS[side]], check=True, env=env,
+                       capture_output=True)
+    for sample in range(repeat):
+        order = sides[sample % len(sides):] + sides[:sample % len(sides)]
+        for side in order:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", head + PROGRAMS[side]], check=True, env=env,
+                           capture_output=True)
+            samples[side].append(time.perf_counter() - start)
+    return [statistics.median(samples[side]) for side in sides]
+
+
 def with_chart(_: int) -> None:
     params = Parameters.from_mapping({"account": ACCOUNT, "region": REGION,
                                       "repositories": names(1), "workerRoleArns": [ROLE]})
@@ -154,6 +230,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=9, help="samples per measurement (median)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 400])
+    parser.add_argument("--process-repeat", type=int, default=5,
+                        help="whole-process runs per side (median); 0 leaves them out")
     parser.add_argument("--case", help=argparse.SUPPRESS)  # internal: HALF:N in a child process
     args = parser.parse_args()
     if args.case:
@@ -172,6 +250,13 @@ def main() -> None:
         l1 = f"{floor[0]:>9.4f} {ours / floor[0]:>6.2f}" if floor else f"{'-':>9} {'-':>6}"
         print(f"{half:<8} {n:>5} {ours:>9.4f} {bare:>9.4f} {ours / bare:>6.2f} {l1}",
               flush=True)
+    if args.process_repeat:
+        print(f"\nwhole process (fresh interpreter, imports to cloud assembly, median of "
+              f"{args.process_repeat}):")
+        for n in args.sizes:
+            ours, bare, floor = whole_process(n, args.process_repeat)
+            print(f"{'aws':<8} {n:>5} {ours:>9.4f} {bare:>9.4f} {ours / bare:>6.2f} "
+                  f"{floor:>9.4f} {ours / floor:>6.2f}", flush=True)
 
 
 if __name__ == "__main__":

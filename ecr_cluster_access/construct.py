@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .extras import require
 
@@ -13,7 +13,6 @@ import aws_cdk as cdk
 import constructs
 import jsii
 from aws_cdk import aws_ecr as ecr
-from aws_cdk import aws_eks as eks
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
@@ -22,6 +21,9 @@ from . import documents, naming
 from .claims import claim
 from .params import Parameters
 from .params.template_size import CHECKOV_USER_POLICY
+
+if TYPE_CHECKING:  # aws_eks takes a seventh of a second to import: only Pod Identity needs it
+    from aws_cdk import aws_eks as eks
 
 # Why this construct's findings are acknowledged, next to the code that causes them.
 _TOKEN_WILDCARD_REASON = (
@@ -272,6 +274,8 @@ class EcrClusterAccess(Construct):
             for resource in self.repository_resources.values():
                 resource.node.add_dependency(self.builder_role)
             if identity.mode == "pod-identity":
+                from aws_cdk import aws_eks as eks
+
                 eks.CfnPodIdentityAssociation(
                     self,
                     "BuilderPodIdentity",
@@ -503,6 +507,8 @@ class EcrClusterAccess(Construct):
         assert settings is not None
         if settings.credentials == "pod-identity":
             (namespace,) = params.refresher_namespaces
+            from aws_cdk import aws_eks as eks
+
             eks.CfnPodIdentityAssociation(
                 self, "RefresherPodIdentity", cluster_name=self._refresher_cluster or "",
                 namespace=namespace, service_account=params.refresher_service_account,
