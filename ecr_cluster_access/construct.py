@@ -600,7 +600,14 @@ class EcrClusterAccess(Construct):
         """Deprecated: :meth:`grant_pull_push`, aws-cdk-lib's name."""
         return self.grant_pull_push(grantee)
 
-    def _grant(self, grantee: iam.IGrantable, actions: Sequence[str]) -> iam.Grant:
+    def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` describe every repository and its images, as aws-cdk-lib's
+        ``grant_read``: ``DescribeRepositories`` and ``DescribeImages``, no token."""
+        return self._grant(grantee, ("ecr:DescribeRepositories", "ecr:DescribeImages"),
+                           token=False)
+
+    def _grant(self, grantee: iam.IGrantable, actions: Sequence[str], *,
+               token: bool = True) -> iam.Grant:
         views = [self.repositories[name] for name in self.repository_resources]
         # one statement over every repository: on the principal when it is of this account,
         # else on the first repository's policy, then the same statement on the others'
@@ -612,12 +619,14 @@ class EcrClusterAccess(Construct):
             for view in views[1:]:
                 view.add_to_resource_policy(grant.resource_statement)
         principal = grantee.grant_principal
-        token = [documents.authorization_token_statement()]
+        if not token:
+            return grant
+        statements = [documents.authorization_token_statement()]
         if isinstance(principal, iam.Role):
             # a policy of its own: cdk-nag's wildcard finding acknowledged on it, not the role
             policy = iam.Policy(principal, f"EcrClusterAccessToken{self.node.addr[:10]}",
                                 document=iam.PolicyDocument.from_json(
-                                    {"Version": documents.POLICY_VERSION, "Statement": token}))
+                                    {"Version": documents.POLICY_VERSION, "Statement": statements}))
             principal.attach_inline_policy(policy)
             self._acknowledge_wildcards(policy)
             return grant

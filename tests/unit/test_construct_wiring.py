@@ -135,6 +135,25 @@ def test_grants_cover_every_repository_and_the_token(method: str, actions: list[
         assert statement["Sid"] == "AllowPushPull"
 
 
+def test_grant_read_is_aws_cdk_libs_describe_actions_without_the_token() -> None:
+    # GIVEN a role of the user's
+    stack = stack_with()
+    user = iam.Role(stack, "Reader", assumed_by=iam.ServicePrincipal("codebuild.amazonaws.com"))
+    registry = EcrClusterAccess(stack, "Registry", params=minimal(
+        worker_role_arns=["arn:aws:iam::123456789012:role/k8s-worker"]))
+    # WHEN granted read, as ecr.Repository.grant_read grants it
+    grant = registry.grant_read(user)
+    # THEN the two describe actions on the repositories, and nothing else (no token, no pull)
+    assert grant.success
+    template = Template.from_stack(stack)
+    statements = [s for p in template.find_resources("AWS::IAM::Policy").values()
+                  if "Reader" in json.dumps(p["Properties"]["Roles"])
+                  for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    (statement,) = statements
+    assert statement["Action"] == ["ecr:DescribeRepositories", "ecr:DescribeImages"]
+    assert len(statement["Resource"]) == 2
+
+
 def test_repositories_are_views_with_uris_grants_and_events_in_parameter_order() -> None:
     stack = stack_with()
     registry = EcrClusterAccess(stack, "Registry", params=minimal(
