@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,12 +12,48 @@ import pytest
 
 E2E = Path(__file__).resolve().parent / "e2e"
 
+#: Download caches a fresh HOME would lose: kept where they were, as they change no result.
+_CACHES = {"XDG_CACHE_HOME": ".cache", "npm_config_cache": ".npm"}
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test under ``tests/e2e`` is marked ``e2e``; no other test is."""
     for item in items:
         if E2E in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+
+
+def isolated_environment(environ: dict[str, str], home: Path) -> dict[str, str]:
+    """``environ`` with a home of the suite's own: ``HOME`` and ``CDK_HOME`` in ``home`` (the
+    CDK CLI caches which account each access key belongs to in ``$CDK_HOME/cache``, so a
+    machine whose cache maps the tests' key ``testing`` to another account changed deploy
+    results), no AWS variable of the machine's (profiles, keys, endpoints, regions), AWS's
+    shared files empty and the instance metadata service off. Download caches stay where they
+    were (they change no result, only speed)."""
+    original_home = Path(environ.get("HOME") or Path.home())
+    isolated = {key: value for key, value in environ.items()
+                if not key.startswith(("AWS_", "CDK_")) and key != "ECR_CLUSTER_ACCESS_CONFIG"}
+    for key, default in _CACHES.items():
+        isolated[key] = environ.get(key) or str(original_home / default)
+    isolated.update(HOME=str(home), CDK_HOME=str(home / ".cdk"),
+                    AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+                    AWS_EC2_METADATA_DISABLED="true")
+    return isolated
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test, and every tool it runs, sees the suite's own HOME and CDK_HOME and no AWS
+    setting of the machine's (see :func:`isolated_environment`)."""
+    home = tmp_path_factory.mktemp("home")
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(isolated_environment(saved, home))
+    try:
+        yield home
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @pytest.fixture(scope="session", autouse=True)
