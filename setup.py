@@ -35,7 +35,8 @@ setup(
     python_requires=">=3.10",
     packages=find_packages(include=["ecr_cluster_access", "ecr_cluster_access.*", "cdk8s_charts"]),
     package_data={"ecr_cluster_access": ["py.typed"], "cdk8s_charts": ["py.typed"],
-                  "ecr_cluster_access.params": ["parameters.schema.json", "aws_sources.json"]},
+                  "ecr_cluster_access.params": ["parameters.schema.json", "aws_sources.json"],
+                  "ecr_cluster_access.check": ["check-output.schema.json"]},
     include_package_data=True,
     zip_safe=False,
     # The parameters model, the documents and the command line; each half is an extra.

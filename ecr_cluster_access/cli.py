@@ -16,7 +16,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from . import documents
 from ._version import __version__
@@ -61,7 +61,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema (draft 2020-12) of a parameters file, or with --cdk-json of a
-    cdk.json whose context holds the parameters block. Point an editor at it."""
+    cdk.json whose context holds the parameters block (point an editor at it), or with
+    --check-output of what check --format json prints."""
+    if args.check_output:
+        from importlib.resources import files
+
+        sys.stdout.write(files("ecr_cluster_access.check").joinpath(
+            "check-output.schema.json").read_text(encoding="utf-8"))
+        return 0
     from .params.schema import schema_text
 
     sys.stdout.write(schema_text(cdk_json=args.cdk_json))
@@ -293,6 +300,36 @@ def cmd_docker_config(args: argparse.Namespace) -> int:
     return 0
 
 
+class CheckFailed(Exception):
+    """``check`` cannot run: the one-line reasons, each printed on stderr (and with
+    ``--format json`` in the document on stdout too)."""
+
+    def __init__(self, problems: Sequence[str], params: Parameters | None = None) -> None:
+        super().__init__(problems[0])
+        self.problems, self.params = list(problems), params
+
+
+def check_report(params: Parameters | None, findings: Sequence[Any] = (),
+                 errors: Sequence[str] = ()) -> dict[str, Any]:
+    """The ``--format json`` document of ``check`` (``check/check-output.schema.json``)."""
+    from .check.findings import CANNOT_VERIFY
+
+    if errors:
+        status, code = "error", 2
+    elif not findings:
+        status, code = "in-sync", 0
+    else:
+        status = ("cannot-verify" if all(f.kind == CANNOT_VERIFY for f in findings)
+                  else "drift")
+        code = 1
+    region = params.region if params is not None else None
+    return {"status": status, "exitCode": code, "inSync": code == 0,
+            "account": params.account if params is not None else None, "region": region,
+            "findings": [f.to_json(region or "") for f in findings], "errors": list(errors),
+            "crossAccountWorkerRoles": list(params.cross_account_worker_role_arns)
+            if params is not None else []}
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Compare the live AWS account with the parameters (boto3's default credentials).
 
@@ -301,9 +338,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     boundary, repository policy). Prints one line per difference ("drift: ...") or per point
     it cannot decide ("cannot verify: ..."), and exits 1 on either; prints a summary and exits
     0 only when everything was decided and matches; exits 2 on parameter, credential or
-    connection problems (one line). --format json prints one object with every finding.
+    connection problems (one line). --format json prints one JSON document on every exit,
+    exit 2 included (its reasons in ``errors``).
     """
-    params = _load(args)
+    try:
+        return _check(args)
+    except (CheckFailed, MissingExtra) as error:
+        failed = error if isinstance(error, CheckFailed) else CheckFailed([str(error)])
+        encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+        for problem in failed.problems:
+            line = f"{PROG}: error: {problem}"
+            print(line.encode(encoding, "backslashreplace").decode(encoding), file=sys.stderr)
+        if args.format == "json":
+            _print_json(check_report(failed.params, errors=failed.problems))
+        return 2
+
+
+def _check(args: argparse.Namespace) -> int:
+    """:func:`cmd_check`'s work; what stops it is :class:`CheckFailed`."""
+    try:
+        params = load_parameters(args.project_dir, config=args.config)
+    except ParameterError as error:
+        raise CheckFailed(error.problems) from None
     if args.worker_role:
         import dataclasses
 
@@ -311,28 +367,26 @@ def cmd_check(args: argparse.Namespace) -> int:
             params = dataclasses.replace(params, worker_role_arns=(
                 *params.worker_role_arns, *args.worker_role))
         except ParameterError as error:
-            exit_on_error(ParameterError([p.replace("workerRoleArns", "--worker-role", 1)
-                                          for p in error.problems]), PROG)
+            raise CheckFailed([p.replace("workerRoleArns", "--worker-role", 1)
+                               for p in error.problems], params) from None
     if not params.worker_role_arns:
         from .params.rules import stack_problems
 
-        exit_on_error(ParameterError([f"{stack_problems(params)[0]}; for check, pass "
-                                      "--worker-role ARN for each role the app attached"]), PROG)
+        raise CheckFailed([f"{stack_problems(params)[0]}; for check, pass --worker-role ARN "
+                           "for each role the app attached"], params)
     from .check import CANNOT_VERIFY, AccessError, check
 
     try:
         findings = check(params, concurrency=args.concurrency, timeout=args.timeout)
-    except AccessError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 2
+    except (AccessError, MissingExtra) as error:
+        raise CheckFailed([str(error)], params) from None
     others = params.cross_account_worker_role_arns
     scope = (f"; {_plural(len(others), 'worker role')} in other accounts checked on this "
              "account's side only" if others else "")
     if args.format == "json":
-        _print_json({"inSync": not findings, "account": params.account,
-                     "region": params.region, "findings": [f.to_json() for f in findings],
-                     "crossAccountWorkerRoles": list(others)})
-        return 1 if findings else 0
+        report = check_report(params, findings)
+        _print_json(report)
+        return int(report["exitCode"])
     for finding in findings:
         label = "cannot verify" if finding.kind == CANNOT_VERIFY else "drift"
         print(f"{label}: {finding}")
@@ -369,16 +423,37 @@ def _describe(func: Any) -> str:
     return re.sub(r"``([^`]+)``", r"'\1'", inspect.cleandoc(func.__doc__ or ""))
 
 
+class UsageError(Exception):
+    """A command line argparse refuses (already reported on stderr, as argparse does)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors return to :func:`main` instead of exiting, so
+    ``check --format json`` prints its document for them too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise UsageError(message)
+
+
+def _asks_for_check_json(argv: Sequence[str]) -> bool:
+    """Whether the command line is ``check`` with ``--format json``, as far as it can be read."""
+    words = list(argv)
+    return "check" in words and ("--format=json" in words or any(
+        a == "--format" and b == "json" for a, b in zip(words, words[1:], strict=False)))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``ecr-cluster-access`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Check and print what ecr-cluster-access derives from its parameters.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     # --config and --project-dir work before or after the command: the command's copies
     # default to SUPPRESS so they do not overwrite a value given before it.
-    for target, default in ((parser, None), (common := argparse.ArgumentParser(add_help=False),
+    for target, default in ((parser, None), (common := _Parser(add_help=False),
                                              argparse.SUPPRESS)):
         target.add_argument(
             "--config", metavar="FILE", default=default,
@@ -405,8 +480,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", description=_describe(cmd_schema),
                             help="print the JSON Schema of the parameters (for editors)")
-    schema.add_argument("--cdk-json", action="store_true",
-                        help="the schema of a cdk.json holding the parameters block")
+    which = schema.add_mutually_exclusive_group()
+    which.add_argument("--cdk-json", action="store_true",
+                       help="the schema of a cdk.json holding the parameters block")
+    which.add_argument("--check-output", action="store_true",
+                       help="the schema of what check --format json prints")
     schema.set_defaults(func=cmd_schema)
 
     builder = sub.add_parser(
@@ -467,7 +545,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{PROG}: error: standard output is closed: nothing can be printed",
                   file=sys.stderr)
         return 2
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as error:
+        if _asks_for_check_json(sys.argv[1:] if argv is None else argv):
+            _print_json(check_report(None, errors=[str(error)]))
+        return 2
     try:
         status: int = args.func(args)
         sys.stdout.flush()

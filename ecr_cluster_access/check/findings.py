@@ -23,21 +23,38 @@ class Finding:
     message: str
     #: :data:`DRIFT` or :data:`CANNOT_VERIFY`.
     kind: str = DRIFT
-    #: The role concerned, when there is one.
+    #: The principal concerned, when there is one: a role or user ARN, a service, ``*``.
     role: str | None = None
     #: The actions concerned, when there are any.
     actions: tuple[str, ...] = field(default=())
     #: The repositories concerned, when there are any.
     repositories: tuple[str, ...] = field(default=())
+    #: The region of what differs, when it is not the parameters' (a replica's).
+    region: str | None = None
 
     def __str__(self) -> str:
         return f"{self.subject}: {self.message}"
 
-    def to_json(self) -> dict[str, Any]:
-        """The finding for ``--format json``."""
+    def to_json(self, region: str) -> dict[str, Any]:
+        """The finding for ``--format json`` (see ``check-output.schema.json``): ``principal``
+        is whatever principal it concerns, ``role`` only an IAM role's ARN; ``repository`` and
+        ``action`` are set when there is exactly one, the lists always; ``region`` is the
+        finding's own, else ``region`` (the parameters')."""
         return {"subject": self.subject, "kind": self.kind, "message": self.message,
-                "role": self.role, "actions": list(self.actions),
-                "repositories": list(self.repositories)}
+                "principal": self.role, "role": self.role if is_role_arn(self.role) else None,
+                "repository": self.repositories[0] if len(self.repositories) == 1 else None,
+                "repositories": list(self.repositories),
+                "action": self.actions[0] if len(self.actions) == 1 else None,
+                "actions": list(self.actions), "region": self.region or region}
+
+
+def is_role_arn(principal: str | None) -> bool:
+    """Whether ``principal`` is an IAM role's ARN (``arn:<partition>:iam::<account>:role/...``)."""
+    if principal is None:
+        return False
+    parts = principal.split(":", 5)
+    return (len(parts) == 6 and parts[0] == "arn" and parts[2] == "iam"
+            and parts[5].startswith("role/"))
 
 
 def drift(subject: str, message: str, **where: Any) -> Finding:

@@ -18,12 +18,13 @@ from typing import Any
 
 import boto3
 import pytest
+from jsonschema import Draft202012Validator
 
 from ecr_cluster_access import Parameters, documents, naming
 
 from ..support.parameters import OIDC, params_dict
 from ..support.servers import DUMMY_CREDENTIALS, MotoServer
-from ..support.tools import VENV_BIN, require_tool, run, write_params
+from ..support.tools import ROOT, VENV_BIN, require_tool, run, write_params
 
 pytestmark = pytest.mark.e2e
 
@@ -33,6 +34,8 @@ DATA = params_dict(repositories=["builds/app", "builds/web"], workerRoleArns=[RO
                    replicationRegions=["us-west-2"])
 PARAMS = Parameters.from_mapping(DATA)
 BUILDER = "arn:aws:iam::123456789012:role/EcrClusterAccess-builder"
+OUTPUT_SCHEMA = Draft202012Validator(json.loads(
+    (ROOT / "ecr_cluster_access" / "check" / "check-output.schema.json").read_text()))
 DENY_ECR = {"Version": "2012-10-17",
             "Statement": [{"Effect": "Deny", "Action": "ecr:*", "Resource": "*"}]}
 
@@ -263,11 +266,33 @@ def test_json_output_has_every_finding_and_the_same_exit_code(account: Account) 
     result = account.check("--format", "json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert report["inSync"] is False and report["account"] == "123456789012"
+    assert not list(OUTPUT_SCHEMA.iter_errors(report))
+    assert (report["status"], report["exitCode"], report["inSync"], report["account"]) == (
+        "drift", 1, False, "123456789012")
     (finding,) = report["findings"]
-    assert finding["kind"] == "drift" and finding["role"] == ROLE
+    assert (finding["kind"], finding["principal"], finding["role"], finding["region"]) == (
+        "drift", ROLE, ROLE, "us-east-1")
     assert "ecr:PutImage" in finding["actions"] and "builds/app" in finding["repositories"]
     assert finding["subject"] == f"role {ROLE}"
+
+
+def test_json_output_in_sync_and_on_exit_2(account: Account, tmp_path: Path) -> None:
+    result = account.check("--format", "json")
+    report = json.loads(result.stdout)
+    assert not list(OUTPUT_SCHEMA.iter_errors(report))
+    assert (result.returncode, report["status"], report["findings"]) == (0, "in-sync", [])
+    # credentials of another account: exit 2, and still one document, with the reason
+    config = write_params(tmp_path, params_dict(
+        account="210987654321", workerRoleArns=["arn:aws:iam::210987654321:role/w"]),
+        "other.json")
+    result = run([require_tool(VENV_BIN / "ecr-cluster-access"), "check", "--config",
+                  str(config), "--format", "json"], **account.server.env)
+    report = json.loads(result.stdout)
+    assert not list(OUTPUT_SCHEMA.iter_errors(report))
+    assert (result.returncode, report["status"], report["account"], report["errors"]) == (
+        2, "error", "210987654321", ["the credentials belong to account 123456789012, the "
+                                     "parameters say 210987654321: use credentials for "
+                                     "210987654321"])
 
 
 # --- the caller's account, and a silent endpoint ----------------------------------------------

@@ -188,3 +188,6 @@ def test_each_extra_alone_installs_and_runs_its_half_and_names_the_missing_ones(
     printed = run([str(bin_dir / "ecr-cluster-access"), "schema"], cwd=tmp_path,
                   check=True).stdout
     assert printed == (ROOT / "ecr_cluster_access/params/parameters.schema.json").read_text()
+    printed = run([str(bin_dir / "ecr-cluster-access"), "schema", "--check-output"],
+                  cwd=tmp_path, check=True).stdout
+    assert printed == (ROOT / "ecr_cluster_access/check/check-output.schema.json").read_text()
