@@ -4,7 +4,8 @@ next to the bare minimum of API calls the same answer needs, in the same run.
 
 The bare minimum is the plain boto3 loop: the ``DescribeRepositories`` pages plus one
 ``GetRepositoryPolicy`` per repository, one call at a time. ``check`` makes more calls (it
-also reads lifecycle policies, the caller's identity, the worker roles' policies and boundary,
+also reads lifecycle policies and tags, the caller's identity, the worker roles' policies and
+boundary, the registry scanning configuration,
 the registry policy and replication) and evaluates every role's access to every repository
 (seven actions and every ECR action that changes something), but runs the reads
 concurrently. Prints each median and the ratio; the target is 2.0 or less.

@@ -312,8 +312,10 @@ class CheckFailed(Exception):
 def check_report(params: Parameters | None, findings: Sequence[Any] = (),
                  errors: Sequence[str] = ()) -> dict[str, Any]:
     """The ``--format json`` document of ``check`` (``check/check-output.schema.json``)."""
-    from .check.findings import CANNOT_VERIFY
+    from .check.findings import CANNOT_VERIFY, NOTE
 
+    notes = [f for f in findings if f.kind == NOTE]
+    findings = [f for f in findings if f.kind != NOTE]
     if errors:
         status, code = "error", 2
     elif not findings:
@@ -325,7 +327,8 @@ def check_report(params: Parameters | None, findings: Sequence[Any] = (),
     region = params.region if params is not None else None
     return {"status": status, "exitCode": code, "inSync": code == 0,
             "account": params.account if params is not None else None, "region": region,
-            "findings": [f.to_json(region or "") for f in findings], "errors": list(errors),
+            "findings": [f.to_json(region or "") for f in findings],
+            "notes": [f.to_json(region or "") for f in notes], "errors": list(errors),
             "crossAccountWorkerRoles": list(params.cross_account_worker_role_arns)
             if params is not None else []}
 
@@ -374,7 +377,7 @@ def _check(args: argparse.Namespace) -> int:
 
         raise CheckFailed([f"{stack_problems(params)[0]}; for check, pass --worker-role ARN "
                            "for each role the app attached"], params)
-    from .check import CANNOT_VERIFY, AccessError, check
+    from .check import CANNOT_VERIFY, NOTE, AccessError, check
 
     try:
         findings = check(params, concurrency=args.concurrency, timeout=args.timeout)
@@ -388,8 +391,9 @@ def _check(args: argparse.Namespace) -> int:
         _print_json(report)
         return int(report["exitCode"])
     for finding in findings:
-        label = "cannot verify" if finding.kind == CANNOT_VERIFY else "drift"
+        label = {CANNOT_VERIFY: "cannot verify", NOTE: "note"}.get(finding.kind, "drift")
         print(f"{label}: {finding}")
+    findings = [f for f in findings if f.kind != NOTE]
     if findings:
         unknown = sum(f.kind == CANNOT_VERIFY for f in findings)
         print(f"{_plural(len(findings) - unknown, 'difference')} from the parameters, "

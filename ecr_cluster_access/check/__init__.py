@@ -24,19 +24,22 @@ from typing import Any
 
 from .. import documents, naming
 from ..params import Parameters
-from .access import RoleState, access_findings
+from .access import RoleState, access_findings, checked_identities, escalation_findings
 from .compare import (
     compare_documents,
     creation_template_findings,
+    kept_findings,
     load_document,
     pull_through_cache_findings,
     registry_policy_findings,
     registry_scanning_findings,
+    replica_findings,
     replication_findings,
     repository_policy_findings,
     settings_findings,
+    tag_findings,
 )
-from .findings import CANNOT_VERIFY, DRIFT, Finding, cannot_verify, drift
+from .findings import CANNOT_VERIFY, DRIFT, NOTE, Finding, cannot_verify, drift, note
 from .read import (
     DEFAULT_CONCURRENCY,
     DEFAULT_TIMEOUT,
@@ -51,6 +54,7 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "DEFAULT_TIMEOUT",
     "DRIFT",
+    "NOTE",
     "AccessError",
     "AccountState",
     "Finding",
@@ -71,10 +75,18 @@ def findings(params: Parameters, state: AccountState) -> list[Finding]:
             continue
         out += repository_policy_findings(name, repository.policy, params.repository_grants)
         out += settings_findings(name, repository.description, repository.lifecycle, params)
+        out += tag_findings(name, repository.tags, params)
+    for label, replica in state.replicas.items():
+        out += replica_findings(label, replica.policy, replica.lifecycle,
+                                label.rsplit(" in ", 1)[1])
+    named = list(checked_identities(params)) + list(params.cross_account_worker_role_arns)
+    for name, kept in state.others.items():
+        out += kept_findings(name, kept.policy, kept.tags, params, named)
     out += _role_findings(params, state.roles)
     out += access_findings(params, state.roles, {
         name: load_document(r.policy) if r.policy is not None else None
-        for name, r in state.repositories.items()})
+        for name, r in (*state.repositories.items(), *state.replicas.items())})
+    out += escalation_findings(params, state.roles)
     out += registry_policy_findings(state.registry_policy, params)
     out += registry_scanning_findings(state.registry_scanning, params)
     out += pull_through_cache_findings(state.pull_through_cache, params)
@@ -99,6 +111,17 @@ def _role_findings(params: Parameters, roles: dict[str, RoleState]) -> list[Find
         subject = f"role {arn}"
         if role is None or not role.exists:
             out.append(drift(subject, "role does not exist", role=arn))
+            continue
+        # the token and replica pulls are decided by access_findings; create-on-push and
+        # cache pulls are not, so without their statements the missing policy stays drift
+        judged = not params.pull_through_cache_arns and not (
+            params.create_on_push_arn and params.worker_access == "push-pull")
+        if token_policy not in role.inline and judged:
+            # moved or removed: what the role may do is decided with its access, and any
+            # difference reported there; the move itself is information
+            out.append(note(subject, f"the stack's inline policy {token_policy} does not "
+                                     "exist; the role's effective access is checked instead "
+                                     "(the next deploy puts the policy back)", role=arn))
             continue
         out += compare_documents(subject, f"the stack's inline policy {token_policy}",
                                  role.inline.get(token_policy),

@@ -225,3 +225,54 @@ def _finding(role: str, outcome: str, by: tuple[str, ...], requests: list[_Reque
     what = "needs" if outcome == "unknown-want" else "must not have"
     return cannot_verify(subject, f"{what} {listed} on {where}; whether it has them depends on "
                                   f"{responsible}, which check cannot decide", **kw)
+
+
+#: What lets an identity widen its own or another managed identity's permissions, by the
+#: kind of the target: with any of them allowed, every ECR finding is moot.
+ESCALATION_ACTIONS: Mapping[str, tuple[str, ...]] = {
+    "role": ("iam:AttachRolePolicy", "iam:PassRole", "iam:PutRolePolicy", "sts:AssumeRole"),
+    "user": ("iam:AttachUserPolicy", "iam:CreateAccessKey", "iam:PutUserPolicy"),
+}
+
+
+def escalation_findings(params: Parameters, roles: Mapping[str, RoleState]) -> list[Finding]:
+    """For every identity of :func:`checked_identities`: whether its identity policies (within
+    its boundary) allow it :data:`ESCALATION_ACTIONS` on itself or on any other identity
+    :func:`checked_identities` names. ``sts:AssumeRole`` is judged on the caller's side: its
+    policies allow the call, whatever the target's trust says today."""
+    targets = list(checked_identities(params))
+    findings: list[Finding] = []
+    for arn in targets:
+        role = roles.get(arn)
+        if role is None or not role.exists:
+            continue
+        identity, boundary = role.identity_policies(), role.boundary_policy()
+        groups: dict[tuple[str, tuple[str, ...]], list[tuple[str, str]]] = defaultdict(list)
+        for target in targets:
+            kind = "user" if ":user/" in target else "role"
+            for action in ESCALATION_ACTIONS[kind]:
+                if action == "sts:AssumeRole" and target == params.assumed_role_arn and arn in (
+                        params.refresher_role_arn, params.refresher_user_arn):
+                    continue  # the refresher's own grant (pullSecret.roleArn)
+                decision = decide(role_arn=arn, action=action, resource=target,
+                                  identity=identity, boundary=boundary)
+                if decision.result == ALLOW:
+                    groups[("allowed", decision.by)].append((action, target))
+                elif decision.result == UNKNOWN and decision.could_allow:
+                    groups[("unknown", decision.by)].append((action, target))
+        for (outcome, by), pairs in sorted(groups.items()):
+            actions = tuple(sorted({a for a, _ in pairs}))
+            on = ", ".join(dict.fromkeys("itself" if t == arn else t for _, t in pairs))
+            subject = f"{'user' if ':user/' in arn else 'role'} {arn}"
+            kw: dict[str, Any] = {"role": arn, "actions": actions}
+            if outcome == "allowed":
+                findings.append(drift(subject, f"may change its own or a managed identity's "
+                                      f"permissions: {', '.join(actions)} on {on}, by "
+                                      f"{', '.join(by)}; while it may, every ECR grant is moot",
+                                      **kw))
+            else:
+                findings.append(cannot_verify(subject, f"may be able to change its own or a "
+                                              f"managed identity's permissions: "
+                                              f"{', '.join(actions)} on {on} depends on "
+                                              f"{', '.join(by)}, which check cannot decide", **kw))
+    return findings

@@ -329,6 +329,74 @@ def _onoff(value: Any) -> str:
     return "on" if value is True else "off" if value is False else _text(value)
 
 
+def tag_findings(name: str, tags: Mapping[str, str] | None,
+                 params: Parameters) -> list[Finding]:
+    """Compare a repository's tags with ``tags``, key by key (an ``aws:`` key is AWS's own,
+    such as CloudFormation's ``aws:cloudformation:stack-name``, and is not compared). Tags
+    can grant access (``aws:ResourceTag`` conditions), so each difference is drift."""
+    if tags is None:
+        return []
+    where = {"repositories": (name,)}
+    have = {k: v for k, v in tags.items() if not k.startswith("aws:")}
+    findings = []
+    for key in sorted(set(have) | set(params.tags)):
+        if key not in have:
+            findings.append(drift(name, f"tag {_text(key)} is missing, the parameters say "
+                                        f"{_text(params.tags[key])}", **where))
+        elif key not in params.tags:
+            findings.append(drift(name, f"has tag {_text(key)} = {_text(have[key])}, which the "
+                                        "parameters do not set", **where))
+        elif have[key] != params.tags[key]:
+            findings.append(drift(name, f"tag {_text(key)} is {_text(have[key])}, the "
+                                        f"parameters say {_text(params.tags[key])}", **where))
+    return findings
+
+
+def replica_findings(label: str, policy: str | None, lifecycle: str | None,
+                     region: str) -> list[Finding]:
+    """A replica as ECR makes it has no repository policy and no lifecycle policy; the stack
+    sets neither, so each is drift (what a replica's policy lets the named roles do is
+    decided with their access too)."""
+    name = label.split(" in ", 1)[0]
+    where: dict[str, Any] = {"repositories": (label,), "region": region}
+    findings = []
+    if policy is not None:
+        document = load_document(policy)
+        statements = statements_of(document)
+        described = ("; ".join(describe_statement(st) for st in statements)
+                     if statements else _text(policy))
+        findings.append(drift(f"replica {name} in {region}", "has a repository policy, which "
+                              f"the stack does not set on replicas: {described}", **where))
+    if lifecycle is not None:
+        findings.append(drift(f"replica {name} in {region}", "has a lifecycle policy, which the "
+                              "stack does not set on replicas", **where))
+    return findings
+
+
+def kept_findings(name: str, policy: str | None, tags: Mapping[str, str] | None,
+                  params: Parameters, principals: Sequence[str]) -> list[Finding]:
+    """A repository outside the parameters (and outside every creation template's prefix)
+    that carries all of the stack's tags, or whose policy allows one of ``principals`` (the
+    identities the parameters name) anything: a repository removed from the parameters is
+    kept, with its grants, and is no longer managed."""
+    reasons = []
+    if params.tags and tags is not None and all(
+            tags.get(k) == v for k, v in params.tags.items()):
+        reasons.append("it carries the stack's tags")
+    statements = statements_of(load_document(policy)) if policy is not None else None
+    named = [st for st in statements or [] if isinstance(st, dict)
+             and st.get("Effect") == "Allow"
+             and any(p in principals for p in _statement_principals(st))]
+    if named:
+        reasons.append("its repository policy still grants "
+                       + "; ".join(describe_statement(st) for st in named))
+    if not reasons:
+        return []
+    return [drift(name, "kept, not managed: not in the parameters, but "
+                        + ", and ".join(reasons) + " (delete it, or list it again)",
+                  repositories=(name,))]
+
+
 # --- registry-wide documents ------------------------------------------------------------------
 
 def creation_template_findings(template: Mapping[str, Any] | None, params: Parameters,
@@ -445,20 +513,27 @@ def registry_policy_findings(text: str | None, params: Parameters | None = None
         drift("registry policy", "exists; the parameters set no registry policy")]
 
 
+#: A registry's scanning configuration when no one has set it (what
+#: ``GetRegistryScanningConfiguration`` answers on a new registry): basic scanning, no rules,
+#: so each repository's own scan-on-push flag decides.
+DEFAULT_REGISTRY_SCANNING: Mapping[str, Any] = {"scanType": "BASIC", "rules": []}
+
+
 def registry_scanning_findings(found: Any, params: Parameters) -> list[Finding]:
     """Compare the registry scanning configuration with ``registryScanning``: the scan type,
-    and each rule's frequency and filters (in any order)."""
-    expected = documents.registry_scanning_configuration(params)
-    if expected is None:
-        return []
+    and each rule's frequency and filters (in any order). Without ``registryScanning`` the
+    registry must be in :data:`DEFAULT_REGISTRY_SCANNING`: a registry setting overrides
+    every repository's scan-on-push flag, which the parameters then decide."""
+    expected = documents.registry_scanning_configuration(params) or DEFAULT_REGISTRY_SCANNING
+    say = ("the parameters say" if params.registry_scanning is not None else
+           "the parameters set no registryScanning, so each repository's scanOnPush decides:")
     subject = "registry scanning"
     if not isinstance(found, Mapping):
-        return [drift(subject, f"configuration is {_text(found)}, the parameters say "
-                               f"{_text(expected)}")]
+        return [drift(subject, f"configuration is {_text(found)}, {say} {_text(expected)}")]
     findings = []
     if found.get("scanType") != expected["scanType"]:
-        findings.append(drift(subject, f"scan type is {_text(found.get('scanType'))}, the "
-                                       f"parameters say {expected['scanType']}"))
+        findings.append(drift(subject, f"scan type is {_text(found.get('scanType'))}, {say} "
+                                       f"{expected['scanType']}"))
 
     def rules_of(config: Mapping[str, Any]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

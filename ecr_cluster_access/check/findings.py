@@ -10,18 +10,21 @@ from typing import Any
 DRIFT = "drift"
 #: ``check`` cannot decide (a condition, a policy it cannot read): never reported as in sync.
 CANNOT_VERIFY = "cannot-verify"
+#: Information that changes no exit status: a managed document moved while the access it
+#: gave stayed the same.
+NOTE = "note"
 
 
 @dataclass(frozen=True, order=True)
 class Finding:
     """One difference between the account and the parameters, or one point ``check`` could
-    not decide. Both make ``check`` exit 1."""
+    not decide (both make ``check`` exit 1), or a note (which does not)."""
 
     #: What differs: a repository name, ``role <arn>``, ``registry policy`` ...
     subject: str
     #: What is wrong, in one line.
     message: str
-    #: :data:`DRIFT` or :data:`CANNOT_VERIFY`.
+    #: :data:`DRIFT`, :data:`CANNOT_VERIFY` or :data:`NOTE`.
     kind: str = DRIFT
     #: The principal concerned, when there is one: a role or user ARN, a service, ``*``.
     role: str | None = None
@@ -65,6 +68,11 @@ def drift(subject: str, message: str, **where: Any) -> Finding:
 def cannot_verify(subject: str, message: str, **where: Any) -> Finding:
     """A :data:`CANNOT_VERIFY` finding."""
     return Finding(subject, message, CANNOT_VERIFY, **where)
+
+
+def note(subject: str, message: str, **where: Any) -> Finding:
+    """A :data:`NOTE`."""
+    return Finding(subject, message, NOTE, **where)
 
 
 def some(names: Sequence[str], noun: str = "repositories") -> str:

@@ -27,6 +27,14 @@ DEFAULT_TIMEOUT = 10.0
 ATTEMPTS = 2
 
 
+def template_prefixes(params: Parameters) -> tuple[str, ...]:
+    """The prefixes (``<prefix>/``) under which repositories come from creation templates,
+    not from the parameters' list: create-on-push and each pull-through cache."""
+    prefixes = [params.create_on_push_prefix,
+                *(rule.prefix for rule in params.pull_through_cache)]
+    return tuple(f"{p}/" for p in prefixes if p)
+
+
 class AccessError(RuntimeError):
     """AWS could not be reached, or refused the credentials; the message is one line."""
 
@@ -38,6 +46,8 @@ class RepositoryState:
     description: dict[str, Any]
     policy: str | None = None
     lifecycle: str | None = None
+    #: Its tags (``ListTagsForResource``), or ``None`` when not read.
+    tags: dict[str, str] | None = None
 
 
 @dataclass
@@ -51,8 +61,14 @@ class AccountState:
     creation_template: dict[str, Any] | None = None
     #: The developers' managed policy: its document and the names attached, or ``None``.
     developer_policy: dict[str, Any] | None = None
-    #: The registry scanning configuration (read only with ``registryScanning``).
+    #: The registry scanning configuration (read whether or not the parameters set one).
     registry_scanning: dict[str, Any] | None = None
+    #: Each replica that exists, by ``<name> in <region>`` (as :mod:`.access` labels them).
+    replicas: dict[str, RepositoryState] = field(default_factory=dict)
+    #: Repositories outside the parameters and outside any creation template's prefix, with
+    #: their policy (and tags, when the parameters set tags): candidates for "kept, not
+    #: managed" (a repository removed from the parameters keeps its grants).
+    others: dict[str, RepositoryState] = field(default_factory=dict)
     #: The registry's pull-through cache rules (read only with ``pullThroughCache``).
     pull_through_cache: list[dict[str, Any]] = field(default_factory=list)
     #: The creation template of each pull-through cache prefix, or ``None`` when missing.
@@ -85,8 +101,14 @@ class Reader:
             self.ecr = session.client("ecr", region_name=params.region, config=config)
             self.iam = session.client("iam", region_name=params.region, config=config)
             self.sts = session.client("sts", region_name=params.region, config=config)
+            self._regional = {region: session.client("ecr", region_name=region, config=config)
+                              for region in params.replication_regions}
         except Exception as error:  # botocore raises many unrelated types; name them once
             raise AccessError(describe_error(error)) from None
+
+    def regional(self, region: str) -> Any:
+        """The ECR client of a replication region."""
+        return self._regional[region]
 
     def caller_account(self) -> str:
         """The account the credentials belong to."""
@@ -116,9 +138,21 @@ class Reader:
                      *[a for a in (params.builder_role_arn, params.refresher_role_arn,
                                    params.assumed_role_arn) if a is not None]]
         users = [params.refresher_user_arn] if params.refresher_user_arn else []
+        others = [n for n in described if n not in set(params.repositories)
+                  and not n.startswith(template_prefixes(params))]
+        replica_found = [(region, described_there[name])
+                         for region in params.replication_regions
+                         for described_there in [self._describe_repositories(
+                             self.regional(region))]
+                         for name in params.repositories if name in described_there]
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
             policies = pool.map(self._repository_policy, present)
             lifecycles = pool.map(self._lifecycle_policy, present)
+            tags = pool.map(self._tags, [described[n] for n in present])
+            replicas = pool.map(lambda found: self._replica(*found), replica_found)
+            other_policies = pool.map(self._repository_policy, others)
+            other_tags = pool.map(self._tags, [described[n] for n in others]
+                                  if params.tags else [])
             roles = [*pool.map(self._role, dict.fromkeys(role_arns)),
                      *pool.map(self._user, users)]
             registry = pool.submit(self._registry)
@@ -128,8 +162,17 @@ class Reader:
             caches = pool.submit(self._pull_through_cache)
             cache_templates = {rule.prefix: pool.submit(self._template, rule.prefix)
                                for rule in params.pull_through_cache}
-            for name, policy, lifecycle in zip(present, policies, lifecycles, strict=False):
-                state.repositories[name] = RepositoryState(described[name], policy, lifecycle)
+            for name, policy, lifecycle, tagged in zip(present, policies, lifecycles, tags,
+                                                       strict=False):
+                state.repositories[name] = RepositoryState(described[name], policy, lifecycle,
+                                                           tagged)
+            for (region, description), replica in zip(replica_found, replicas, strict=False):
+                state.replicas[f"{description['repositoryName']} in {region}"] = replica
+            other_tag_list = list(other_tags)
+            for index, (name, policy) in enumerate(zip(others, other_policies, strict=False)):
+                state.others[name] = RepositoryState(
+                    described[name], policy,
+                    tags=other_tag_list[index] if other_tag_list else None)
             for role in roles:
                 state.roles[role.arn] = role
             state.registry_policy, state.replication = registry.result()
@@ -140,9 +183,9 @@ class Reader:
             state.cache_templates = {p: f.result() for p, f in cache_templates.items()}
         return state
 
-    def _describe_repositories(self) -> dict[str, dict[str, Any]]:
+    def _describe_repositories(self, ecr: Any = None) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
-        paginator = self.ecr.get_paginator("describe_repositories")
+        paginator = (ecr or self.ecr).get_paginator("describe_repositories")
         for page in paginator.paginate(registryId=self.params.account,
                                        PaginationConfig={"PageSize": 1000}):
             for repository in page.get("repositories", []):
@@ -160,17 +203,34 @@ class Reader:
         except self.iam.exceptions.NoSuchEntityException:
             return None
 
-    def _repository_policy(self, name: str) -> str | None:
-        response = self._optional(lambda: self.ecr.get_repository_policy(
+    def _repository_policy(self, name: str, ecr: Any = None) -> str | None:
+        client = ecr or self.ecr
+        response = self._optional(lambda: client.get_repository_policy(
             registryId=self.params.account, repositoryName=name),
             "RepositoryPolicyNotFoundException")
         return None if response is None else response.get("policyText")
 
-    def _lifecycle_policy(self, name: str) -> str | None:
-        response = self._optional(lambda: self.ecr.get_lifecycle_policy(
+    def _lifecycle_policy(self, name: str, ecr: Any = None) -> str | None:
+        client = ecr or self.ecr
+        response = self._optional(lambda: client.get_lifecycle_policy(
             registryId=self.params.account, repositoryName=name),
             "LifecyclePolicyNotFoundException")
         return None if response is None else response.get("lifecyclePolicyText")
+
+    def _tags(self, description: dict[str, Any]) -> dict[str, str]:
+        """A repository's tags, by key."""
+        arn = description.get("repositoryArn") or naming.repository_arn(
+            self.params.account, self.params.region, description["repositoryName"])
+        response = self.ecr.list_tags_for_resource(resourceArn=arn)
+        return {str(t.get("Key")): str(t.get("Value")) for t in response.get("tags", [])
+                if isinstance(t, dict)}
+
+    def _replica(self, region: str, description: dict[str, Any]) -> RepositoryState:
+        """A replica (ECR makes one on the first push after the rule) with its policy and
+        lifecycle policy."""
+        ecr, name = self.regional(region), description["repositoryName"]
+        return RepositoryState(description, self._repository_policy(name, ecr),
+                               self._lifecycle_policy(name, ecr))
 
     def _registry(self) -> tuple[str | None, dict[str, Any] | None]:
         response = self._optional(self.ecr.get_registry_policy,
@@ -181,8 +241,7 @@ class Reader:
         return policy, replication
 
     def _registry_scanning(self) -> dict[str, Any] | None:
-        if self.params.registry_scanning is None:
-            return None  # the stack does not manage it: per-repository scan on push instead
+        # read even without registryScanning: ENHANCED overrides every repository's flag
         found: dict[str, Any] | None = self.ecr.get_registry_scanning_configuration().get(
             "scanningConfiguration")
         return found

@@ -99,7 +99,8 @@ class Account:
                                 PolicyDocument=documents.policy_text(refresher))
         for name in params.repositories:
             ecr.create_repository(repositoryName=name,
-                                  imageScanningConfiguration={"scanOnPush": True})
+                                  imageScanningConfiguration={"scanOnPush": True},
+                                  tags=[{"Key": k, "Value": v} for k, v in params.tags.items()])
             ecr.set_repository_policy(repositoryName=name, policyText=policy)
         replication = documents.replication_configuration(params)
         if replication:
@@ -457,3 +458,158 @@ def test_registry_scanning_switched_to_basic_is_reported(registry: Account) -> N
         "parameters do not make",
         "drift: registry scanning: lacks the CONTINUOUS_SCAN rule for ['builds/* (WILDCARD)']",
         'drift: registry scanning: scan type is "BASIC", the parameters say ENHANCED']
+
+
+# --- what a real account holds beyond the managed documents (issue "4 of 6", item 1) -----------
+# Each once read as "in sync" (exit 0). Each has its control: the same account without the
+# change, or with a harmless variant of it, exits 0.
+
+TAGGED = {**DATA, "tags": {"team": "platform", "cost-center": "1234"}}
+APP_ARN = "arn:aws:ecr:us-east-1:123456789012:repository/builds/app"
+
+
+@pytest.fixture
+def tagged(server: MotoServer, tmp_path: Path) -> Iterator[Account]:
+    yield fresh_account(server, tmp_path, TAGGED)
+
+
+def test_tags_as_the_stack_sets_them_are_in_sync(tagged: Account) -> None:
+    result = tagged.check()
+    assert result.returncode == 0, result.stdout
+    # AWS's own tags (CloudFormation adds aws:cloudformation:*) are not the parameters'
+    assert "team" in json.dumps(tagged.client("ecr").list_tags_for_resource(
+        resourceArn=APP_ARN))
+
+
+def test_every_tag_removed_is_drift(tagged: Account) -> None:
+    tagged.client("ecr").untag_resource(resourceArn=APP_ARN, tagKeys=["team", "cost-center"])
+    result = tagged.check()
+    assert (result.returncode, result.stdout.splitlines()) == (1, [
+        'drift: builds/app: tag "cost-center" is missing, the parameters say "1234"',
+        'drift: builds/app: tag "team" is missing, the parameters say "platform"'])
+
+
+def test_a_tag_value_changed_is_drift(tagged: Account) -> None:
+    tagged.client("ecr").tag_resource(resourceArn=APP_ARN,
+                                      tags=[{"Key": "team", "Value": "everyone"}])
+    result = tagged.check()
+    assert (result.returncode, result.stdout.splitlines()) == (1, [
+        'drift: builds/app: tag "team" is "everyone", the parameters say "platform"'])
+
+
+def replica(account: Account) -> Any:
+    west = boto3.client("ecr", endpoint_url=account.server.url, region_name="us-west-2",
+                        aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                        aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    west.create_repository(repositoryName="builds/app")
+    return west
+
+
+def test_a_replica_as_ecr_makes_it_is_in_sync(account: Account) -> None:
+    replica(account)  # no policy, no lifecycle: what ECR's replication creates
+    result = account.check()
+    assert result.returncode == 0, result.stdout
+
+
+def test_a_replica_granting_a_worker_ecr_star_is_drift(account: Account) -> None:
+    replica(account).set_repository_policy(repositoryName="builds/app", policyText=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Sid": "Everything", "Effect": "Allow",
+                                                "Principal": {"AWS": ROLE},
+                                                "Action": "ecr:*"}]}))
+    result = account.check()
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1
+    assert ("drift: replica builds/app in us-west-2: has a repository policy, which the stack "
+            f"does not set on replicas: statement 'Everything': Allow of ecr:* for AWS {ROLE}"
+            ) in lines, lines
+    assert any(line.startswith(f"drift: role {ROLE}: is also allowed ecr:") and
+               "on builds/app in us-west-2 by the repository policy" in line
+               for line in lines), lines
+    report = json.loads(account.check("--format", "json").stdout)
+    (replica_finding,) = [f for f in report["findings"] if f["subject"].startswith("replica")]
+    assert (replica_finding["region"], replica_finding["repository"]) == (
+        "us-west-2", "builds/app in us-west-2")
+
+
+def test_enhanced_registry_scanning_without_registry_scanning_is_drift(account: Account) -> None:
+    account.client("ecr").put_registry_scanning_configuration(scanType="ENHANCED", rules=[])
+    result = account.check()
+    assert (result.returncode, result.stdout.splitlines()) == (1, [
+        'drift: registry scanning: scan type is "ENHANCED", the parameters set no '
+        "registryScanning, so each repository's scanOnPush decides: BASIC"])
+
+
+def test_basic_registry_scanning_put_explicitly_is_in_sync(account: Account) -> None:
+    account.client("ecr").put_registry_scanning_configuration(scanType="BASIC", rules=[])
+    assert account.check().returncode == 0
+
+
+def test_a_pull_only_worker_allowed_to_put_its_own_role_policy_is_drift(
+        pull_only: Account) -> None:
+    pull_only.put_role_policy(ROLE, "self-service", {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PutRolePolicy",
+                                                "Resource": ROLE}]})
+    result = pull_only.check()
+    assert (result.returncode, result.stdout.splitlines()) == (1, [
+        f"drift: role {ROLE}: may change its own or a managed identity's permissions: "
+        "iam:PutRolePolicy on itself, by inline policy self-service; while it may, every ECR "
+        "grant is moot"])
+
+
+def test_a_worker_allowed_iam_reads_only_is_in_sync(pull_only: Account) -> None:
+    pull_only.put_role_policy(ROLE, "read-iam", {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                                                "Action": ["iam:GetRole", "iam:ListRolePolicies"],
+                                                "Resource": ROLE}]})
+    assert pull_only.check().returncode == 0
+
+
+def move_token(account: Account, *, keep: bool) -> None:
+    """Delete the stack's token policy; with ``keep``, give the token by a managed policy."""
+    iam = account.client("iam")
+    name = documents.token_policy_name(PARAMS)
+    role = naming.role_name_of_arn(ROLE)
+    document = documents.worker_identity_policy(PARAMS)  # what the inline policy holds
+    iam.delete_role_policy(RoleName=role, PolicyName=name)
+    if keep:
+        arn = iam.create_policy(PolicyName="ecr-token-managed",
+                                PolicyDocument=json.dumps(document))["Policy"]["Arn"]
+        iam.attach_role_policy(RoleName=role, PolicyArn=arn)
+
+
+def test_the_token_moved_to_an_equivalent_managed_policy_is_a_note(account: Account) -> None:
+    move_token(account, keep=True)
+    result = account.check()
+    assert (result.returncode, result.stdout.splitlines()[0]) == (0, (
+        f"note: role {ROLE}: the stack's inline policy {documents.token_policy_name(PARAMS)} "
+        "does not exist; the role's effective access is checked instead (the next deploy puts "
+        "the policy back)")), result.stdout
+
+
+def test_the_token_removed_is_drift(account: Account) -> None:
+    move_token(account, keep=False)
+    result = account.check()
+    assert result.returncode == 1
+    assert any(line.startswith(f"drift: role {ROLE}: is not allowed ") and
+               "ecr:GetAuthorizationToken" in line and "'*'" in line
+               for line in result.stdout.splitlines()), result.stdout
+
+
+def test_a_repository_removed_from_the_parameters_but_kept_with_its_grants_is_drift(
+        account: Account, tmp_path: Path) -> None:
+    config = write_params(tmp_path, {**DATA, "repositories": ["builds/app"]}, "fewer.json")
+    result = account.check("--config", str(config))
+    assert result.returncode == 1
+    # (the worker's and builder's policies name builds/web too: drift of their own, below)
+    assert result.stdout.splitlines()[0] == (
+        "drift: builds/web: kept, not managed: not in the parameters, but its repository "
+        "policy still grants statement 'AllowPushPull': Allow of ecr:BatchCheckLayerAvailability, "
+        "ecr:BatchGetImage, ecr:CompleteLayerUpload, ecr:GetDownloadUrlForLayer, "
+        f"ecr:InitiateLayerUpload, ecr:PutImage, ecr:UploadLayerPart for AWS {BUILDER}, {ROLE} "
+        "(delete it, or list it again)"), result.stdout
+    assert sum("kept, not managed" in line for line in result.stdout.splitlines()) == 1
+
+
+def test_an_unrelated_repository_is_not_reported(account: Account) -> None:
+    account.client("ecr").create_repository(repositoryName="someone-else/tool")
+    assert account.check().returncode == 0

@@ -87,7 +87,10 @@ def in_sync_state(params: Parameters) -> AccountState:
                                                                "PULL_THROUGH_CACHE")
     state.pull_through_cache = [{**rule, "registryId": params.account}
                                 for rule in documents.pull_through_cache_rules(params)]
-    state.registry_scanning = documents.registry_scanning_configuration(params)
+    # without registryScanning, AWS's own default (GetRegistryScanningConfiguration on a
+    # registry no one configured), written here as data, not taken from the code under test
+    state.registry_scanning = (documents.registry_scanning_configuration(params)
+                               or {"scanType": "BASIC", "rules": []})
     registry_policy = documents.registry_policy(params)
     state.registry_policy = documents.policy_text(registry_policy) if registry_policy else None
     if params.developer_principal_arns:

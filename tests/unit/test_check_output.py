@@ -66,7 +66,7 @@ def test_role_holds_only_an_iam_roles_arn(principal: str) -> None:
 def test_in_sync_drift_and_cannot_verify_documents() -> None:
     assert valid(cli.check_report(PARAMS)) == {
         "status": "in-sync", "exitCode": 0, "inSync": True, "account": "123456789012",
-        "region": "us-east-1", "findings": [], "errors": [],
+        "region": "us-east-1", "findings": [], "notes": [], "errors": [],
         "crossAccountWorkerRoles": ["arn:aws:iam::210987654321:role/other"]}
     unknown = Finding("builds/app", "a Condition", kind="cannot-verify")
     drift = Finding("builds/web", "repository does not exist", repositories=("builds/web",))
@@ -99,7 +99,7 @@ def test_bad_parameters_print_the_document_with_the_reasons(
     reason = f"{config}: account: '1' is not an AWS account ID: use 12 digits"
     assert status == 2 and document == {
         "status": "error", "exitCode": 2, "inSync": False, "account": None, "region": None,
-        "findings": [], "errors": [reason], "crossAccountWorkerRoles": []}
+        "findings": [], "notes": [], "errors": [reason], "crossAccountWorkerRoles": []}
     assert err == f"ecr-cluster-access: error: {reason}\n"
 
 

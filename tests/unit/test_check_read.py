@@ -58,6 +58,8 @@ def expect_account(sts: Stubber, ecr: Stubber, iam: Stubber, *, policy: str,
     else:
         ecr.add_response("get_lifecycle_policy", {"lifecyclePolicyText": lifecycle},
                          {"registryId": "123456789012", "repositoryName": NAME})
+    ecr.add_response("list_tags_for_resource", {"tags": []}, {
+        "resourceArn": f"arn:aws:ecr:us-east-1:123456789012:repository/{NAME}"})
     iam.add_response("get_role", {"Role": {
         "Path": "/", "RoleName": "k8s-worker", "RoleId": "AROAEXAMPLEEXAMPLE1", "Arn": ROLE,
         "CreateDate": "2026-01-01T00:00:00Z", "AssumeRolePolicyDocument": "%7B%7D"}},
@@ -72,6 +74,9 @@ def expect_account(sts: Stubber, ecr: Stubber, iam: Stubber, *, policy: str,
     ecr.add_client_error("get_registry_policy", "RegistryPolicyNotFoundException")
     ecr.add_response("describe_registry", {"registryId": "123456789012",
                                            "replicationConfiguration": {"rules": []}})
+    ecr.add_response("get_registry_scanning_configuration", {
+        "registryId": "123456789012", "scanningConfiguration": {"scanType": "BASIC",
+                                                                "rules": []}})
 
 
 def test_a_deployed_account_read_through_the_real_models_is_in_sync(stubbed: Any) -> None:
