@@ -304,9 +304,12 @@ class CheckFailed(Exception):
     """``check`` cannot run: the one-line reasons, each printed on stderr (and with
     ``--format json`` in the document on stdout too)."""
 
-    def __init__(self, problems: Sequence[str], params: Parameters | None = None) -> None:
+    def __init__(self, problems: Sequence[str], params: Parameters | None = None, *,
+                 abandon: bool = False) -> None:
         super().__init__(problems[0])
         self.problems, self.params = list(problems), params
+        #: Calls are still in flight (past the deadline): end the process, not wait for them.
+        self.abandon = abandon
 
 
 def check_report(params: Parameters | None, findings: Sequence[Any] = (),
@@ -354,6 +357,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(line.encode(encoding, "backslashreplace").decode(encoding), file=sys.stderr)
         if args.format == "json":
             _print_json(check_report(failed.params, errors=failed.problems))
+        if failed.abandon:  # threads blocked in calls past the deadline would hold the exit
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(2)
         return 2
 
 
@@ -377,10 +384,13 @@ def _check(args: argparse.Namespace) -> int:
 
         raise CheckFailed([f"{stack_problems(params)[0]}; for check, pass --worker-role ARN "
                            "for each role the app attached"], params)
-    from .check import CANNOT_VERIFY, NOTE, AccessError, check
+    from .check import CANNOT_VERIFY, NOTE, AccessError, DeadlineExceeded, check
 
     try:
-        findings = check(params, concurrency=args.concurrency, timeout=args.timeout)
+        findings = check(params, concurrency=args.concurrency, timeout=args.timeout,
+                         max_rate=args.max_rate)
+    except DeadlineExceeded as error:
+        raise CheckFailed([str(error)], params, abandon=True) from None
     except (AccessError, MissingExtra) as error:
         raise CheckFailed([str(error)], params) from None
     others = params.cross_account_worker_role_arns
@@ -410,8 +420,20 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 1 <= value <= 300:
-        raise argparse.ArgumentTypeError(f"{value:g} is not accepted: use 1 to 300 seconds")
+    if not 1 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"{value:g} is not accepted: use 1 to 3600 seconds")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of calls a second"
+                                         ) from None
+    if not 1 <= value <= 10000:
+        raise argparse.ArgumentTypeError(f"{value:g} is not accepted: use 1 to 10000 calls a "
+                                         "second")
     return value
 
 
@@ -524,9 +546,11 @@ def build_parser() -> argparse.ArgumentParser:
     checker.add_argument("--worker-role", action="append", default=[], metavar="ARN",
                          help="a worker role the app passed to the construct as an IRole "
                          "(repeat for each); added to workerRoleArns")
-    checker.add_argument("--timeout", type=_seconds, default=10.0, metavar="SECONDS",
-                         help="connect and read timeout of each API call, tried twice "
-                         "(default 10)")
+    checker.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
+                         help="deadline of the whole run: past it, exit 2 (default 120)")
+    checker.add_argument("--max-rate", type=_rate, default=None, metavar="N",
+                         help="at most N API calls a second (default: as fast as AWS "
+                         "accepts, backing off when it throttles)")
     checker.add_argument("--format", choices=("text", "json"), default="text",
                          help="text: one line per finding (default); json: one object")
     checker.add_argument("--concurrency", type=_positive, default=16, metavar="N",

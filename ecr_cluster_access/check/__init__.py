@@ -45,6 +45,7 @@ from .read import (
     DEFAULT_TIMEOUT,
     AccessError,
     AccountState,
+    DeadlineExceeded,
     Reader,
     RepositoryState,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "NOTE",
     "AccessError",
     "AccountState",
+    "DeadlineExceeded",
     "Finding",
     "RepositoryState",
     "RoleState",
@@ -206,8 +208,11 @@ def _developer_findings(params: Parameters, found: dict[str, Any] | None) -> lis
 
 
 def check(params: Parameters, *, session: Any = None, concurrency: int = DEFAULT_CONCURRENCY,
-          timeout: float = DEFAULT_TIMEOUT) -> list[Finding]:
+          timeout: float = DEFAULT_TIMEOUT, max_rate: float | None = None) -> list[Finding]:
     """Read the live account and return every finding, sorted; raise :class:`AccessError`
-    when AWS cannot be reached or the credentials are for another account."""
-    state = Reader(params, session=session, concurrency=concurrency, timeout=timeout).read()
+    when AWS cannot be reached or the credentials are for another account, and
+    :class:`DeadlineExceeded` when the read takes more than ``timeout`` seconds. At most
+    ``max_rate`` HTTP attempts a second, when given."""
+    state = Reader(params, session=session, concurrency=concurrency, timeout=timeout,
+                   max_rate=max_rate).read()
     return findings(params, state)

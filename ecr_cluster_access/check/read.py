@@ -20,11 +20,92 @@ from ..params import Parameters
 from .access import RoleState
 from .compare import load_document
 
-#: Default number of concurrent API calls, and seconds each call may take.
+#: Default number of concurrent API calls.
 DEFAULT_CONCURRENCY = 16
-DEFAULT_TIMEOUT = 10.0
-#: Attempts per call (the first and one retry): a silent endpoint costs 2 x timeout per call.
-ATTEMPTS = 2
+#: Default seconds the whole read may take (``--timeout``): a deadline, not a per-call limit.
+DEFAULT_TIMEOUT = 120.0
+#: Attempts per call, in botocore's ``standard`` retry mode: a throttled call backs off
+#: (exponentially, with jitter) and :class:`Pace` slows the operation's later calls; the
+#: deadline bounds the whole run whatever the attempts add up to.
+ATTEMPTS = 10
+#: The longest one call may wait for a connection or an answer, within the deadline.
+CALL_TIMEOUT = 20.0
+
+
+#: The error codes AWS throttles with (botocore's standard retry mode's list).
+THROTTLE_CODES = frozenset((
+    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+    "TooManyRequestsException", "ProvisionedThroughputExceededException",
+    "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
+    "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+    "EC2ThrottledException"))
+
+
+class Pace:
+    """Client-side rate limiting shared by every client and thread of one run.
+
+    API rate quotas are per account and per API, and shared with every other client of the
+    account, so the pace adapts per operation: none at first; after a throttled answer, the
+    operation's rate becomes :attr:`DECREASE` times what it was sending in the last second
+    (at least :attr:`FLOOR` a second), and each answer that is not throttled adds
+    :attr:`INCREASE` a second (additive increase, multiplicative decrease, as TCP does).
+    ``max_rate`` caps all calls together. botocore's own ``adaptive`` mode does the same per
+    client, but lowers its rate on every throttle without regard to how many calls succeed,
+    so a steady share of throttles (as a busy account gives) brings it to a crawl.
+    """
+
+    FLOOR = 2.0
+    INCREASE = 5.0
+    DECREASE = 0.75
+
+    def __init__(self, max_rate: float | None) -> None:
+        import threading
+
+        self.max_rate = max_rate
+        self._lock = threading.Lock()
+        self._rate: dict[str, float] = {}
+        self._next: dict[str, float] = {}
+        self._sent: dict[str, list[float]] = {}
+
+    def wait(self, operation: str) -> None:
+        """Block until ``operation`` may send its next attempt."""
+        import time
+
+        with self._lock:
+            now = time.monotonic()
+            start = now
+            rate = self._rate.get(operation)
+            if rate:
+                start = max(start, self._next.get(operation, 0.0))
+            if self.max_rate:
+                start = max(start, self._next.get("", 0.0))
+                self._next[""] = start + 1.0 / self.max_rate
+            if rate:
+                self._next[operation] = start + 1.0 / rate
+            sent = self._sent.setdefault(operation, [])
+            sent.append(start)
+            if len(sent) > 4096:
+                del sent[:2048]
+        if start > now:
+            time.sleep(start - now)
+
+    def answered(self, operation: str, code: str | None) -> None:
+        """Adapt ``operation``'s rate to one answer (``code``: its error code, if any)."""
+        import time
+
+        with self._lock:
+            if code in THROTTLE_CODES:
+                now = time.monotonic()
+                recent = sum(1 for t in self._sent.get(operation, ()) if now - 1.0 <= t <= now)
+                current = self._rate.get(operation) or float(max(recent, 1))
+                self._rate[operation] = max(self.FLOOR, min(current, max(recent, 1)) *
+                                            self.DECREASE)
+            elif operation in self._rate:
+                self._rate[operation] += self.INCREASE
+
+    def rate(self, operation: str) -> float | None:
+        """The operation's current rate a second, or ``None`` while it has no limit."""
+        return self._rate.get(operation)
 
 
 def template_prefixes(params: Parameters) -> tuple[str, ...]:
@@ -76,25 +157,44 @@ class AccountState:
 
 
 def client_config(concurrency: int, timeout: float) -> Any:
-    """botocore's Config with explicit timeouts and retries."""
+    """botocore's Config: standard retries with bounded attempts (the pace is :class:`Pace`'s),
+    and call timeouts within the run's deadline ``timeout``."""
     from botocore.config import Config
 
-    return Config(connect_timeout=timeout, read_timeout=timeout,
+    call = min(timeout, CALL_TIMEOUT)
+    return Config(connect_timeout=call, read_timeout=call,
                   retries={"mode": "standard", "total_max_attempts": ATTEMPTS},
                   max_pool_connections=max(concurrency, 10))
+
+
+class DeadlineExceeded(AccessError):
+    """The whole read took longer than ``--timeout``; the message is one line."""
+
+
+class _Stopped(Exception):
+    """Raised in a call that would start after the deadline."""
+
 
 
 class Reader:
     """Reads an :class:`AccountState` for :class:`Parameters`."""
 
     def __init__(self, params: Parameters, *, session: Any = None,
-                 concurrency: int = DEFAULT_CONCURRENCY, timeout: float = DEFAULT_TIMEOUT
-                 ) -> None:
+                 concurrency: int = DEFAULT_CONCURRENCY, timeout: float = DEFAULT_TIMEOUT,
+                 max_rate: float | None = None) -> None:
         require("check")
+        import threading
+
         import boto3
 
         self.params = params
         self.concurrency = max(1, concurrency)
+        self.timeout = timeout
+        self.pace = Pace(max_rate)
+        self.stopped = threading.Event()
+        #: HTTP attempts sent, and the error code of the last refused one.
+        self.sent = 0
+        self.last_error: str | None = None
         try:  # a missing profile or bad config fails here, before any call
             session = session or boto3.session.Session()
             config = client_config(self.concurrency, timeout)
@@ -105,6 +205,26 @@ class Reader:
                               for region in params.replication_regions}
         except Exception as error:  # botocore raises many unrelated types; name them once
             raise AccessError(describe_error(error)) from None
+        for client in (self.ecr, self.iam, self.sts, *self._regional.values()):
+            client.meta.events.register("before-send", self._before_send)
+            client.meta.events.register("needs-retry", self._answered)
+
+    def _before_send(self, event_name: str = "", **_: Any) -> None:
+        """Each HTTP attempt (``before-send.<service>.<Operation>``): stop once the deadline
+        has passed, else keep the pace."""
+        if self.stopped.is_set():
+            raise _Stopped()
+        self.pace.wait(event_name.rsplit(".", 1)[-1])
+        self.sent += 1
+
+    def _answered(self, response: Any = None, operation: Any = None, **_: Any) -> None:
+        """Each attempt's answer (botocore's ``needs-retry``; deciding nothing here)."""
+        parsed = response[1] if isinstance(response, tuple) and len(response) == 2 else None
+        error = parsed.get("Error") if isinstance(parsed, dict) else None
+        code = str(error["Code"]) if isinstance(error, dict) and error.get("Code") else None
+        if code:
+            self.last_error = code
+        self.pace.answered(getattr(operation, "name", "?"), code)
 
     def regional(self, region: str) -> Any:
         """The ECR client of a replication region."""
@@ -116,7 +236,36 @@ class Reader:
         return account
 
     def read(self) -> AccountState:
-        """Read everything; raise :class:`AccessError` on credential or connection problems."""
+        """Read everything within ``timeout`` seconds; raise :class:`AccessError` on
+        credential or connection problems, :class:`DeadlineExceeded` past the deadline (calls
+        still in flight are then abandoned: no new attempt starts)."""
+        import threading
+
+        outcome: list[Any] = []
+        worker = threading.Thread(target=lambda: outcome.append(self._guarded()), daemon=True,
+                                  name="ecr-cluster-access-check")
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            self.stopped.set()
+            refused = f", the last refused with {self.last_error}" if self.last_error else ""
+            raise DeadlineExceeded(
+                f"AWS did not answer every call within {self.timeout:g} s (--timeout): "
+                f"{self.sent} HTTP attempts sent{refused}; nothing was decided")
+        (result,) = outcome
+        if isinstance(result, AccessError):
+            raise result
+        state: AccountState = result
+        return state
+
+    def _guarded(self) -> AccountState | AccessError:
+        """:meth:`_read`, with every failure as an :class:`AccessError` (returned)."""
+        try:
+            return self._checked_read()
+        except AccessError as error:
+            return error
+
+    def _checked_read(self) -> AccountState:
         try:
             account = self.caller_account()
             if account != self.params.account:

@@ -312,8 +312,8 @@ def test_credentials_for_another_account_are_one_line_and_exit_2(account: Accoun
 
 
 def test_a_silent_endpoint_fails_within_the_bound(tmp_path: Path) -> None:
-    """A socket on 127.0.0.1 that accepts and never answers: exit 2, with the default
-    timeout, well before the 45 s this test allows."""
+    """A socket on 127.0.0.1 that accepts and never answers: exit 2 at the deadline
+    (--timeout 10), before the 15 s this test allows."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
@@ -331,7 +331,8 @@ def test_a_silent_endpoint_fails_within_the_bound(tmp_path: Path) -> None:
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     try:
-        result = run([require_tool(VENV_BIN / "ecr-cluster-access"), "check"], timeout=45,
+        result = run([require_tool(VENV_BIN / "ecr-cluster-access"), "check", "--timeout",
+                      "10"], timeout=15,
                      AWS_ENDPOINT_URL=f"http://127.0.0.1:{listener.getsockname()[1]}",
                      AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_MAX_ATTEMPTS=None,
                      AWS_RETRY_MODE=None, **DUMMY_CREDENTIALS)
@@ -343,7 +344,8 @@ def test_a_silent_endpoint_fails_within_the_bound(tmp_path: Path) -> None:
         listener.close()
     assert result.returncode == 2 and result.stdout == ""
     (line,) = result.stderr.splitlines()
-    assert line.startswith("ecr-cluster-access: error: cannot reach AWS: ReadTimeoutError")
+    assert line.startswith("ecr-cluster-access: error: AWS did not answer every call within "
+                           "10 s (--timeout): "), line
 
 
 # --- the pull-secret refresher's own identity ---------------------------------------------------

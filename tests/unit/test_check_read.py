@@ -153,3 +153,31 @@ def test_a_missing_creation_template_reads_as_none() -> None:
         ecr.add_client_error("describe_repository_creation_templates",
                              "TemplateNotFoundException")
         assert made._creation_template() is None
+
+
+# --- the pace (the live runs behind a throttling proxy are in e2e/test_check_pace.py) ---------
+
+def test_the_pace_is_unlimited_until_a_throttle_then_adapts() -> None:
+    from ecr_cluster_access.check.read import Pace
+
+    pace = Pace(None)
+    for _ in range(20):
+        pace.wait("GetRepositoryPolicy")  # unlimited: no wait
+    pace.answered("GetRepositoryPolicy", None)
+    assert pace.rate("GetRepositoryPolicy") is None
+    pace.answered("GetRepositoryPolicy", "ThrottlingException")
+    assert pace.rate("GetRepositoryPolicy") == 15.0  # 20 sent in the last second, x 0.75
+    pace.answered("GetRepositoryPolicy", None)
+    assert pace.rate("GetRepositoryPolicy") == 20.0  # + 5
+    pace.answered("GetRepositoryPolicy", "AccessDeniedException")  # not a throttle
+    assert pace.rate("GetRepositoryPolicy") == 25.0
+    assert pace.rate("GetLifecyclePolicy") is None  # each API its own
+
+
+def test_the_pace_never_falls_below_its_floor() -> None:
+    from ecr_cluster_access.check.read import Pace
+
+    pace = Pace(None)
+    for _ in range(30):
+        pace.answered("GetRole", "Throttling")
+    assert pace.rate("GetRole") == 2.0
