@@ -1,6 +1,8 @@
 """Who can push and who can only pull, for every combination of ``workerAccess`` and
 ``pullSecret.credentials``, decided by the independent IAM engine (@cloud-copilot/iam-simulate,
-the engine the ``check`` oracle uses) on the policies of the synthesized template.
+the engine the ``check`` oracle uses) on the policies of the synthesized template, against
+the expected access written as data in ``tests/support/expected_access.py`` (not taken from
+``documents.py``; which ECR actions change something is the engine's own catalogue).
 
 For each combination:
 
@@ -24,9 +26,16 @@ from typing import Any
 
 import aws_cdk as cdk
 
-from ecr_cluster_access import Parameters, documents
+from ecr_cluster_access import Parameters
 from ecr_cluster_access.stack import EcrClusterAccessStack
 
+from ..support.expected_access import (
+    PULL,
+    PUSH_ONLY,
+    TOKEN,
+    change_actions,
+    repository_change_actions,
+)
 from ..support.oracle import ask_the_engine, simulation
 from ..support.parameters import OIDC, params_dict
 
@@ -42,7 +51,6 @@ CREDENTIALS: dict[str, dict[str, Any]] = {
     "secret": {"credentials": "secret"},
     "secret-role": {"credentials": "secret", "roleArn": ASSUMED},
 }
-PUSH_ONLY = sorted(set(documents.PUSH_PULL_ACTIONS) - set(documents.PULL_ACTIONS))
 #: Actions of other services the refresher must not have: reads, writes and IAM changes.
 OUTSIDE_ECR = [("s3:GetObject", "arn:aws:s3:::any-bucket/any-key"),
                ("s3:PutObject", "arn:aws:s3:::any-bucket/any-key"),
@@ -112,28 +120,27 @@ def points(worker_access: str, credentials: str) -> list[tuple[str, bool, dict[s
                                **kw)))
 
     worker_pushes = worker_access == "push-pull"
-    for action in PUSH_ONLY:
+    for action in sorted(PUSH_ONLY):
         ask(WORKER, action, repo, worker_pushes)
         ask(builder, action, repo, True)
         ask(refresher, action, repo, refresher == WORKER and worker_pushes)
         ask(STRANGER, action, repo, False)
-    for action in documents.PULL_ACTIONS:
+    for action in sorted(PULL):
         for who in (WORKER, builder, refresher):
             ask(who, action, repo, True)
         ask(STRANGER, action, repo, False)
     for who in (WORKER, builder, refresher):
-        ask(who, documents.AUTHORIZATION_TOKEN_ACTION, "*", True)
+        ask(who, TOKEN, "*", True)
     if refresher != WORKER:  # the refresher's own identity: nothing else in ECR, nor outside
-        for action in documents.ECR_CHANGE_ACTIONS:
-            ask(refresher, action, repo if action in documents.ECR_REPOSITORY_CHANGE_ACTIONS
-                else "*", False)
+        for action, on_repository in sorted(change_actions().items()):
+            ask(refresher, action, repo if on_repository else "*", False)
         for action, resource in OUTSIDE_ECR:
             ask(refresher, action, resource, False)
         ask(refresher, "sts:AssumeRole", ASSUMED, credentials == "secret-role")
     for role in of_type(template, "AWS::IAM::Role"):  # Pod Identity trusts
         trust = role["AssumeRolePolicyDocument"]
         (statement,) = trust["Statement"]
-        if statement["Principal"] != {"Service": documents.POD_IDENTITY_SERVICE}:
+        if statement["Principal"] != {"Service": "pods.eks.amazonaws.com"}:
             continue
         arn = f"arn:aws:iam::{ACCOUNT}:role/{role['RoleName']}"
         tags = {k.split("/", 1)[1]: v for k, v in
@@ -143,7 +150,7 @@ def points(worker_access: str, credentials: str) -> list[tuple[str, bool, dict[s
                        for k, v in tags.items()}
             out.append((f"{label}: pods.eks assumes {arn} with {changed or 'its own'} tags",
                         changed is None, {
-                            "request": {"principal": documents.POD_IDENTITY_SERVICE,
+                            "request": {"principal": "pods.eks.amazonaws.com",
                                         "action": "sts:AssumeRole",
                                         "resource": {"resource": arn, "accountId": ACCOUNT},
                                         "contextVariables": context},
@@ -196,14 +203,13 @@ def registry_points() -> list[tuple[str, bool, dict[str, Any]]]:
     cached = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/docker-hub/library/node"
     elsewhere = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/not-a-cache/node"
     named = params.repository_arns[0]
-    pull_through = [*documents.PULL_ACTIONS, "ecr:BatchImportUpstreamImage",
-                    "ecr:CreateRepository"]
+    pull_through = [*sorted(PULL), "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]
     out: list[tuple[str, bool, dict[str, Any]]] = []
     for who in (WORKER, params.builder_role_arn or "", params.refresher_user_arn or ""):
         for action in pull_through:  # the pull through the cache, and nothing more there
             out.append((f"{who} {action} on {cached}", True, simulation(
                 who, action, cached, identity=policies[who])))
-        for action in documents.ECR_REPOSITORY_CHANGE_ACTIONS:
+        for action in sorted(repository_change_actions()):
             if action not in pull_through:
                 out.append((f"{who} {action} on {cached}", False, simulation(
                     who, action, cached, identity=policies[who])))
@@ -262,18 +268,18 @@ def test_no_one_pushes_into_a_pull_through_cache_prefix(capsys: Any) -> None:
     builder = params.builder_role_arn or ""
     asked: list[tuple[str, bool, dict[str, Any]]] = []
     for who in (WORKER, builder, admin):
-        for action in PUSH_ONLY:
+        for action in sorted(PUSH_ONLY):
             asked.append((f"{who} {action} on {cached}", False, simulation(
                 who, action, cached, identity=policies[who],
                 resource_policy=json.loads(cache["RepositoryPolicy"]), context=iam_principal)))
-        for action in documents.PULL_ACTIONS:
+        for action in sorted(PULL):
             asked.append((f"{who} {action} on {cached}", True, simulation(
                 who, action, cached, identity=policies[who],
                 resource_policy=json.loads(cache["RepositoryPolicy"]), context=iam_principal)))
     control = [(f"control: {who} {action} on {cached}", True, simulation(
         who, action, cached, identity=policies[who],
         resource_policy=named["RepositoryPolicyText"], context=iam_principal))
-        for who in (WORKER, builder) for action in PUSH_ONLY]
+        for who in (WORKER, builder) for action in sorted(PUSH_ONLY)]
     answers = ask_the_engine([request for _, _, request in asked + control])
     wrong = [(what, allowed, answer) for (what, allowed, _), answer in zip(
         asked + control, answers, strict=True) if (answer == "Allowed") != allowed]

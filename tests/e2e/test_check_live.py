@@ -615,3 +615,48 @@ def test_a_repository_removed_from_the_parameters_but_kept_with_its_grants_is_dr
 def test_an_unrelated_repository_is_not_reported(account: Account) -> None:
     account.client("ecr").create_repository(repositoryName="someone-else/tool")
     assert account.check().returncode == 0
+
+
+# --- the account read back, decided by the engine against the expected-access table ----------
+
+def read_back_table_disagreements(account: Account) -> list[str]:
+    """Every cell of the expected-access table (tests/support/expected_access.py) for
+    ``DATA``, decided by the IAM engine on the documents read back from moto_server; the
+    cells where the engine and the table disagree."""
+    from ..support.expected_access import table, universe_of
+    from ..support.oracle import ask_the_engine, simulation
+
+    ecr, iam = account.client("ecr"), account.client("iam")
+    repositories = {f"arn:aws:ecr:us-east-1:123456789012:repository/{n}": json.loads(
+        ecr.get_repository_policy(repositoryName=n)["policyText"]) for n in DATA["repositories"]}
+    replicas = [a.replace("us-east-1", "us-west-2") for a in repositories]
+    other = "arn:aws:ecr:us-east-1:123456789012:repository/builds/other"
+    expected = table(pushers=[ROLE, BUILDER], remote=[], strangers=[], repositories=[
+        *repositories], replicas=replicas, others=[other])
+    asked = []
+    for principal, cells in expected.items():
+        name = naming.role_name_of_arn(principal)
+        identity = [json.loads(d) if isinstance(d := iam.get_role_policy(
+            RoleName=name, PolicyName=p)["PolicyDocument"], str) else d
+            for p in iam.list_role_policies(RoleName=name)["PolicyNames"]]
+        for resource, allowed in cells.items():
+            for action in universe_of(resource, others=[other]):
+                asked.append((f"{principal} {action} {resource}", action in allowed, simulation(
+                    principal, action, resource, identity=identity,
+                    resource_policy=repositories.get(resource))))
+    answers = ask_the_engine([s for _, _, s in asked])
+    return [what for (what, allowed, _), answer in zip(asked, answers, strict=True)
+            if (answer == "Allowed") != allowed]
+
+
+def test_the_provisioned_account_gives_exactly_the_expected_access(account: Account) -> None:
+    assert read_back_table_disagreements(account) == []
+
+
+def test_the_expected_access_table_notices_a_worker_that_cannot_push(account: Account) -> None:
+    """The control: with ecr:PutImage denied to the worker, the same table disagrees."""
+    account.put_role_policy(ROLE, "no-push", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Action": "ecr:PutImage", "Resource": "*"}]})
+    assert read_back_table_disagreements(account) == [
+        f"{ROLE} ecr:PutImage arn:aws:ecr:us-east-1:123456789012:repository/builds/app",
+        f"{ROLE} ecr:PutImage arn:aws:ecr:us-east-1:123456789012:repository/builds/web"]

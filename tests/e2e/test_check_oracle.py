@@ -33,6 +33,15 @@ from ecr_cluster_access import Parameters, documents
 from ecr_cluster_access.check import AccountState, RepositoryState, findings
 
 from ..support.accounts import in_sync_state
+from ..support.expected_access import (
+    ESCALATION,
+    PULL,
+    SEVEN,
+    TOKEN,
+    change_actions,
+    table,
+    universe_of,
+)
 from ..support.oracle import ask_the_engine, simulation
 from ..support.parameters import params_dict
 from ..support.tools import NODE_BIN, SUPPORT, run
@@ -69,33 +78,17 @@ OTHERS = [f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/prod",
           f"arn:aws:ecr:eu-west-1:{ACCOUNT}:repository/builds/app",
           f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/builds/other"]
 
-# --- the expected access, as data ---------------------------------------------------------------
-SEVEN = frozenset({"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
-                   "ecr:CompleteLayerUpload", "ecr:GetDownloadUrlForLayer",
-                   "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"})
-PULL = frozenset({"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
-                  "ecr:GetDownloadUrlForLayer"})
-TOKEN = "ecr:GetAuthorizationToken"
+# --- the expected access, as data (tests/support/expected_access.py) --------------------------
 APP = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/builds/app"
 WEB = f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/builds/web"
 APP_WEST = f"arn:aws:ecr:us-west-2:{ACCOUNT}:repository/builds/app"
 WEB_WEST = f"arn:aws:ecr:us-west-2:{ACCOUNT}:repository/builds/web"
-NONE: frozenset[str] = frozenset()
-#: Who may do what: principal -> resource -> the actions allowed there, of the actions that
-#: read images or change anything (the token on "*"; on other repositories, the changes
-#: only). Written from the README's security table for these parameters: push-pull workers,
-#: an IRSA builder, replication to us-west-2.
-SAME_ACCOUNT = {APP: SEVEN, WEB: SEVEN, APP_WEST: PULL, WEB_WEST: PULL, "*": frozenset({TOKEN}),
-                OTHERS[0]: NONE, OTHERS[1]: NONE, OTHERS[2]: NONE}
-EXPECTED: dict[str, dict[str, frozenset[str]]] = {
-    W1: SAME_ACCOUNT, W2: SAME_ACCOUNT,
-    f"arn:aws:iam::{ACCOUNT}:role/EcrClusterAccess-builder": SAME_ACCOUNT,
-    # another account's worker, allowed everything at home: the repository policy is the limit
-    REMOTE: {APP: SEVEN, WEB: SEVEN, APP_WEST: NONE, WEB_WEST: NONE},
-    STRANGER: {APP: NONE, WEB: NONE, APP_WEST: NONE, WEB_WEST: NONE},
-}
-#: Rights to widen permissions: no identity may use them on itself or another managed role.
-ESCALATION = ("iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PassRole", "sts:AssumeRole")
+#: Who may do what, for these parameters: push-pull workers, an IRSA builder, replication to
+#: us-west-2, a worker of another account, a stranger. On other repositories only the
+#: changes are decided (reads there are fine: AWS's read-only policy gives them).
+EXPECTED = table(
+    pushers=[W1, W2, f"arn:aws:iam::{ACCOUNT}:role/EcrClusterAccess-builder"], remote=[REMOTE],
+    strangers=[STRANGER], repositories=[APP, WEB], replicas=[APP_WEST, WEB_WEST], others=OTHERS)
 PRINCIPALS: list[Any] = [W1, W2, BUILDER, REMOTE, STRANGER, "*", {"AWS": "*"},
                          f"arn:aws:iam::{ACCOUNT}:root", "999999999999"]
 
@@ -264,15 +257,10 @@ Point = tuple[str, bool, dict[str, Any]]
 
 
 def universe(resource: str, catalogue: dict[str, bool]) -> list[str]:
-    """The actions decided on ``resource``: what reads images, and every ECR action that
-    changes something there (the engine's own catalogue, not this project's)."""
-    if resource == "*":
-        return sorted({TOKEN, *(a for a, on_repository in catalogue.items()
-                                if not on_repository)})
-    changes = {a for a, on_repository in catalogue.items() if on_repository}
-    if resource in OTHERS:  # reads elsewhere are fine (AWS's read-only policy gives them)
-        return sorted(changes)
-    return sorted(SEVEN | changes)
+    """The actions decided on ``resource`` (see ``expected_access.universe_of``); the
+    engine's catalogue is loaded by the caller."""
+    del catalogue
+    return universe_of(resource, others=OTHERS)
 
 
 def resource_policy(state: AccountState, resource: str) -> Any:
@@ -287,13 +275,13 @@ def points(state: AccountState, catalogue: dict[str, bool]) -> list[Point]:
     """``(what, must be allowed, simulation)`` for every cell of :data:`EXPECTED`, and the
     rights to widen permissions (never allowed)."""
     out: list[Point] = []
-    for principal, table in EXPECTED.items():
+    for principal, cells in EXPECTED.items():
         same = principal in IDENTITIES
         role = state.roles[principal] if same else None
         identity = ([*role.inline.values(), *role.attached.values()] if role is not None
                     else [ALLOW_EVERYTHING])
         boundary = role.boundary if role is not None else None
-        for resource, allowed in table.items():
+        for resource, allowed in cells.items():
             policy = resource_policy(state, resource) if resource != "*" else None
             for action in universe(resource, catalogue):
                 out.append((f"{principal} {action} {resource}", action in allowed, simulation(
@@ -406,9 +394,7 @@ class Run:
 
 @pytest.fixture(scope="module")
 def oracle_run() -> Run:
-    catalogue = {a["action"]: a["repository"] for a in json.loads(run(
-        ["node", str(SUPPORT / "iam_oracle.mjs"), "ecr-change-actions"],
-        check=True).stdout)["actions"]}
+    catalogue = change_actions()
     rng = random.Random(SEED)
     base = in_sync_state(PARAMS)
     states: list[tuple[list[str], AccountState]] = [([], base)]
