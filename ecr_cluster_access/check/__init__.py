@@ -8,9 +8,14 @@ Two questions, both answered from documents read once with boto3 (:mod:`.read`):
    configuration, the creation template, and the absence of a registry policy
    (:mod:`.compare`).
 2. **What can each worker and builder role actually do?** Every identity policy, the
-   permissions boundary and the repository policy, evaluated (:mod:`.evaluate`,
-   :mod:`.access`): the seven actions and the token must be allowed, nothing else that
-   changes ECR may be.
+   permissions boundary and the repository policy (a replica's too), evaluated
+   (:mod:`.evaluate`, :mod:`.access`): the seven actions and the token must be allowed,
+   nothing else that changes ECR may be, and no right to widen its own or another managed
+   identity's permissions.
+
+Tags, replicas' policies, the registry scanning configuration and repositories kept outside
+the parameters with the stack's tags or grants are compared too. A managed document that
+moved while access stayed the same is a :data:`NOTE`, which changes no exit status.
 
 Each difference is a :class:`Finding` of kind ``drift``; what cannot be decided (conditions,
 unreadable policies) is ``cannot-verify``. Either makes ``check`` exit 1: it never says "in
