@@ -217,13 +217,17 @@ class Reader:
         self.pace.wait(event_name.rsplit(".", 1)[-1])
         self.sent += 1
 
-    def _answered(self, response: Any = None, operation: Any = None, **_: Any) -> None:
+    def _answered(self, response: Any = None, operation: Any = None,
+                  caught_exception: Any = None, **_: Any) -> None:
         """Each attempt's answer (botocore's ``needs-retry``; deciding nothing here)."""
         parsed = response[1] if isinstance(response, tuple) and len(response) == 2 else None
         error = parsed.get("Error") if isinstance(parsed, dict) else None
         code = str(error["Code"]) if isinstance(error, dict) and error.get("Code") else None
         if code:
-            self.last_error = code
+            self.last_error = f"refused with {code}"
+        elif isinstance(caught_exception, Exception) and not isinstance(caught_exception,
+                                                                         _Stopped):
+            self.last_error = f"failed: {describe_error(caught_exception)}"
         self.pace.answered(getattr(operation, "name", "?"), code)
 
     def regional(self, region: str) -> Any:
@@ -248,7 +252,7 @@ class Reader:
         worker.join(self.timeout)
         if worker.is_alive():
             self.stopped.set()
-            refused = f", the last refused with {self.last_error}" if self.last_error else ""
+            refused = f", the last {self.last_error}" if self.last_error else ""
             raise DeadlineExceeded(
                 f"AWS did not answer every call within {self.timeout:g} s (--timeout): "
                 f"{self.sent} HTTP attempts sent{refused}; nothing was decided")

@@ -118,10 +118,10 @@ def test_no_worker_role_prints_the_document_with_the_parameters(
 def test_a_usage_error_prints_the_document_too(capsys: pytest.CaptureFixture[str]) -> None:
     status, document, err = run_check(capsys, "check", "--format", "json", "--timeout", "0")
     assert status == 2 and document["errors"] == [
-        "argument --timeout: 0 is not accepted: use 1 to 300 seconds"]
+        "argument --timeout: 0 is not accepted: use 1 to 3600 seconds"]
     assert err.startswith("usage: ecr-cluster-access check ")
     assert err.endswith("ecr-cluster-access check: error: argument --timeout: 0 is not "
-                        "accepted: use 1 to 300 seconds\n")
+                        "accepted: use 1 to 3600 seconds\n")
 
 
 def test_text_format_prints_nothing_on_stdout_for_exit_2(
