@@ -77,13 +77,36 @@ def bare_minimum(server: MotoServer, params: Parameters, endpoint: str | None = 
                and ecr.get_repository_policy(repositoryName=name)["policyText"])
 
 
-def timed(params: Parameters, server: MotoServer, endpoint: str, repeat: int) -> tuple[float,
-                                                                                       float]:
-    """Median seconds of ``check`` and of the bare loop through ``endpoint``, interleaved."""
+def same_reads(server: MotoServer, params: Parameters, endpoint: str | None = None) -> int:
+    """The repository reads ``check`` makes (policy, lifecycle policy, tags), one at a time."""
+    ecr = session(server).client("ecr", endpoint_url=endpoint or server.url)
+    names = [r["repositoryName"]
+             for page in ecr.get_paginator("describe_repositories").paginate()
+             for r in page["repositories"]]
+    wanted, read = set(params.repositories), 0
+    for name in names:
+        if name not in wanted:
+            continue
+        ecr.get_repository_policy(repositoryName=name)
+        try:
+            ecr.get_lifecycle_policy(repositoryName=name)
+        except ecr.exceptions.LifecyclePolicyNotFoundException:
+            pass
+        ecr.list_tags_for_resource(resourceArn=f"arn:aws:ecr:us-east-1:123456789012:"
+                                               f"repository/{name}")
+        read += 1
+    return read
+
+
+def timed(params: Parameters, server: MotoServer, endpoint: str, repeat: int
+          ) -> tuple[float, float, float]:
+    """Median seconds of ``check``, of the bare loop and of the same reads one at a time,
+    through ``endpoint``, interleaved."""
     os.environ["AWS_ENDPOINT_URL"] = endpoint  # check() uses boto3's default chain
     assert bare_minimum(server, params, endpoint) == len(params.repositories)
+    assert same_reads(server, params, endpoint) == len(params.repositories)
     assert check(params, session=session(server)) == []
-    ours, bare = [], []
+    ours, bare, same = [], [], []
     for _ in range(repeat):
         start = time.perf_counter()
         check(params, session=session(server))
@@ -91,7 +114,10 @@ def timed(params: Parameters, server: MotoServer, endpoint: str, repeat: int) ->
         start = time.perf_counter()
         bare_minimum(server, params, endpoint)
         bare.append(time.perf_counter() - start)
-    return statistics.median(ours), statistics.median(bare)
+        start = time.perf_counter()
+        same_reads(server, params, endpoint)
+        same.append(time.perf_counter() - start)
+    return statistics.median(ours), statistics.median(bare), statistics.median(same)
 
 
 def main() -> None:
@@ -123,9 +149,13 @@ def main() -> None:
                 except Exception as error:  # noqa: BLE001 - a wrong answer, counted
                     print(f"throttled run {seed}: {type(error).__name__}: {error}")
                 seconds.append(time.perf_counter() - start)
-    print(f"{'repositories':>12} {'endpoint':>10} {'check s':>9} {'bare s':>9} {'ratio':>6}")
-    for label, ours, bare in rows:
-        print(f"{args.repositories:>12} {label:>10} {ours:>9.3f} {bare:>9.3f} {ours / bare:>6.2f}")
+    print(f"{'repositories':>12} {'endpoint':>10} {'check s':>9} {'bare s':>9} {'ratio':>6} "
+          f"{'same s':>9} {'ratio':>6}")
+    for label, ours, bare, same in rows:
+        print(f"{args.repositories:>12} {label:>10} {ours:>9.3f} {bare:>9.3f} {ours / bare:>6.2f} "
+              f"{same:>9.3f} {ours / same:>6.2f}")
+    print("bare: DescribeRepositories and one GetRepositoryPolicy a repository, one at a time; "
+          "same: the repository reads check makes (policy, lifecycle, tags), one at a time")
     if args.throttled_runs:
         print(f"10 % of calls throttled: the right answer in {right} of {args.throttled_runs} "
               f"runs, median {statistics.median(seconds):.1f} s a run")
