@@ -638,3 +638,89 @@ def test_the_pod_identity_trust_without_its_conditions_is_drift() -> None:
         '"arn:aws:eks:us-east-1:123456789012:cluster/builds","aws:RequestTag/eks-cluster-name":'
         '"builds","aws:RequestTag/kubernetes-namespace":"default","aws:RequestTag/kubernetes-'
         'service-account":"ecr-pull-refresher"}}']
+
+
+# --- tags, replicas, kept repositories, escalation, registry scanning (issue "4 of 6") --------
+
+def test_tags_are_compared_key_by_key_and_aws_keys_are_awss() -> None:
+    from ecr_cluster_access.check.compare import tag_findings
+
+    params = Parameters.from_mapping(params_dict(tags={"team": "platform", "tier": "1"}))
+    found = tag_findings("builds/app", {"team": "everyone", "owner": "me",
+                                        "aws:cloudformation:stack-name": "S"}, params)
+    assert [str(f) for f in found] == [
+        'builds/app: has tag "owner" = "me", which the parameters do not set',
+        'builds/app: tag "team" is "everyone", the parameters say "platform"',
+        'builds/app: tag "tier" is missing, the parameters say "1"']
+    assert tag_findings("builds/app", {"team": "platform", "tier": "1",
+                                       "aws:cloudformation:logical-id": "R"}, params) == []
+    assert tag_findings("builds/app", None, params) == []  # not read
+
+
+def test_a_replica_with_a_policy_or_a_lifecycle_is_drift_in_its_region() -> None:
+    from ecr_cluster_access.check.compare import replica_findings
+
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "All", "Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "ecr:*"}]})
+    (with_policy, with_lifecycle) = replica_findings("builds/app in us-west-2", policy,
+                                                     '{"rules": []}', "us-west-2")
+    assert str(with_policy) == (
+        "replica builds/app in us-west-2: has a repository policy, which the stack does not "
+        f"set on replicas: statement 'All': Allow of ecr:* for AWS {ROLE}")
+    assert str(with_lifecycle) == ("replica builds/app in us-west-2: has a lifecycle policy, "
+                                   "which the stack does not set on replicas")
+    assert with_policy.to_json("us-east-1")["region"] == "us-west-2"
+    assert replica_findings("builds/app in us-west-2", None, None, "us-west-2") == []
+
+
+def test_a_kept_repository_is_reported_for_the_stacks_tags_or_its_grants() -> None:
+    from ecr_cluster_access.check.compare import kept_findings
+
+    params = Parameters.from_mapping(params_dict(tags={"team": "platform"}))
+    grant = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Old", "Effect": "Allow", "Principal": {"AWS": [ROLE]},
+         "Action": ["ecr:PutImage"]}]})
+    (both,) = kept_findings("old/app", grant, {"team": "platform"}, params, [ROLE])
+    assert str(both) == (
+        "old/app: kept, not managed: not in the parameters, but it carries the stack's tags, "
+        f"and its repository policy still grants statement 'Old': Allow of ecr:PutImage for "
+        f"AWS {ROLE} (delete it, or list it again)")
+    # controls: someone else's grant, other tags, a tag subset
+    assert kept_findings("old/app", grant, {"team": "x"}, params, [ROLE_2]) == []
+    assert kept_findings("old/app", None, {"other": "platform"}, params, [ROLE]) == []
+
+
+def test_registry_scanning_without_the_parameter_must_be_awss_default() -> None:
+    from ecr_cluster_access.check.compare import registry_scanning_findings
+
+    params = Parameters.from_mapping(params_dict())
+    assert registry_scanning_findings({"scanType": "BASIC", "rules": []}, params) == []
+    (enhanced,) = registry_scanning_findings({"scanType": "ENHANCED", "rules": []}, params)
+    assert str(enhanced) == (
+        'registry scanning: scan type is "ENHANCED", the parameters set no registryScanning, '
+        "so each repository's scanOnPush decides: BASIC")
+    (rule,) = registry_scanning_findings({"scanType": "BASIC", "rules": [
+        {"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [
+            {"filter": "*", "filterType": "WILDCARD"}]}]}, params)
+    assert "has a SCAN_ON_PUSH rule" in str(rule)
+
+
+@pytest.mark.parametrize(("action", "resource", "reported"), [
+    ("iam:PutRolePolicy", ROLE, True), ("iam:AttachRolePolicy", "*", True),
+    ("iam:PassRole", "arn:aws:iam::123456789012:role/*", True), ("sts:AssumeRole", ROLE, True),
+    ("iam:Put*", ROLE, True),
+    # controls: another role, a read
+    ("iam:PutRolePolicy", "arn:aws:iam::123456789012:role/unrelated", False),
+    ("iam:GetRole", ROLE, False)])
+def test_a_right_to_widen_a_managed_roles_permissions_is_drift(
+        action: str, resource: str, reported: bool) -> None:
+    from ecr_cluster_access.check.access import RoleState, escalation_findings
+
+    params = Parameters.from_mapping(params_dict(workerRoleArns=[ROLE]))
+    role = RoleState(ROLE, inline={"p": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": action, "Resource": resource}]}})
+    found = escalation_findings(params, {ROLE: role})
+    assert bool(found) == reported, found
+    if reported:
+        assert found[0].message.startswith("may change its own or a managed identity's "
+                                           f"permissions: {action if '*' not in action else ''}")
