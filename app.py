@@ -10,8 +10,9 @@ from ecr_cluster_access.params import load_parameters_or_exit
 
 
 def main() -> None:
-    """Synthesize the stack: parameters from $ECR_CLUSTER_ACCESS_CONFIG, else the CDK context the
-    CLI passes (``-c``, cdk.context.json, cdk.json), else cdk.json."""
+    """Synthesize the stack (or, with ``shards``, the registry stack and the shards):
+    parameters from $ECR_CLUSTER_ACCESS_CONFIG, else the CDK context the CLI passes
+    (``-c``, cdk.context.json, cdk.json), else cdk.json."""
     params = load_parameters_or_exit(for_stack=True)
 
     require_or_exit("cdk", "app.py")
@@ -19,10 +20,10 @@ def main() -> None:
 
     import aws_cdk as cdk
 
-    from ecr_cluster_access.stack import EcrClusterAccessStack
+    from ecr_cluster_access.stack import make_stacks
 
     app = cdk.App()
-    EcrClusterAccessStack(app, params=params)
+    make_stacks(app, params)
     app.synth()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from . import documents, naming
+from . import documents, layout, naming
 from .params import Parameters
 
 #: What to do, by kind of thing claimed twice.
@@ -33,13 +33,17 @@ FIXES = {
 }
 
 
-def physical_names(params: Parameters) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+def physical_names(params: Parameters, part: layout.Part = None
+                   ) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     """``(kind, name, key)`` of everything ``params`` make that its account or registry holds
-    once; ``key`` compares as AWS does (IAM role and user names ignore case)."""
+    once, in the stack of ``part`` (:mod:`.layout`); ``key`` compares as AWS does (IAM role
+    and user names ignore case)."""
     account, region = params.account, params.region
     registry = (account, region)
-    for name in params.repositories:
+    for name in layout.repositories_of(params, part):
         yield "repository", name, (*registry, name)
+    if not layout.holds_registry(part):
+        return
     for arn in params.same_account_worker_role_arns:
         role = naming.role_name_of_arn(arn)
         policy = documents.token_policy_name(params)
@@ -81,14 +85,14 @@ def physical_names(params: Parameters) -> Iterator[tuple[str, str, tuple[str, ..
                (*registry, settings.cluster_name, namespace, params.refresher_service_account))
 
 
-def claim(root: Any, owner: str, params: Parameters) -> None:
+def claim(root: Any, owner: str, params: Parameters, part: layout.Part = None) -> None:
     """Record that construct ``owner`` (its path) makes :func:`physical_names` ``params``
     in the app whose root is ``root``; raise ``ValueError`` (one line, both paths) when
     another construct of the app already makes one of them."""
     taken: dict[tuple[str, tuple[str, ...]], str] = root.__dict__.setdefault(
         "_ecr_cluster_access_claims", {})
     mine = {}
-    for kind, name, key in physical_names(params):
+    for kind, name, key in physical_names(params, part):
         first = taken.get((kind, key))
         if first is not None and first != owner:
             raise ValueError(

@@ -59,6 +59,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Print the stacks app.py synthesizes for the parameters (one stack, or the registry
+    stack and one stack per shard): each stack's name, repositories, resources and template
+    bytes, as the CDK CLI writes the template. The same parameters always give the same
+    layout; --format json prints it as one document."""
+    from .params import MAX_TEMPLATE_BYTES
+    from .params.template_size import plan
+
+    params = _load(args)
+    stacks = plan(params)
+    if args.format == "json":
+        _print_json({"shards": params.shards, "stacks": [
+            {"stackName": s.stack_name, "part": s.part, "repositories": s.repositories,
+             "resources": s.resources, "templateBytes": s.template_bytes} for s in stacks]})
+        return 0
+    print(f"{'stack':<40} {'repositories':>12} {'resources':>9} {'template bytes':>14}")
+    for s in stacks:
+        print(f"{s.stack_name:<40} {s.repositories:>12} {s.resources:>9} "
+              f"{s.template_bytes:>14,}")
+    print(f"{_plural(len(stacks), 'stack')}, "
+          f"{_plural(len(params.repositories), 'repository', 'repositories')}, shards "
+          f"{params.shards}; the largest template is "
+          f"{max(s.template_bytes for s in stacks):,} bytes (CloudFormation takes "
+          f"{MAX_TEMPLATE_BYTES:,})")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema (draft 2020-12) of a parameters file, or with --cdk-json of a
     cdk.json whose context holds the parameters block (point an editor at it), or with
@@ -491,6 +518,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, func, help_ in (
         ("validate", cmd_validate, "validate the parameters"),
+        ("plan", cmd_plan, "print the stacks app.py makes: repositories, resources, bytes"),
         ("repository-policy", cmd_repository_policy,
          "print the repository policy every repository carries"),
         ("identity-policy", cmd_identity_policy,
@@ -503,6 +531,9 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--format", choices=("text", "json"), default="text",
                                  help="text: a one-line summary (default); json: the "
                                  "parameters with every default, and the derived names")
+        if func is cmd_plan:
+            command.add_argument("--format", choices=("text", "json"), default="text",
+                                 help="text: a table (default); json: one document")
 
     schema = sub.add_parser("schema", description=_describe(cmd_schema),
                             help="print the JSON Schema of the parameters (for editors)")

@@ -17,7 +17,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from . import documents, naming
+from . import documents, layout, naming
 from .claims import claim
 from .params import Parameters
 from .params.template_size import CHECKOV_USER_POLICY
@@ -58,6 +58,10 @@ class EcrClusterAccess(Construct):
     when ``params.developer_principal_arns`` is set. Repositories are retained on removal
     and stack deletion unless ``params.removal_policy`` is ``destroy``.
 
+    ``part`` makes one stack's share of a sharded layout (:mod:`.layout`): ``"registry"``
+    everything but the repositories, a shard number only the repositories that shard holds
+    (with their repository policy); ``None``, the default, everything.
+
     See https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html
     """
 
@@ -65,8 +69,8 @@ class EcrClusterAccess(Construct):
                  worker_roles: Sequence[iam.IRole] | None = None,
                  kms_key: kms.IKey | None = None,
                  oidc_provider: iam.IOpenIdConnectProvider | None = None,
-                 cluster: eks.ICluster | None = None) -> None:
-        """Make the repositories and grants for ``params``.
+                 cluster: eks.ICluster | None = None, part: layout.Part = None) -> None:
+        """Make the repositories and grants for ``params`` (of ``part``, see the class).
 
         What only the AWS half needs can come as CDK objects instead of parameters (their
         ARNs and names may be tokens: the cluster half never renders them). Each defaults to
@@ -92,17 +96,23 @@ class EcrClusterAccess(Construct):
                                        "open_id_connect_provider_arn")
         cluster = checked_object(cluster, "cluster", "an EKS cluster (eks.ICluster)",
                                  "cluster_name")
+        layout.check_part(part, params.shards)
         super().__init__(scope, id)
         self.params = params
+        #: The part of the layout this instance makes (:mod:`.layout`).
+        self.part: layout.Part = part
         self.worker_roles: tuple[iam.IRole, ...] = tuple(worker_roles or ())
         self._take_objects(kms_key, oidc_provider, cluster)
         self._check_environment()
         # before anything is made: refused when another instance of the app makes the same
-        claim(self.node.root, self.node.path, params)
+        claim(self.node.root, self.node.path, params, part)
         #: Worker roles of the app granted through the repository policy, by ARN: those in
         #: another account (the others get an identity policy of their own, in their stack).
         self._resource_workers = self._grant_app_worker_roles()
         common = self._make_repositories()
+        if not layout.holds_registry(part):
+            self._in_the_registry_stack()
+            return
         self._token_policy()
         self._builder()
         #: The pull-secret refresher's own pull-only role (``credentials`` irsa or
@@ -224,7 +234,7 @@ class EcrClusterAccess(Construct):
         removal = (cdk.RemovalPolicy.RETAIN if params.removal_policy == "retain"
                    else cdk.RemovalPolicy.DESTROY)
 
-        for name in params.repositories:
+        for name in layout.repositories_of(params, self.part):
             resource = ecr.CfnRepository(self, repository_construct_id(name),
                                          repository_name=name, **common)
             resource.apply_removal_policy(removal)
@@ -384,6 +394,20 @@ class EcrClusterAccess(Construct):
             for resource in self.repository_resources.values():
                 self.registry_policy.node.add_dependency(resource)
 
+    def _in_the_registry_stack(self) -> None:
+        """A shard's instance: what the registry stack's instance makes is ``None`` here."""
+        self.authorization_token_policy = None
+        self.builder_role = None
+        self.refresher_role = None
+        self.refresher_user = None
+        self.developer_policy = None
+        self.replication = None
+        self.creation_template = None
+        self.pull_through_cache_rules = {}
+        self.pull_through_cache_templates = {}
+        self.registry_scanning = None
+        self.registry_policy = None
+
     def _grant_app_worker_roles(self) -> list[str]:
         """Grant each worker role the app passes as aws-cdk-lib grants to a principal: one of
         this account gets :func:`documents.app_worker_identity_policy` as a policy of its
@@ -399,6 +423,8 @@ class EcrClusterAccess(Construct):
             if not cdk.Token.is_unresolved(arn) and naming.account_of_arn(arn) != params.account:
                 resource.append(arn)
             elif isinstance(role, iam.Role):
+                if not layout.holds_registry(self.part):
+                    continue  # the registry stack's instance grants it
                 policy = iam.Policy(role, f"EcrClusterAccessGrant{self.node.addr[:10]}",
                                     document=iam.PolicyDocument.from_json(document))
                 role.attach_inline_policy(policy)

@@ -93,3 +93,32 @@ def repository_construct_id(name: str) -> str:
     adding or removing one repository never changes another's logical ID.
     """
     return name.replace("/", "--")
+
+
+#: What the registry stack's name adds to ``stackName`` when the repositories are sharded.
+REGISTRY_STACK_SUFFIX = "-registry"
+#: What each shard stack's name adds to ``stackName``: ``-shard-`` and a three-digit number.
+SHARD_STACK_SUFFIX = "-shard-{:03d}"
+
+
+def shard_of(name: str, shards: int) -> int:
+    """The shard (0 to ``shards`` - 1) that holds repository ``name``.
+
+    Decided by the name alone (the first eight bytes of its SHA-256, modulo ``shards``): the
+    same on every machine and Python, whatever the list's order, so adding or removing one
+    repository changes only its own shard. Changing ``shards`` moves most repositories, which
+    is why the count is a parameter and never derived from how many repositories there are.
+    """
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") % shards
+
+
+def shard_stack_name(stack_name: str, index: int) -> str:
+    """The CloudFormation name of shard ``index``'s stack."""
+    return stack_name + SHARD_STACK_SUFFIX.format(index)
+
+
+def registry_stack_name(stack_name: str) -> str:
+    """The CloudFormation name of the registry stack of a sharded layout."""
+    return stack_name + REGISTRY_STACK_SUFFIX

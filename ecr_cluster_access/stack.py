@@ -11,7 +11,7 @@ require("cdk")
 import aws_cdk as cdk
 from constructs import Construct
 
-from . import naming
+from . import layout, naming
 from .construct import EcrClusterAccess
 from .params import Parameters
 
@@ -26,28 +26,37 @@ class EcrClusterAccessStack(cdk.Stack):
     """
 
     def __init__(self, scope: Construct, id: str | None = None, *,  # noqa: A002
-                 params: Parameters,
+                 params: Parameters, part: layout.Part = None,
                  **kwargs: Any) -> None:
+        layout.check_part(part, params.shards)
+        name = layout.stack_name(params, part)
         super().__init__(
             scope,
-            id or params.stack_name,
-            stack_name=params.stack_name,
+            id or name,
+            stack_name=name,
             env=cdk.Environment(account=params.account, region=params.region),
             description="ECR repositories and grants for in-cluster image builds "
             "(ecr-cluster-access)",
             **kwargs,
         )
         #: The construct holding the repositories and grants.
-        self.access = EcrClusterAccess(self, "Repositories", params=params)
+        self.access = EcrClusterAccess(self, "Repositories", params=params, part=part)
+        if not layout.holds_registry(part):
+            uris = [f"{params.registry_host}/{n}" for n in layout.repositories_of(params, part)]
+            cdk.CfnOutput(self, "RepositoryUris", value=",".join(uris),
+                          description="The URI of every repository of this stack, "
+                          "comma-separated")
+            return
 
         cdk.CfnOutput(self, "RegistryHost", value=params.registry_host,
                       description="Registry host: the builder's deploymentRegistry hostname")
-        cdk.CfnOutput(
-            self,
-            "RepositoryUris",
-            value=",".join(params.repository_uris),
-            description="Every repository URI, comma-separated",
-        )
+        if part is None:
+            cdk.CfnOutput(
+                self,
+                "RepositoryUris",
+                value=",".join(params.repository_uris),
+                description="Every repository URI, comma-separated",
+            )
         cdk.CfnOutput(self, "SecretName", value=params.secret_name,
                       description="Name of the cluster Secret holding config.json")
         cdk.CfnOutput(self, "SecretNamespace", value=params.namespace,
@@ -74,3 +83,20 @@ class EcrClusterAccessStack(cdk.Stack):
                     "identity-policy)"
                 )[:1024],
             )
+
+
+def make_stacks(scope: Construct, params: Parameters, **kwargs: Any
+                ) -> list[EcrClusterAccessStack]:
+    """The stacks of ``params``' layout (:mod:`.layout`), as ``app.py`` makes them: one
+    :class:`EcrClusterAccessStack` with ``shards`` 1; else the registry stack and a stack for
+    each shard that holds a repository (CloudFormation refuses a stack without resources),
+    each depending on the registry stack, so ``cdk deploy --all --concurrency N`` deploys the
+    registry first and the shards in parallel. ``kwargs`` go to every stack."""
+    stacks: list[EcrClusterAccessStack] = []
+    for part in layout.parts(params):
+        stack = EcrClusterAccessStack(scope, params=params, part=part, **kwargs)
+        if stacks and isinstance(part, int):
+            stack.add_stack_dependency(stacks[0], "the shard's repository policies name the "
+                                 "registry stack's roles")
+        stacks.append(stack)
+    return stacks

@@ -42,15 +42,17 @@ CONFIG_ENV = "ECR_CLUSTER_ACCESS_CONFIG"
 CDK_CONTEXT_ENV = "CDK_CONTEXT_JSON"
 CDK_CONTEXT_OVERFLOW_ENV = "CONTEXT_OVERFLOW_LOCATION_ENV"
 
-#: The largest file read: 256 KiB. A parameter set at every limit (490 repositories, as many
-#: worker roles as one policy holds, 50 tags) is under 60 KiB.
-MAX_FILE_BYTES = 256 * 1024
+#: The largest file read: 2 MiB, 49,000 repositories (100 shards) of 40 characters or 10,000 of
+#: 200; one stack's 490 repositories at every other limit are under 60 KiB. A bound on the
+#: work and memory of reading, not on the parameters.
+MAX_FILE_BYTES = 2 * 1024 * 1024
 #: The deepest nesting read; parameters need 4 levels, ``cdk.json`` 6.
 MAX_DEPTH = 32
 #: Longer integers are not converted (Python refuses over 4,300 digits, slowly).
 MAX_NUMBER_DIGITS = 40
-#: The most values (scalars and collections) a YAML file may hold: a parameter set at every
-#: limit holds about 1,000. Parsing stops there, so a small file cannot cost much.
+#: The most values (scalars and collections) a YAML file may hold: one stack's set at every
+#: limit holds about 1,000, 10,000 repositories about 10,000 (a larger set is read from JSON,
+#: which parses a hundred times faster). Parsing stops there, so a small file cannot cost much.
 MAX_YAML_NODES = 20_000
 
 

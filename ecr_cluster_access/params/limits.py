@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .. import documents, naming
+from .. import documents, layout, naming
 from . import quotas, template_size
 from .rules import (
     MAX_REPOSITORIES_PER_STACK,
@@ -25,6 +25,8 @@ from .rules import (
 
 #: CloudFormation accepts a template of at most 1 MB through S3 (see :mod:`.quotas`).
 MAX_TEMPLATE_BYTES = quotas.TEMPLATE_BYTES
+#: The longest CloudFormation stack name (the stackName rule's pattern).
+STACK_NAME_MAX = 128
 
 
 def principal_arns(values: Mapping[str, Any]) -> set[str]:
@@ -58,11 +60,11 @@ def repository_policy_of(values: Mapping[str, Any]) -> dict[str, Any]:
         [a for a, g in grants.items() if g == documents.PULL_ACTIONS])
 
 
-def template_bytes(params: Any) -> int:
+def template_bytes(params: Any, *, part: Any = None) -> int:
     """The bytes of the template ``cdk synth`` writes for ``params`` (a :class:`Parameters`;
     ``app.py``'s stack, with the CLI's default path metadata): computed by
     :mod:`.template_size`, exact on every test set."""
-    return template_size.template_bytes(params)
+    return template_size.template_bytes(params, part=part)
 
 
 def stack_resources(values: Mapping[str, Any]) -> int:
@@ -75,15 +77,55 @@ def stack_resources(values: Mapping[str, Any]) -> int:
             + (values.get("registry_policy") is not None))
 
 
-@cross("repositories", "pull_through_cache", "registry_scanning", "registry_policy")
+@cross("repositories", "pull_through_cache", "registry_scanning", "registry_policy", "shards")
 def _stack_capacity(values: Mapping[str, Any], problems: list[str]) -> None:
-    count = stack_resources(values)
-    if count > MAX_REPOSITORIES_PER_STACK:
+    shards, names = values.get("shards", 1), values["repositories"]
+    if shards == 1:
+        count = stack_resources(values)
+        if count > MAX_REPOSITORIES_PER_STACK:
+            problems.append(
+                f"repositories: {len(names)} repositories and the registry settings make "
+                f"{count} resources, over the {MAX_REPOSITORIES_PER_STACK} one stack holds "
+                f"({MAX_STACK_RESOURCES} resources, {RESERVED_STACK_RESOURCES} kept for the "
+                f"stack's own): set shards to {minimum_shards(len(names))} or more to lay them "
+                "across stacks, or give fewer")
+        return
+    held = [len(layout.repositories_of(_Shards(names, shards), part))
+            for part in range(shards)]
+    fullest = max(range(shards), key=held.__getitem__)
+    if held[fullest] > MAX_REPOSITORIES_PER_STACK:
         problems.append(
-            f"repositories: {len(values['repositories'])} repositories and the registry "
-            f"settings make {count} resources, over the {MAX_REPOSITORIES_PER_STACK} one stack "
-            f"holds ({MAX_STACK_RESOURCES} resources, {RESERVED_STACK_RESOURCES} kept for the "
-            "stack's own): give fewer repositories or pull-through cache rules per stack")
+            f"shards: {shards} is too few for {len(names)} repositories: shard {fullest} would "
+            f"hold {held[fullest]}, over the {MAX_REPOSITORIES_PER_STACK} one stack holds; set "
+            f"shards to {minimum_shards(len(names))} or more")
+
+
+class _Shards:
+    """What :func:`layout.repositories_of` reads, before the :class:`Parameters` exist."""
+
+    def __init__(self, repositories: Any, shards: int) -> None:
+        self.repositories, self.shards = repositories, shards
+
+
+def minimum_shards(repositories: int) -> int:
+    """The fewest shards whose stacks hold ``repositories`` with room for the hash's unevenness:
+    at most 80 % of a stack's capacity on average (the smallest count that fits is found by
+    the parameters' own check; this is the count to suggest)."""
+    per_stack = MAX_REPOSITORIES_PER_STACK * 4 // 5
+    return max(2, -(-repositories // per_stack))
+
+
+@cross("stack_name", "shards")
+def _shard_stack_names(values: Mapping[str, Any], problems: list[str]) -> None:
+    shards = values.get("shards", 1)
+    if shards == 1:
+        return
+    longest = naming.shard_stack_name(values["stack_name"], shards - 1)
+    if len(longest) > STACK_NAME_MAX:
+        problems.append(
+            f"stackName: {values['stack_name']!r} is too long for shards: stack {longest!r} "
+            f"would have {len(longest)} characters, over CloudFormation's {STACK_NAME_MAX}; give "
+            f"at most {STACK_NAME_MAX - len(longest) + len(values['stack_name'])}")
 
 
 @cross("worker_role_arns", "builder_identity", "account", "region", "stack_name",
@@ -172,12 +214,15 @@ def document_problems(params: Any) -> list[str]:
             problems.append(f"pullSecret: the refresher's policy would be {size(refresher)} "
                             f"characters, over IAM's {limit} for its inline policies: give "
                             "fewer repositories or replication regions")
-    template = template_bytes(params)
-    if template > MAX_TEMPLATE_BYTES:
-        problems.append(
-            f"repositories: {len(params.repositories)} repositories make a template of "
-            f"{template} bytes, over CloudFormation's {MAX_TEMPLATE_BYTES}: give fewer "
-            "repositories or fewer worker roles per stack")
+    for part in layout.parts(params):
+        template = template_bytes(params, part=part)
+        if template > MAX_TEMPLATE_BYTES:
+            held = len(layout.repositories_of(params, part))
+            where = "" if part is None else f" in stack {layout.stack_name(params, part)}"
+            problems.append(
+                f"repositories: {held} repositories{where} make a template of {template} "
+                f"bytes, over CloudFormation's {MAX_TEMPLATE_BYTES}: give fewer repositories "
+                "or fewer worker roles per stack, or set more shards")
     if params.builder_identity is not None:
         builder = documents.push_pull_identity_policy(params)
         if size(builder) > quotas.ROLE_INLINE_POLICY_CHARS:

@@ -249,9 +249,10 @@ class Parameters:
         r.REGION_RULE, "The AWS region of the repositories, such as us-east-1; cn-* regions use "
         "aws-cn, us-gov-* use aws-us-gov."))
     repositories: Sequence[str] = field(metadata=declare(
-        TextList(r.REPOSITORY_RULE, required=True, max_items=r.MAX_REPOSITORIES_PER_STACK,
-                 too_many="{n} repositories do not fit in one CloudFormation stack: give at "
-                 "most {max} (500 resources, 10 kept for the stack)"),
+        TextList(r.REPOSITORY_RULE, required=True,
+                 max_items=r.MAX_REPOSITORIES_PER_STACK * r.MAX_SHARDS,
+                 too_many="{n} repositories are more than the {max} that the most stacks "
+                 "(shards) hold: give at most {max}"),
         "One or more ECR repository names, each created with the guide's policy."))
     worker_role_arns: Sequence[str] = field(default=(), metadata=declare(
         TextList(r.ROLE_ARN_RULE),
@@ -264,6 +265,14 @@ class Parameters:
         r.dns_label(), "Namespace of that Secret."))
     stack_name: str = field(default="EcrClusterAccess", metadata=declare(
         r.STACK_NAME_RULE, "CloudFormation stack name used by app.py."))
+    shards: int = field(default=1, metadata=declare(
+        r.SHARDS_RULE,
+        "How many stacks hold the repositories. 1: one stack, stackName, holds everything "
+        "(at most 490 repositories). More: a registry stack, <stackName>-registry, holds the "
+        "account's and registry's resources, and each repository goes to stack "
+        "<stackName>-shard-NNN by a hash of its name, so adding one changes only its stack. "
+        "Changing shards later moves repositories between stacks: choose room to grow "
+        "(`ecr-cluster-access plan` prints the layout)."))
     worker_access: str = field(default="push-pull", metadata=declare(
         r.choice("push-pull", "pull"),
         "push-pull (the guide: the worker roles push and pull) or pull (the three pull "

@@ -59,6 +59,10 @@ MAX_TAGS = quotas.MAX_TAGS
 MAX_STACK_RESOURCES = quotas.STACK_RESOURCES
 RESERVED_STACK_RESOURCES = 10
 MAX_REPOSITORIES_PER_STACK = MAX_STACK_RESOURCES - RESERVED_STACK_RESOURCES
+#: The most stacks the repositories may be laid across (``shards``): 49,000 repositories.
+MAX_SHARDS = 100
+SHARDS_RULE = Int(1, MAX_SHARDS, f" ({MAX_SHARDS} stacks of {MAX_REPOSITORIES_PER_STACK} "
+                  "repositories at most)")
 #: ECR: at most 25 destinations in a registry's replication configuration, 100 filters a rule.
 MAX_REPLICATION_DESTINATIONS = 25
 MAX_REPLICATION_FILTERS = 100

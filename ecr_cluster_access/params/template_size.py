@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from .. import documents, naming
+from .. import documents, layout, naming
 
 #: The id of the construct ``EcrClusterAccessStack`` makes (``Repositories``).
 CONSTRUCT_ID = "Repositories"
@@ -72,12 +73,16 @@ def _filters(values: Any) -> list[dict[str, str]] | None:
              "ImageTagMutabilityExclusionFilterValue": f} for f in values] or None
 
 
-def template_model(params: Any, *, repository_entries: int | None = None) -> dict[str, Any]:
-    """The template ``EcrClusterAccessStack(app, params=params)`` synthesizes, to the byte
-    count (see the module docstring). ``params`` is a :class:`Parameters` (validated or not:
-    only fields and derived names are read). With ``repository_entries``, only the first that
-    many repositories get their resource entry (everything else still names them all)."""
-    t = _Template(params.stack_name)
+def template_model(params: Any, *, repository_entries: int | None = None,
+                   part: layout.Part = None) -> dict[str, Any]:
+    """The template ``EcrClusterAccessStack(app, params=params, part=part)`` synthesizes, to
+    the byte count (see the module docstring). ``params`` is a :class:`Parameters` (validated
+    or not: only fields and derived names are read). With ``repository_entries``, only the
+    first that many repositories get their resource entry (everything else still names them
+    all)."""
+    t = _Template(layout.stack_name(params, part))
+    names = layout.repositories_of(params, part)
+    registry = layout.holds_registry(part)
     lifecycle = documents.lifecycle_policy(params)
     lifecycle_text = documents.policy_text(lifecycle) if lifecycle else None
     tags = [{"Key": k, "Value": v} for k, v in params.tags.items()] or None
@@ -86,6 +91,8 @@ def template_model(params: Any, *, repository_entries: int | None = None) -> dic
     builder = params.builder_identity is not None and params.builder_namespace is not None
     builder_logical = logical_id("BuilderRole")
     depends = {"DependsOn": [builder_logical]} if builder else {}
+    # in a shard, the stack depends on the registry stack instead
+    repository_depends = depends if part is None else {}
     removal = "Retain" if params.removal_policy == "retain" else "Delete"
     repository_properties = {
         "RepositoryPolicyText": documents.repository_policy(params),
@@ -101,11 +108,15 @@ def template_model(params: Any, *, repository_entries: int | None = None) -> dic
     }
     repositories = [
         t.add(naming.repository_construct_id(name), "AWS::ECR::Repository",
-              {**repository_properties, "RepositoryName": name}, **depends,
+              {**repository_properties, "RepositoryName": name}, **repository_depends,
               UpdateReplacePolicy=removal, DeletionPolicy=removal)
-        for name in params.repositories[:repository_entries]]
+        for name in names[:repository_entries]]
     repositories += [logical_id(naming.repository_construct_id(name))
-                     for name in params.repositories[len(repositories):]]
+                     for name in names[len(repositories):]]
+    if not registry:
+        uris = [naming.registry_host(params.account, params.region) + "/" + n for n in names]
+        return _document(t, {"RepositoryUris": (
+            "The URI of every repository of this stack, comma-separated", ",".join(uris))})
 
     token_roles = sorted({naming.role_name_of_arn(a) for a in params.same_account_worker_role_arns})
     if token_roles:
@@ -192,13 +203,13 @@ def template_model(params: Any, *, repository_entries: int | None = None) -> dic
     registry_policy = documents.registry_policy(params)
     if registry_policy is not None:
         t.add("RegistryPolicy", "AWS::ECR::RegistryPolicy", {"PolicyText": registry_policy},
-              DependsOn=repositories)
+              **({"DependsOn": repositories} if repositories else {}))
 
     outputs: dict[str, Any] = {
         "RegistryHost": ("Registry host: the builder's deploymentRegistry hostname",
                          params.registry_host),
-        "RepositoryUris": ("Every repository URI, comma-separated",
-                           ",".join(params.repository_uris)),
+        **({"RepositoryUris": ("Every repository URI, comma-separated",
+                               ",".join(params.repository_uris))} if part is None else {}),
         "SecretName": ("Name of the cluster Secret holding config.json", params.secret_name),
         "SecretNamespace": ("Namespace of the cluster Secret holding config.json",
                             params.namespace),
@@ -217,6 +228,10 @@ def template_model(params: Any, *, repository_entries: int | None = None) -> dic
             "identity policy allowing the seven push/pull actions on these repositories "
             "and ecr:GetAuthorizationToken on '*' (print it with: ecr-cluster-access "
             "identity-policy)")[:1024], ",".join(params.cross_account_worker_role_arns))
+    return _document(t, outputs)
+
+
+def _document(t: _Template, outputs: dict[str, Any]) -> dict[str, Any]:
     return {"Description": _STACK_DESCRIPTION, "Resources": t.resources,
             "Outputs": {k: {"Description": d, "Value": v} for k, (d, v) in outputs.items()},
             **_BOOTSTRAP}
@@ -265,16 +280,19 @@ def _bytes(value: Any) -> int:
     return len(json.dumps(value, indent=1, ensure_ascii=False).encode())
 
 
-def template_bytes(params: Any) -> int:
+def template_bytes(params: Any, *, part: layout.Part = None) -> int:
     """The bytes of the template ``cdk synth`` writes for ``params`` (see the module
-    docstring).
+    docstring), of the stack of ``part`` (:mod:`..layout`).
 
     Measured on the model with the first repository's entry only: every other entry is the
     same but for the name, in its ``RepositoryName``, logical ID and ``aws:cdk:path`` (names
     need no JSON escaping), so each adds its own lengths to the first one's size, plus the
     comma, line break and two-space indent that separate entries at that depth."""
-    model = template_model(params, repository_entries=1)
-    first = params.repositories[0]
+    model = template_model(params, repository_entries=1, part=part)
+    names = layout.repositories_of(params, part)
+    if not names:
+        return _bytes(model)
+    first = names[0]
     resource = model["Resources"][logical_id(naming.repository_construct_id(first))]
     # the entry's value, two levels deep: two more spaces on each of its lines
     value = _bytes(resource) + 2 * json.dumps(resource, indent=1).count("\n")
@@ -284,4 +302,28 @@ def template_bytes(params: Any) -> int:
 
     return _bytes(model) + sum(
         len(',\n  "": ') + len(logical_id(naming.repository_construct_id(name)))
-        + value + named(name) - named(first) for name in params.repositories[1:])
+        + value + named(name) - named(first) for name in names[1:])
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    """One stack of the layout, as ``ecr-cluster-access plan`` prints it."""
+
+    part: layout.Part
+    stack_name: str
+    repositories: int
+    resources: int
+    template_bytes: int
+
+
+def plan(params: Any) -> list[StackPlan]:
+    """The layout of ``params``: every stack ``app.py`` synthesizes, with its repositories,
+    resources and template bytes (exact, as :func:`template_bytes` is)."""
+    out = []
+    for part in layout.parts(params):
+        model = template_model(params, part=part, repository_entries=1)
+        held = len(layout.repositories_of(params, part))
+        out.append(StackPlan(part, layout.stack_name(params, part), held,
+                             len(model["Resources"]) + max(held - 1, 0),
+                             template_bytes(params, part=part)))
+    return out

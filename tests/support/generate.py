@@ -49,6 +49,8 @@ def parameter_set(rnd: random.Random) -> dict[str, Any]:
         out["namespace"] = rnd.choice(["default", "builds", "n" * 63])
     if _maybe(rnd, 0.3):
         out["stackName"] = rnd.choice(["EcrClusterAccess", "Ecr-Builds", "E" + "c" * 30])
+    if _maybe(rnd, 0.2):
+        out["shards"] = rnd.choice([1, 2, 3])
     if _maybe(rnd, 0.3):
         out["developerPrincipalArns"] = _some(rnd, [f"arn:{part}:iam::{ACCOUNT}:group/devs",
                                                     f"{role}dev"])

@@ -72,6 +72,10 @@ CROSS_CHECK_CASES: dict[str, tuple[dict[str, Any], str]] = {
             {"upstream": "k8s", "prefix": "k8s"}, {"upstream": "quay", "prefix": "quay"},
             {"upstream": "ecr-public", "prefix": "ecr-public"}]),
         "repositories: 485 repositories and the registry settings make"),
+    "_shard_stack_names": (
+        params_dict(stackName="S" * 119, shards=2),
+        "stackName: '" + "S" * 119 + "' is too long for shards: stack '" + "S" * 119
+        + "-shard-001' would have 129 characters, over CloudFormation's 128; give at most 118"),
     "_repository_policy_size": (
         params_dict(workerRoleArns=_many_roles(120)),
         "workerRoleArns: the repository policy for 120 roles is"),
@@ -92,6 +96,10 @@ _ECR_HOST = "210987654321.dkr.ecr.us-east-1.amazonaws.com"
 #: tests/support/message_mutants.py, could delete with every test still passing): parameters,
 #: and the line or its start.
 MESSAGE_CASES: list[tuple[dict[str, Any], str]] = [
+    # too few shards for the repositories: the fullest shard is named (by the name's hash)
+    (params_dict(repositories=[f"r{i}" for i in range(1000)], shards=2),
+     "shards: 2 is too few for 1000 repositories: shard 1 would hold 508, over the 490 one "
+     "stack holds; set shards to 3 or more"),
     # the template estimate, checked once the parameters exist (repositories measured exactly)
     (params_dict(repositories=[f"r{i:03d}" for i in range(480)],
                  workerRoleArns=_many_roles(50),
@@ -178,7 +186,7 @@ MESSAGE_CASES: list[tuple[dict[str, Any], str]] = [
      "give fewer repositories"),
     ({**params_dict(), "zzzzqqq": 1},
      "zzzzqqq: unknown key: accepted keys are account, region, repositories, workerRoleArns, "
-     "secretName, namespace, stackName, workerAccess, developerPrincipalArns,"),
+     "secretName, namespace, stackName, shards, workerAccess, developerPrincipalArns,"),
     ({**params_dict(), **{f"zz{i:02d}": 1 for i in range(11)}},
      "parameters: more unknown keys not listed: is this the right file?"),
 ]

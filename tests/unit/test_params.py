@@ -262,9 +262,10 @@ def test_fails_when_repository_policy_exceeds_ecr_limit() -> None:
 
 def test_fails_on_more_repositories_than_one_stack_holds() -> None:
     names = [f"repo-{i}" for i in range(MAX_REPOSITORIES_PER_STACK + 1)]
-    assert one_problem(repositories=names).startswith(
-        f"repositories: {MAX_REPOSITORIES_PER_STACK + 1} repositories do not fit in one "
-        "CloudFormation stack")
+    assert one_problem(repositories=names) == (
+        "repositories: 491 repositories and the registry settings make 491 resources, over the "
+        "490 one stack holds (500 resources, 10 kept for the stack's own): set shards to 2 or "
+        "more to lay them across stacks, or give fewer")
 
 
 def test_accepts_as_many_repositories_as_one_stack_holds() -> None:
@@ -278,8 +279,8 @@ def test_fails_when_template_would_exceed_one_megabyte() -> None:
     problem = one_problem(repositories=names, workerRoleArns=roles)
     assert re.fullmatch(
         r"repositories: 300 repositories make a template of \d{7} bytes, over "
-        r"CloudFormation's 1000000: give fewer repositories or fewer worker roles per stack",
-        problem), problem
+        r"CloudFormation's 1000000: give fewer repositories or fewer worker roles per stack, "
+        r"or set more shards", problem), problem
 
 
 def test_template_size_of_the_embedded_default_is_the_cli_s() -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from ecr_cluster_access import ParameterError, Parameters, load_parameters
 from ecr_cluster_access.params import MAX_DEPTH, MAX_FILE_BYTES
+from ecr_cluster_access.params.io import MAX_YAML_NODES
 
 from ..support.parameters import params_dict
 from ..support.tools import ROOT, VENV_BIN, run
@@ -217,7 +218,7 @@ def test_a_yaml_file_just_under_the_size_cap_is_parsed_within_the_bounds(tmp_pat
     path = write(tmp_path, "near.yaml", text)
     result = validate_bounded(path)
     assert result.returncode == 2, result.stderr
-    assert "do not fit in one CloudFormation stack" in result.stderr
+    assert f"more than {MAX_YAML_NODES} values" in result.stderr
 
 
 # --- silently accepted before ------------------------------------------------------------------
@@ -356,11 +357,11 @@ def test_yaml_values_pyyaml_cannot_construct_are_one_line(tmp_path: Path, value:
 
 
 def test_a_yaml_file_of_many_small_values_is_refused_fast_and_small(tmp_path: Path) -> None:
-    path = write(tmp_path, "many.yaml", "r: [" + "?," * 120_000 + "?]\n")
+    path = write(tmp_path, "many.yaml", "r: [" + "?," * 2 * MAX_YAML_NODES + "?]\n")
     result = validate_bounded(path)
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.splitlines()
-    assert line.endswith("more than 20000 values: is this the right file?")
+    assert line.endswith(f"more than {MAX_YAML_NODES} values: is this the right file?")
 
 
 def test_thousands_of_unknown_keys_give_a_bounded_number_of_lines(tmp_path: Path) -> None:

@@ -180,8 +180,8 @@ def test_pull_through_cache_rules_count_against_the_stack_capacity() -> None:
                           registryScanning=None)
     assert line == (
         "repositories: 486 repositories and the registry settings make 492 resources, over the "
-        "490 one stack holds (500 resources, 10 kept for the stack's own): give fewer "
-        "repositories or pull-through cache rules per stack")
+        "490 one stack holds (500 resources, 10 kept for the stack's own): set shards to 2 "
+        "or more to lay them across stacks, or give fewer")
 
 
 # --- templates -----------------------------------------------------------------------------------
