@@ -119,14 +119,19 @@ def cmd_import_mapping(args: argparse.Namespace) -> int:
     """Print the file `cdk import --resource-mapping FILE` needs to take over repositories
     that already exist (kept by an earlier `cdk destroy`, or made by hand): each repository's
     logical ID in app.py's stack and its RepositoryName, read from the stack synthesized in
-    memory. With --repository NAME (repeat), only those: list the ones that exist."""
+    memory. With --repository NAME (repeat), only those: list the ones that exist. With
+    shards, cdk import takes one stack at a time: --stack names it (ecr-cluster-access plan
+    lists them), or every --repository is in one stack."""
+    from . import layout
+
     params = _load(args)
-    wanted = args.repository or list(params.repositories)
-    unknown = [name for name in wanted if name not in params.repositories]
+    unknown = [name for name in args.repository if name not in params.repositories]
     if unknown:
         exit_on_error(ParameterError([
             f"--repository: {name!r} is not one of the parameters' repositories: use one of "
             f"{', '.join(params.repositories)}" for name in unknown]), PROG)
+    part = _import_part(params, args.stack, args.repository)
+    wanted = args.repository or list(layout.repositories_of(params, part))
     import tempfile
 
     from .extras import quiet_node20_banner
@@ -137,13 +142,41 @@ def cmd_import_mapping(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="ecr-cluster-access-") as outdir:
         app = cdk.App(outdir=outdir)
-        stack = EcrClusterAccessStack(app, params=params)
+        stack = EcrClusterAccessStack(app, params=params, part=part)
         template = app.synth().get_stack_by_name(stack.stack_name).template
     by_name = {resource["Properties"]["RepositoryName"]: logical
                for logical, resource in template["Resources"].items()
                if resource["Type"] == "AWS::ECR::Repository"}
     _print_json({by_name[name]: {"RepositoryName": name} for name in wanted})
     return 0
+
+
+def _import_part(params: Parameters, stack: str | None, repositories: list[str]) -> Any:
+    """The part of the layout whose stack import-mapping is for (exits 2 with one line when
+    --stack names no stack of repositories, or the repositories are in several)."""
+    from . import layout, naming
+
+    stacks = {layout.stack_name(params, p): p for p in layout.parts(params)
+              if p != layout.REGISTRY}
+    shown = ", ".join(list(stacks)[:5]) + (", ..." if len(stacks) > 5 else "")
+    if stack is not None:
+        if stack not in stacks:
+            exit_on_error(ParameterError([
+                f"--stack: {stack!r} holds none of the repositories: use one of {shown}"]), PROG)
+        part = stacks[stack]
+        elsewhere = [n for n in repositories if n not in layout.repositories_of(params, part)]
+        if elsewhere:
+            exit_on_error(ParameterError([
+                f"--repository: {elsewhere[0]!r} is not in stack {stack!r}"]), PROG)
+        return part
+    if params.shards == 1:
+        return None
+    held = sorted({naming.shard_of(n, params.shards) for n in repositories})
+    if len(held) != 1:
+        exit_on_error(ParameterError([
+            f"--stack: with shards, cdk import takes one stack at a time: give --stack (one of "
+            f"{shown}), or repositories of one stack"]), PROG)
+    return held[0]
 
 
 BUILD_MODES = ("cluster-buildkit", "kaniko")
@@ -565,6 +598,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="print cdk import's --resource-mapping for repositories that already exist")
     importer.add_argument("--repository", action="append", default=[], metavar="NAME",
                           help="only this repository (repeat for each); default: all")
+    importer.add_argument("--stack", metavar="NAME",
+                          help="with shards: the stack to import into (ecr-cluster-access plan "
+                          "lists them); default: the stack of the --repository names")
     importer.set_defaults(func=cmd_import_mapping)
 
     docker = sub.add_parser("docker-config", parents=[common],

@@ -154,3 +154,50 @@ def test_two_layouts_of_the_same_parameters_in_one_app_are_refused() -> None:
     with pytest.raises(ValueError, match="is made by both EcrClusterAccess-"):
         make_stacks(app, Parameters.from_mapping(params_dict(
             repositories=list(params.repositories), shards=2, stackName="Other")))
+
+
+SIX = params_dict(repositories=[f"builds/{c}" for c in "abcdef"], shards=2)
+
+
+def import_mapping(tmp_path: Any, capsys: pytest.CaptureFixture[str], *args: str
+                   ) -> tuple[int, str, str]:
+    from ecr_cluster_access.cli import main
+
+    config = tmp_path / "p.json"
+    config.write_text(json.dumps(SIX))
+    try:
+        status = main(["--config", str(config), "import-mapping", *args])
+    except SystemExit as stop:
+        status = int(stop.code or 0)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_import_mapping_with_shards_is_for_one_stack(tmp_path: Any,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """builds/a, b, c hash to shard 0 and d, e, f to shard 1 (hashlib, as PINNED)."""
+    status, out, _ = import_mapping(tmp_path, capsys, "--stack", "EcrClusterAccess-shard-001")
+    assert status == 0
+    assert sorted(v["RepositoryName"] for v in json.loads(out).values()) == [
+        "builds/d", "builds/e", "builds/f"]
+    status, out, _ = import_mapping(tmp_path, capsys, "--repository", "builds/b")
+    assert (status, [v["RepositoryName"] for v in json.loads(out).values()]) == (0, ["builds/b"])
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    ((), "--stack: with shards, cdk import takes one stack at a time: give --stack (one of "
+         "EcrClusterAccess-shard-000, EcrClusterAccess-shard-001), or repositories of one stack"),
+    (("--repository", "builds/a", "--repository", "builds/d"),
+     "--stack: with shards, cdk import takes one stack at a time: give --stack (one of "
+     "EcrClusterAccess-shard-000, EcrClusterAccess-shard-001), or repositories of one stack"),
+    (("--stack", "EcrClusterAccess-registry"),
+     "--stack: 'EcrClusterAccess-registry' holds none of the repositories: use one of "
+     "EcrClusterAccess-shard-000, EcrClusterAccess-shard-001"),
+    (("--stack", "EcrClusterAccess-shard-001", "--repository", "builds/a"),
+     "--repository: 'builds/a' is not in stack 'EcrClusterAccess-shard-001'"),
+])
+def test_import_mapping_refuses_what_spans_or_misses_a_stack(
+        tmp_path: Any, capsys: pytest.CaptureFixture[str], args: tuple[str, ...],
+        line: str) -> None:
+    assert import_mapping(tmp_path, capsys, *args) == (
+        2, "", f"ecr-cluster-access: error: {line}\n")
