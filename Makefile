@@ -116,6 +116,7 @@ bench: setup
 	$(VENV)/bin/python bench/bench_params.py
 	$(VENV)/bin/python bench/bench_synth.py
 	$(VENV)/bin/python bench/bench_check.py
+	$(VENV)/bin/python bench/bench_shards.py
 
 # The JSON Schema and the README's parameters table are generated from the field declarations
 # (ecr_cluster_access/params/model.py); tests/test_schema.py fails until they are regenerated.
