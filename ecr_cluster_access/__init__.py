@@ -28,6 +28,7 @@ from .params import (
     RegistryPolicy,
     RegistryScanning,
     ScanningRule,
+    WorkerOrganization,
     load_parameters,
     load_parameters_or_exit,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "OwnedRepository",
     "PullThroughCacheRule",
     "RegistryPolicy",
+    "WorkerOrganization",
     "RegistryScanning",
     "ScanningRule",
     "ParameterError",

@@ -45,6 +45,11 @@ _PULL_THROUGH_CACHE_REASON = (
     "The pull-through cache names repositories after upstream images, unknown in advance; the "
     "grant is limited to repositories under the cache rule's prefix."
 )
+_ORGANIZATION_REASON = (
+    "workerOrganization: the repository policy's Principal '*' is narrowed by "
+    "aws:PrincipalOrgID (and aws:PrincipalOrgPaths) and ArnLike aws:PrincipalArn to the "
+    "organization's roles matching the pattern: AWS's way to grant an organization."
+)
 repository_construct_id = naming.repository_construct_id
 
 
@@ -234,6 +239,9 @@ class EcrClusterAccess(Construct):
         removal = (cdk.RemovalPolicy.RETAIN if params.removal_policy == "retain"
                    else cdk.RemovalPolicy.DESTROY)
 
+        if params.worker_organization is not None:  # on the construct: no bytes per repository
+            cdk.Validations.of(self).acknowledge(cdk.Acknowledgment(
+                id="AwsSolutions-ECR1", reason=_ORGANIZATION_REASON))
         for name in layout.repositories_of(params, self.part):
             resource = ecr.CfnRepository(self, repository_construct_id(name),
                                          repository_name=name, **common)

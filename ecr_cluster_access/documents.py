@@ -59,9 +59,11 @@ CREDENTIAL_HELPER = "ecr-login"
 
 
 def repository_policy_document(push_principals: Iterable[str],
-                               pull_principals: Iterable[str] = ()) -> dict[str, Any]:
+                               pull_principals: Iterable[str] = (),
+                               organization: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the repository policy: the guide's seven actions for ``push_principals`` and,
-    with ``workerAccess: pull``, only the three pull actions for ``pull_principals``.
+    with ``workerAccess: pull``, only the three pull actions for ``pull_principals``; then,
+    with ``organization`` (:func:`organization_statement`), the organization's grant.
 
     One statement per kind of grant, push first, each only when it has principals. It is a
     resource policy: no ``Resource`` element, principals sorted and de-duplicated so the
@@ -74,7 +76,41 @@ def repository_policy_document(push_principals: Iterable[str],
                   for sid, principals, actions in (
                       (REPOSITORY_POLICY_SID, pushers, PUSH_PULL_ACTIONS),
                       (REPOSITORY_PULL_SID, pullers, PULL_ACTIONS)) if principals]
+    if organization is not None:
+        statements.append(organization)
     return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+ORGANIZATION_PUSH_SID = "AllowOrganizationPushPull"
+ORGANIZATION_PULL_SID = "AllowOrganizationPull"
+
+
+def organization_statement(organization_id: str, role_arn_pattern: str,
+                           unit_paths: Sequence[str] = (), *, push: bool = True
+                           ) -> dict[str, Any]:
+    """The repository-policy statement granting the roles of an AWS Organization that match
+    ``role_arn_pattern`` (in ``unit_paths``, when given) the seven actions, or with ``push``
+    false the three pull actions. ``Principal: "*"``, narrowed by ``aws:PrincipalOrgID``
+    (and ``aws:PrincipalOrgPaths``, each path with the units below it) and by ``ArnLike
+    aws:PrincipalArn``: AWS's way to grant an organization without listing its accounts."""
+    condition: dict[str, Any] = {"StringEquals": {"aws:PrincipalOrgID": organization_id}}
+    if unit_paths:
+        condition["ForAnyValue:StringLike"] = {
+            "aws:PrincipalOrgPaths": [f"{path}*" for path in sorted(set(unit_paths))]}
+    condition["ArnLike"] = {"aws:PrincipalArn": role_arn_pattern}
+    return {"Sid": ORGANIZATION_PUSH_SID if push else ORGANIZATION_PULL_SID, "Effect": "Allow",
+            "Principal": "*", "Action": list(PUSH_PULL_ACTIONS if push else PULL_ACTIONS),
+            "Condition": condition}
+
+
+def organization_grant(params: Parameters) -> dict[str, Any] | None:
+    """The organization's repository-policy statement of ``params``, or ``None``."""
+    organization = params.worker_organization
+    if organization is None:
+        return None
+    return organization_statement(organization.organization_id, organization.role_arn_pattern,
+                                  organization.organizational_unit_paths,
+                                  push=params.worker_access == "push-pull")
 
 
 def policy_text(document: dict[str, Any]) -> str:
@@ -305,7 +341,7 @@ def repository_policy(params: Parameters, extra_workers: Sequence[str] = ()
     push = [a for a, actions in grants.items() if actions == PUSH_PULL_ACTIONS]
     pull = [a for a, actions in grants.items() if actions == PULL_ACTIONS]
     (push if params.worker_access == "push-pull" else pull).extend(workers)
-    return repository_policy_document(push, pull)
+    return repository_policy_document(push, pull, organization_grant(params))
 
 
 #: The actions that write an image (the seven less the three pull actions).
@@ -672,6 +708,12 @@ def access_summary(params: Parameters) -> dict[str, list[str]]:
         push.append(f"builder role {params.builder_role_arn}")
     push += [f"developer {arn}" for arn in params.developer_principal_arns]
     workers = [f"worker role {arn}" for arn in params.worker_role_arns]
+    organization = params.worker_organization
+    if organization is not None:
+        units = (f" (units {', '.join(organization.organizational_unit_paths)})"
+                 if organization.organizational_unit_paths else "")
+        workers.append(f"roles {organization.role_arn_pattern} of organization "
+                       f"{organization.organization_id}{units}")
     (push if params.worker_access == "push-pull" else pull).extend(workers)
     settings = params.pull_secret
     if settings is not None:

@@ -43,6 +43,7 @@ from .compare import (
     repository_policy_findings,
     settings_findings,
     tag_findings,
+    without_organization_grant,
 )
 from .findings import CANNOT_VERIFY, DRIFT, NOTE, Finding, cannot_verify, drift, note
 from .read import (
@@ -80,7 +81,8 @@ def findings(params: Parameters, state: AccountState) -> list[Finding]:
         if repository is None:
             out.append(drift(name, "repository does not exist", repositories=(name,)))
             continue
-        out += repository_policy_findings(name, repository.policy, params.repository_grants)
+        out += repository_policy_findings(name, repository.policy, params.repository_grants,
+                                          documents.organization_grant(params))
         out += settings_findings(name, repository.description, repository.lifecycle, params)
         out += tag_findings(name, repository.tags, params)
     for label, replica in state.replicas.items():
@@ -90,8 +92,10 @@ def findings(params: Parameters, state: AccountState) -> list[Finding]:
     for name, kept in state.others.items():
         out += kept_findings(name, kept.policy, kept.tags, params, named)
     out += _role_findings(params, state.roles)
+    organization = documents.organization_grant(params)
     out += access_findings(params, state.roles, {
-        name: load_document(r.policy) if r.policy is not None else None
+        name: without_organization_grant(load_document(r.policy), organization)
+        if r.policy is not None else None
         for name, r in (*state.repositories.items(), *state.replicas.items())})
     out += escalation_findings(params, state.roles)
     out += registry_policy_findings(state.registry_policy, params)

@@ -148,8 +148,32 @@ def compare_documents(subject: str, what: str, deployed: Any, expected: Any,
 
 # --- repository policies ----------------------------------------------------------------------
 
+def same_statement(statement: Any, expected: Mapping[str, Any]) -> bool:
+    """Whether ``statement`` is ``expected`` (its actions in any order and case)."""
+    def normal(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        actions = value.get("Action")
+        return {**value, "Action": sorted(a.lower() for a in _as_list(actions)
+                                          if isinstance(a, str))} if actions else value
+
+    return bool(normal(statement) == normal(dict(expected)))
+
+
+def without_organization_grant(document: Any, organization: Mapping[str, Any] | None) -> Any:
+    """``document`` less the statements that are exactly the organization's grant (its
+    conditions name the organization and a role pattern, which only AWS can resolve; a
+    changed one stays, and is judged as it is)."""
+    statements = statements_of(document)
+    if organization is None or statements is None:
+        return document
+    return {**document, "Statement": [s for s in statements
+                                      if not same_statement(s, organization)]}
+
+
 def repository_policy_findings(name: str, text: str | None,
-                               grants: Mapping[str, Sequence[str]]) -> list[Finding]:
+                               grants: Mapping[str, Sequence[str]],
+                               organization: Mapping[str, Any] | None = None) -> list[Finding]:
     """Compare one repository policy with the parameters' grants.
 
     ``grants`` maps every principal the policy must name to its actions: the seven for the
@@ -157,7 +181,7 @@ def repository_policy_findings(name: str, text: str | None,
     ``workerAccess: pull``. Each principal's grants are compared as action sets (any order,
     case, split across statements); every statement that is not such a plain grant (a Deny,
     a condition, ``NotAction``, ``Resource``, another principal) is drift, named with what it
-    does.
+    does, except the parameters' ``organization`` grant, which must be there exactly.
     """
     roles = sorted(grants)
     where = {"repositories": (name,)}
@@ -175,6 +199,12 @@ def repository_policy_findings(name: str, text: str | None,
                                     f"{_text(document.get('Version'))}, not "
                                     f"{documents.POLICY_VERSION}", **where))
     granted: dict[str, set[str]] = {role: set() for role in roles}
+    if organization is not None:
+        if not any(same_statement(s, organization) for s in statements):
+            findings.append(drift(name, f"the repository policy lacks the organization grant "
+                                        f"{describe_statement(dict(organization))}", **where,
+                                  actions=tuple(_strs(organization, "Action"))))
+        statements = [s for s in statements if not same_statement(s, organization)]
     for statement in statements:
         plain = _plain_grant(statement)
         if plain is None:
@@ -423,7 +453,8 @@ def creation_template_findings(template: Mapping[str, Any] | None, params: Param
             documents.pull_through_cache_repository_policy(params))
     else:
         findings += repository_policy_findings(subject, template.get("repositoryPolicy"),
-                                               params.repository_grants)
+                                               params.repository_grants,
+                                               documents.organization_grant(params))
     findings += settings_findings(subject, template, template.get("lifecyclePolicy"), params)
     want_tags = {k: v for k, v in params.tags.items()}
     have_tags = {str(t.get("Key")): t.get("Value") for t in _as_list(template.get("resourceTags"))

@@ -32,6 +32,7 @@ from .model import (
     RegistryPolicy,
     RegistryScanning,
     ScanningRule,
+    WorkerOrganization,
     validate,
 )
 from .rules import MAX_REPOSITORIES_PER_STACK
@@ -50,6 +51,7 @@ __all__ = [
     "LifecycleRule",
     "PullThroughCacheRule",
     "RegistryPolicy",
+    "WorkerOrganization",
     "RegistryScanning",
     "ScanningRule",
     "ParameterError",

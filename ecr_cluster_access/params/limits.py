@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import documents, layout, naming
-from . import quotas, template_size
+from . import quotas, rules, template_size
 from .rules import (
     MAX_REPOSITORIES_PER_STACK,
     MAX_STACK_RESOURCES,
@@ -55,9 +55,14 @@ def repository_grants(values: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
 def repository_policy_of(values: Mapping[str, Any]) -> dict[str, Any]:
     """The repository policy for ``values`` (before a ``Parameters`` exists)."""
     grants = repository_grants(values)
+    organization = values.get("worker_organization")
     return documents.repository_policy_document(
         [a for a, g in grants.items() if g == documents.PUSH_PULL_ACTIONS],
-        [a for a, g in grants.items() if g == documents.PULL_ACTIONS])
+        [a for a, g in grants.items() if g == documents.PULL_ACTIONS],
+        None if organization is None else documents.organization_statement(
+            organization.organization_id, organization.role_arn_pattern,
+            organization.organizational_unit_paths,
+            push=values.get("worker_access") != "pull"))
 
 
 def template_bytes(params: Any, *, part: Any = None) -> int:
@@ -129,7 +134,7 @@ def _shard_stack_names(values: Mapping[str, Any], problems: list[str]) -> None:
 
 
 @cross("worker_role_arns", "builder_identity", "account", "region", "stack_name",
-       "worker_access")
+       "worker_access", "worker_organization")
 def _repository_policy_size(values: Mapping[str, Any], problems: list[str]) -> None:
     principals = sorted(principal_arns(values))
     text = documents.policy_text(repository_policy_of(values))
@@ -199,6 +204,14 @@ def document_problems(params: Any) -> list[str]:
         return len(json.dumps(document, separators=(",", ":")))
 
     problems = []
+    organization = params.worker_organization
+    if organization is not None and params.worker_access == "push-pull":
+        for what, arn in (("the pull secret refresher's role", params.refresher_role_arn),):
+            if arn is not None and rules.arn_like(organization.role_arn_pattern, arn):
+                problems.append(
+                    f"workerOrganization.roleArnPattern: {organization.role_arn_pattern!r} "
+                    f"matches {what} {arn}, which would then be allowed to push: narrow the "
+                    "pattern")
     for field, document in (("builderIdentity", documents.builder_trust_policy(params)),
                             ("pullSecret", documents.refresher_trust_document(params))):
         if document is not None and size(document) > quotas.TRUST_POLICY_CHARS:

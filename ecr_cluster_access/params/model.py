@@ -234,6 +234,26 @@ class RegistryPolicy:
 
 
 @dataclass(frozen=True)
+class WorkerOrganization:
+    """Worker roles of every account of an AWS Organization (or of some of its organizational
+    units), by a role ARN pattern: the repository policy grants ``Principal: "*"`` only on
+    ``aws:PrincipalOrgID`` (and ``aws:PrincipalOrgPaths``) and ``ArnLike aws:PrincipalArn``,
+    so its size does not grow with the accounts. Each member account still grants its roles
+    on its side (``ecr-cluster-access identity-policy`` prints the policy)."""
+
+    organization_id: str = field(metadata=declare(
+        r.ORGANIZATION_ID_RULE, "The organization's ID (aws:PrincipalOrgID)."))
+    role_arn_pattern: str = field(metadata=declare(
+        r.ROLE_ARN_PATTERN_RULE, "The worker roles' ARN pattern, for ArnLike aws:PrincipalArn: "
+        "* matches any characters, ? one (arn:aws:iam::*:role/eks-node-* is every role whose "
+        "name starts eks-node- in every account of the organization)."))
+    organizational_unit_paths: Sequence[str] = field(default=(), metadata=declare(
+        TextList(r.ORGANIZATIONAL_UNIT_PATH_RULE, max_items=r.MAX_ORGANIZATIONAL_UNITS),
+        "Only accounts in these organizational units (aws:PrincipalOrgPaths, each with the "
+        "units below it).", default_doc="none: every account of the organization"))
+
+
+@dataclass(frozen=True)
 class Parameters:
     """Everything both halves need: the AWS repositories and the cluster's ``ecr-config`` Secret.
 
@@ -335,6 +355,10 @@ class Parameters:
     registry_policy: RegistryPolicy | None = field(default=None, metadata=declare(
         Nested(RegistryPolicy), "A registry policy for cross-account replication into these "
         "repositories.", default_doc="none: no registry policy"))
+    worker_organization: WorkerOrganization | None = field(default=None, metadata=declare(
+        Nested(WorkerOrganization), "Worker roles of an AWS Organization's accounts, by a role "
+        "ARN pattern, granted what workerAccess gives without listing each account's roles.",
+        default_doc="none: only the listed workerRoleArns"))
 
     def __post_init__(self) -> None:
         normalise(self)

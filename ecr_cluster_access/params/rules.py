@@ -34,6 +34,15 @@ def iam_arn(*kinds: str) -> str:
             rf"{_IAM_NAME}{{1,64}}")
 
 
+#: AWS Organizations IDs (the Organizations API reference's patterns).
+ORGANIZATION_ID = r"o-[a-z0-9]{10,32}"
+ORGANIZATIONAL_UNIT_PATH = (ORGANIZATION_ID
+                            + r"/r-[0-9a-z]{4,32}/(?:ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}/)*")
+#: A role ARN pattern for ``ArnLike``: any account (``*``) or one, and a role path and name
+#: with ``*`` and ``?`` wildcards and at least one character that is none of those nor ``/``
+#: (``role/*`` would be every role of the organization).
+ROLE_ARN_PATTERN = (rf"arn:(?:{PARTITION}):iam::(?:\*|[0-9]{{12}}):role/"
+                    r"(?=[A-Za-z0-9+=,.@_/*?-]*[A-Za-z0-9+=,.@_-])[A-Za-z0-9+=,.@_/*?-]{1,512}")
 KMS_KEY_ARN = rf"arn:(?:{PARTITION}):kms:{REGION}:[0-9]{{12}}:key/[A-Za-z0-9-]{{1,128}}"
 OIDC_PROVIDER_ARN = (rf"arn:(?:{PARTITION}):iam::[0-9]{{12}}:oidc-provider/"
                      r"[a-z0-9.-]+(?:/[A-Za-z0-9._-]+)*")
@@ -202,6 +211,17 @@ SCAN_FILTER_RULE = Text("a scanning filter", "use 1-255 lowercase letters, digit
 #: This project's limit on accounts replicating into the registry (the policy must stay
 #: under ECR's 10,240 characters, checked as well).
 MAX_REPLICATION_SOURCES = 20
+ORGANIZATION_ID_RULE = Text("an AWS Organizations ID", "use o- and 10-32 lowercase letters and "
+                            "digits", pattern=ORGANIZATION_ID)
+ORGANIZATIONAL_UNIT_PATH_RULE = Text(
+    "an organizational unit path", "use <organization id>/<root id>/<ou id>/.../ as "
+    "aws:PrincipalOrgPaths spells it, ending in /", pattern=ORGANIZATIONAL_UNIT_PATH,
+    max_length=1024)
+ROLE_ARN_PATTERN_RULE = Text(
+    "a role ARN pattern", "use arn:<partition>:iam::<account or *>:role/<path and name, with * "
+    "and ? as wildcards and at least one letter or digit>",
+    pattern=ROLE_ARN_PATTERN, max_length=2048)
+MAX_ORGANIZATIONAL_UNITS = 10
 MAX_REGISTRY_POLICY_CHARS = 10_240
 
 _TAG_PUNCTUATION = set("_.:/=+-@ ")
@@ -295,6 +315,35 @@ def _good_items(values: Mapping[str, Any], name: str, rule: Text) -> list[tuple[
             seen.add(item)
             out.append((i, item))
     return out
+
+
+@cross("region", "worker_organization")
+def _worker_organization(values: Mapping[str, Any], problems: list[str]) -> None:
+    organization = values.get("worker_organization")
+    if organization is None:
+        return
+    problem = _partition_problem("workerOrganization.roleArnPattern",
+                                 organization.role_arn_pattern, values["region"])
+    if problem:
+        problems.append(problem)
+    for i, path in enumerate(organization.organizational_unit_paths):
+        if not path.startswith(organization.organization_id + "/"):
+            problems.append(
+                f"workerOrganization.organizationalUnitPaths[{i}]: {show(path)} is not in "
+                f"organization {organization.organization_id!r}: start it with "
+                f"{organization.organization_id}/")
+
+
+def arn_like(pattern: str, arn: str) -> bool:
+    """IAM's ``ArnLike``: ``*`` any characters, ``?`` one, each of the six ARN parts matched
+    on its own (the resource part, ``role/path/name``, is one)."""
+    import re
+
+    parts, values = pattern.split(":", 5), arn.split(":", 5)
+    return len(parts) == len(values) == 6 and all(
+        re.fullmatch("".join(".*" if c == "*" else "." if c == "?" else re.escape(c)
+                             for c in p), v, re.S) is not None
+        for p, v in zip(parts, values, strict=True))
 
 
 @cross("region")
@@ -693,7 +742,7 @@ def stack_problems(params: Any, *, worker_roles: bool = False, oidc_provider: bo
     identity's OIDC provider (irsa) or cluster (pod-identity). An app may pass those as CDK
     objects instead (``worker_roles``, ``oidc_provider``, ``cluster`` say which it did)."""
     problems = []
-    if not params.worker_role_arns and not worker_roles:
+    if not params.worker_role_arns and not worker_roles and params.worker_organization is None:
         problems.append("workerRoleArns: [] is empty: give at least one worker role ARN (an app "
                         "of your own can pass IRole objects: EcrClusterAccess(worker_roles=...))")
     # the builder's and the refresher's own roles: IRSA needs the provider, Pod Identity the

@@ -660,3 +660,30 @@ def test_the_expected_access_table_notices_a_worker_that_cannot_push(account: Ac
     assert read_back_table_disagreements(account) == [
         f"{ROLE} ecr:PutImage arn:aws:ecr:us-east-1:123456789012:repository/builds/app",
         f"{ROLE} ecr:PutImage arn:aws:ecr:us-east-1:123456789012:repository/builds/web"]
+
+
+# --- organization grants ---------------------------------------------------------------------
+
+ORGANIZATION = params_dict(repositories=["builds/app", "builds/web"], workerRoleArns=[ROLE],
+                           workerOrganization={"organizationId": "o-a1b2c3d4e5",
+                                               "roleArnPattern": "arn:aws:iam::*:role/eks-node-*"})
+
+
+def test_an_organization_grant_as_deployed_is_in_sync_and_its_loosening_is_drift(
+        server: MotoServer, tmp_path: Path) -> None:
+    account = fresh_account(server, tmp_path, ORGANIZATION)
+    result = account.check()
+    assert (result.returncode, result.stdout) == (
+        0, "in sync: 2 repositories and 1 worker role in 123456789012/us-east-1\n")
+    # the organization condition dropped: a grant to every principal of every account
+    document = documents.repository_policy(Parameters.from_mapping(ORGANIZATION))
+    del document["Statement"][1]["Condition"]["StringEquals"]
+    account.client("ecr").set_repository_policy(repositoryName="builds/web",
+                                                policyText=json.dumps(document))
+    result = account.check()
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("drift: builds/web: the repository policy lacks the "
+                               "organization grant ") for line in lines), lines
+    assert any(line.startswith("drift: builds/web: the repository policy's ")
+               and line.endswith(" is not a grant the parameters make") for line in lines), lines

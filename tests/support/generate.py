@@ -127,6 +127,16 @@ def parameter_set(rnd: random.Random) -> dict[str, Any]:
         out.pop("scanOnPush", None) if _maybe(rnd, 0.8) else None
     if _maybe(rnd, 0.2):
         out["registryPolicy"] = {"replicationSourceAccounts": [OTHER]}
+    if _maybe(rnd, 0.2):
+        organization = "o-" + rnd.choice(["a1b2c3d4e5", "z" * 32])
+        out["workerOrganization"] = {
+            "organizationId": organization,
+            "roleArnPattern": rnd.choice([f"arn:{part}:iam::*:role/eks-node-*",
+                                          f"arn:{part}:iam::{OTHER}:role/nodes/*-group-?"])}
+        if _maybe(rnd, 0.5):
+            out["workerOrganization"]["organizationalUnitPaths"] = _some(rnd, [
+                f"{organization}/r-ab12/ou-ab12-11111111/",
+                f"{organization}/r-ab12/ou-ab12-11111111/ou-ab12-22222222/"])
     return out
 
 

@@ -72,6 +72,12 @@ CROSS_CHECK_CASES: dict[str, tuple[dict[str, Any], str]] = {
             {"upstream": "k8s", "prefix": "k8s"}, {"upstream": "quay", "prefix": "quay"},
             {"upstream": "ecr-public", "prefix": "ecr-public"}]),
         "repositories: 485 repositories and the registry settings make"),
+    "_worker_organization": (
+        params_dict(workerOrganization={
+            "organizationId": "o-a1b2c3d4e5", "roleArnPattern": "arn:aws:iam::*:role/eks-*",
+            "organizationalUnitPaths": ["o-zzzzzzzzzz/r-ab12/ou-ab12-11111111/"]}),
+        "workerOrganization.organizationalUnitPaths[0]: 'o-zzzzzzzzzz/r-ab12/ou-ab12-11111111/' "
+        "is not in organization 'o-a1b2c3d4e5': start it with o-a1b2c3d4e5/"),
     "_shard_stack_names": (
         params_dict(stackName="S" * 119, shards=2),
         "stackName: '" + "S" * 119 + "' is too long for shards: stack '" + "S" * 119
@@ -96,6 +102,17 @@ _ECR_HOST = "210987654321.dkr.ecr.us-east-1.amazonaws.com"
 #: tests/support/message_mutants.py, could delete with every test still passing): parameters,
 #: and the line or its start.
 MESSAGE_CASES: list[tuple[dict[str, Any], str]] = [
+    # an organization pattern that would let the pull-only refresher push
+    (params_dict(workerOrganization={"organizationId": "o-a1b2c3d4e5",
+                                     "roleArnPattern": "arn:aws:iam::*:role/*refresher*"},
+                 pullSecret={"mode": "cronjob", "credentials": "irsa", "oidcProviderArn": OIDC}),
+     "workerOrganization.roleArnPattern: 'arn:aws:iam::*:role/*refresher*' matches the pull "
+     "secret refresher's role arn:aws:iam::123456789012:role/EcrClusterAccess-refresher, which "
+     "would then be allowed to push: narrow the pattern"),
+    (params_dict(workerOrganization={"organizationId": "o-a1b2c3d4e5",
+                                     "roleArnPattern": "arn:aws-cn:iam::*:role/eks-*"}),
+     "workerOrganization.roleArnPattern: 'arn:aws-cn:iam::*:role/eks-*' is in partition "
+     "'aws-cn' but region 'us-east-1' is in 'aws': use arn:aws:iam::..."),
     # too few shards for the repositories: the fullest shard is named (by the name's hash)
     (params_dict(repositories=[f"r{i}" for i in range(1000)], shards=2),
      "shards: 2 is too few for 1000 repositories: shard 1 would hold 508, over the 490 one "

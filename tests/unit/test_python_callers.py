@@ -64,7 +64,7 @@ def test_a_mapping_that_raises_is_one_line() -> None:
 
 def test_a_mapping_that_never_ends_is_refused_within_a_bound() -> None:
     assert problem_of(lambda: Parameters.from_mapping(EndlessMapping())) == (
-        "parameters: holds more than 1026 keys: is this the right object?")
+        "parameters: holds more than 1027 keys: is this the right object?")
 
 
 def test_a_nested_mapping_that_raises_names_its_field() -> None:
