@@ -352,14 +352,19 @@ CACHE_PUSH_DENY_SID = "DenyPushIntoTheCache"
 def pull_through_cache_repository_policy(params: Parameters, extra_workers: Sequence[str] = ()
                                          ) -> dict[str, Any]:
     """The repository policy of the repositories a pull-through cache makes (its creation
-    template's): every principal of the parameters may pull, and no one but an AWS service
+    template's): every principal of the parameters (and the organization's roles, with
+    ``workerOrganization``) may pull, and no one but an AWS service
     may push, whatever their identity policy says (an explicit ``Deny`` wins). A cached
     ``hub/library/node:20`` is ECR's copy of the upstream: a push would replace it for every
     pull after."""
     principals = sorted({*params.repository_grants, *extra_workers})
+    organization = params.worker_organization
     return {"Version": POLICY_VERSION, "Statement": [
-        {"Sid": REPOSITORY_PULL_SID, "Effect": "Allow", "Principal": {"AWS": principals},
-         "Action": list(PULL_ACTIONS)},
+        *([{"Sid": REPOSITORY_PULL_SID, "Effect": "Allow", "Principal": {"AWS": principals},
+            "Action": list(PULL_ACTIONS)}] if principals else []),
+        *([organization_statement(organization.organization_id, organization.role_arn_pattern,
+                                  organization.organizational_unit_paths, push=False)]
+          if organization is not None else []),
         {"Sid": CACHE_PUSH_DENY_SID, "Effect": "Deny", "Principal": "*",
          "Action": list(PUSH_ONLY_ACTIONS),
          "Condition": {"Bool": {"aws:PrincipalIsAWSService": "false"}}},

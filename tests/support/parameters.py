@@ -66,7 +66,8 @@ AWS_SETS: dict[str, dict[str, Any]] = {
     "destroy": {"removalPolicy": "destroy", "emptyOnDelete": True, "scanOnPush": False},
     "organization": {"workerOrganization": {
         "organizationId": "o-a1b2c3d4e5", "roleArnPattern": "arn:aws:iam::*:role/eks-node-*",
-        "organizationalUnitPaths": ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"]}},
+        "organizationalUnitPaths": ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"]},
+        "pullThroughCache": [{"upstream": "quay", "prefix": "quay"}]},
     "china": {"region": "cn-north-1",
               "workerRoleArns": ["arn:aws-cn:iam::123456789012:role/k8s-worker"]},
     "many": {"repositories": [f"service-{i:03d}" for i in range(120)]},

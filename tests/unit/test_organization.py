@@ -141,3 +141,17 @@ def test_builder_config_says_who_of_the_organization_may_push() -> None:
         "worker role arn:aws:iam::123456789012:role/k8s-worker",
         "roles arn:aws:iam::*:role/eks-node-* of organization o-a1b2c3d4e5 (units "
         "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/)"]
+
+
+def test_the_organization_pulls_from_the_cache_and_nobody_pushes_into_it() -> None:
+    policy = documents.pull_through_cache_repository_policy(params(
+        workerRoleArns=[], workerOrganization=GRANT,
+        pullThroughCache=[{"upstream": "quay", "prefix": "quay"}]))
+    assert policy["Statement"] == [
+        {**PUSH_STATEMENT, "Sid": "AllowOrganizationPull",
+         "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
+                    "ecr:GetDownloadUrlForLayer"]},
+        {"Sid": "DenyPushIntoTheCache", "Effect": "Deny", "Principal": "*",
+         "Action": ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage",
+                    "ecr:UploadLayerPart"],
+         "Condition": {"Bool": {"aws:PrincipalIsAWSService": "false"}}}]
