@@ -399,6 +399,28 @@ def cross_account_identity_policy(params: Parameters) -> dict[str, Any]:
     return push_pull_identity_document(params.repository_arns)
 
 
+MEMBER_SID = "AllowNodeRolesOnTheRegistry"
+
+
+def member_identity_policy(params: Parameters) -> dict[str, Any]:
+    """The identity side in each member account of ``workerOrganization``: what
+    ``workerAccess`` gives, on the registry's repositories, plus the token. The repositories
+    are named by ``repository/*`` of the registry's account, so the policy's size does not
+    grow with them (10,000 names would not fit IAM's 6,144 characters); which repositories
+    the roles reach is still decided by each repository's policy, as for every cross-account
+    grant (AWS requires both sides)."""
+    actions = PULL_ACTIONS if params.worker_access == "pull" else PUSH_PULL_ACTIONS
+    registry = naming.repository_arn(params.account, params.region, "*")
+    return {"Version": POLICY_VERSION, "Statement": [
+        {"Sid": MEMBER_SID, "Effect": "Allow", "Action": list(actions), "Resource": registry},
+        authorization_token_statement()]}
+
+
+def member_policy_name(params: Parameters) -> str:
+    """The managed policy the member-account stack makes (the same name in every account)."""
+    return naming.stack_resource_name(params.stack_name, params.region, "ecr-nodes", 128)
+
+
 APP_WORKER_SID = "AllowWorkerOnRepositories"
 
 

@@ -122,3 +122,8 @@ def shard_stack_name(stack_name: str, index: int) -> str:
 def registry_stack_name(stack_name: str) -> str:
     """The CloudFormation name of the registry stack of a sharded layout."""
     return stack_name + REGISTRY_STACK_SUFFIX
+
+
+def member_stack_name(stack_name: str) -> str:
+    """The CloudFormation name of the stack in each member account of an organization grant."""
+    return stack_name + "-member"

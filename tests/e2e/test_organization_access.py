@@ -94,3 +94,45 @@ def test_the_control_without_conditions_lets_everyone_in() -> None:
     cases = list(EXPECTED["organization"])
     answers = ask_the_engine([request(*case, policy) for case in cases])
     assert answers == ["Allowed"] * len(cases)
+
+
+def member_policy() -> Any:
+    import aws_cdk as cdk
+
+    from ecr_cluster_access.stack import EcrClusterAccessMemberStack
+
+    app = cdk.App()
+    stack = EcrClusterAccessMemberStack(
+        app, params=Parameters.from_mapping(SETS["organization"]), account="444455556666",
+        role_names=["eks-node-group-a"])
+    (policy,) = of_type(app.synth().get_stack_artifact(stack.artifact_id).template,
+                        "AWS::IAM::ManagedPolicy")
+    return policy["PolicyDocument"]
+
+
+def test_both_sides_from_the_stacks_let_the_node_role_in_and_neither_alone_does() -> None:
+    """The member stack's policy and the registry's repository policy, each as synthesized:
+    together they admit the node role; the repository policy without the member's side does
+    not (another account's role needs both); the token comes from the member's side."""
+    who = "arn:aws:iam::444455556666:role/eks-node-group-a"
+    context = {"aws:PrincipalOrgID": ORG, "aws:PrincipalOrgPaths": [UNIT],
+               "aws:PrincipalArn": who, "aws:PrincipalAccount": "444455556666"}
+    member, repository = member_policy(), repository_policy("organization")
+    cases = {
+        ("both", PUSH): simulation(who, PUSH, REPOSITORY, identity=[member],
+                                   resource_policy=repository, context=context),
+        ("both", PULL): simulation(who, PULL, REPOSITORY, identity=[member],
+                                   resource_policy=repository, context=context),
+        ("repository side only", PULL): simulation(who, PULL, REPOSITORY, identity=[],
+                                                   resource_policy=repository, context=context),
+        ("member side only", PULL): simulation(who, PULL, REPOSITORY, identity=[member],
+                                               context=context),
+        ("token", "ecr:GetAuthorizationToken"): simulation(
+            who, "ecr:GetAuthorizationToken", "*", identity=[member], context=context,
+            home="444455556666"),
+    }
+    answers = dict(zip(cases, ask_the_engine(list(cases.values())), strict=True))
+    assert answers == {("both", PUSH): "Allowed", ("both", PULL): "Allowed",
+                       ("repository side only", PULL): "ImplicitlyDenied",
+                       ("member side only", PULL): "ImplicitlyDenied",
+                       ("token", "ecr:GetAuthorizationToken"): "Allowed"}

@@ -42,7 +42,28 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         path.write_text(json.dumps(synth_app(Parameters.from_mapping(params_dict(**overrides))),
                                    indent=1))
         out[name] = path
+    path = directory / "member.template.json"
+    path.write_text(json.dumps(member_template(nag=False), indent=1))
+    out["member"] = path
     return out
+
+
+def member_template(*, nag: bool) -> dict[str, Any]:
+    """The member-account stack of the organization set, one role attached."""
+    from ecr_cluster_access.stack import EcrClusterAccessMemberStack
+
+    app = cdk.App()
+    stack = EcrClusterAccessMemberStack(
+        app, params=Parameters.from_mapping(params_dict(**AWS_SETS["organization"])),
+        account="444455556666", role_names=["eks-node-group-a"])
+    if nag:
+        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    template: dict[str, Any] = app.synth().get_stack_artifact(stack.artifact_id).template
+    return template
+
+
+def test_the_member_stack_passes_cdk_nag_aws_solutions() -> None:
+    member_template(nag=True)  # raises on any unacknowledged AwsSolutions error
 
 
 def public_repository_template(path: Path) -> Path:

@@ -155,3 +155,49 @@ def test_the_organization_pulls_from_the_cache_and_nobody_pushes_into_it() -> No
          "Action": ["ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage",
                     "ecr:UploadLayerPart"],
          "Condition": {"Bool": {"aws:PrincipalIsAWSService": "false"}}}]
+
+
+def member(**overrides: Any) -> dict[str, Any]:
+    import aws_cdk as cdk
+
+    from ecr_cluster_access.stack import EcrClusterAccessMemberStack
+
+    app = cdk.App()
+    stack = EcrClusterAccessMemberStack(app, params=params(workerOrganization=GRANT),
+                                        **{"account": "444455556666", **overrides})
+    template: dict[str, Any] = app.synth().get_stack_artifact(stack.artifact_id).template
+    return template
+
+
+def test_the_member_stack_is_one_managed_policy_on_the_listed_roles() -> None:
+    template = member(role_names=["eks-node-group-a"])
+    assert [r["Type"] for r in template["Resources"].values()] == ["AWS::IAM::ManagedPolicy"]
+    (policy,) = (r["Properties"] for r in template["Resources"].values())
+    assert policy["ManagedPolicyName"] == "EcrClusterAccess-us-east-1-ecr-nodes"
+    assert policy["Roles"] == ["eks-node-group-a"]
+    assert policy["PolicyDocument"] == {"Version": "2012-10-17", "Statement": [
+        {"Sid": "AllowNodeRolesOnTheRegistry", "Effect": "Allow",
+         "Action": PUSH_STATEMENT["Action"],
+         "Resource": "arn:aws:ecr:us-east-1:123456789012:repository/*"},
+        {"Sid": "AllowEcrAuthorizationToken", "Effect": "Allow",
+         "Action": "ecr:GetAuthorizationToken", "Resource": "*"}]}
+    assert "Roles" not in next(iter(member()["Resources"].values()))["Properties"]
+
+
+@pytest.mark.parametrize(("overrides", "line"), [
+    ({"role_names": ["ci-runner"]},
+     "role_names: 'ci-runner' is not accepted: use the name of a role in 444455556666 whose "
+     "ARN matches workerOrganization.roleArnPattern 'arn:aws:iam::*:role/eks-node-*' (the "
+     "repository policy admits no other)"),
+    ({"account": "123456789012"},
+     "account: '123456789012' is not accepted: use the 12-digit ID of a member account other "
+     "than the registry's 123456789012"),
+    ({"account": "4444"},
+     "account: '4444' is not accepted: use the 12-digit ID of a member account other than the "
+     "registry's 123456789012"),
+])
+def test_the_member_stack_refuses_what_the_grant_would_not_admit(
+        overrides: dict[str, Any], line: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        member(**overrides)
+    assert str(caught.value) == line
