@@ -20,10 +20,13 @@ def main() -> None:
 
     import aws_cdk as cdk
 
-    from ecr_cluster_access.stack import make_stacks
+    from ecr_cluster_access.stack import make_member_stacks, make_stacks
 
     app = cdk.App()
     make_stacks(app, params)
+    if params.worker_organization is not None:
+        make_member_stacks(app, params, {m.account: m.role_names
+                                         for m in params.worker_organization.member_accounts})
     app.synth()
 
 

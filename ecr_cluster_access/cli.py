@@ -439,7 +439,7 @@ def _check(args: argparse.Namespace) -> int:
         except ParameterError as error:
             raise CheckFailed([p.replace("workerRoleArns", "--worker-role", 1)
                                for p in error.problems], params) from None
-    if not params.worker_role_arns:
+    if not params.worker_role_arns and params.worker_organization is None:
         from .params.rules import stack_problems
 
         raise CheckFailed([f"{stack_problems(params)[0]}; for check, pass --worker-role ARN "
@@ -448,7 +448,7 @@ def _check(args: argparse.Namespace) -> int:
 
     try:
         findings = check(params, concurrency=args.concurrency, timeout=args.timeout,
-                         max_rate=args.max_rate)
+                         max_rate=args.max_rate, member_role=args.member_role)
     except DeadlineExceeded as error:
         raise CheckFailed([str(error)], params, abandon=True) from None
     except (AccessError, MissingExtra) as error:
@@ -456,6 +456,10 @@ def _check(args: argparse.Namespace) -> int:
     others = params.cross_account_worker_role_arns
     scope = (f"; {_plural(len(others), 'worker role')} in other accounts checked on this "
              "account's side only" if others else "")
+    organization = params.worker_organization
+    if organization is not None:
+        scope += (f"; organization {organization.organization_id}'s grant, and "
+                  f"{_plural(len(organization.member_accounts), 'member account')}")
     if args.format == "json":
         report = check_report(params, findings)
         _print_json(report)
@@ -618,6 +622,10 @@ def build_parser() -> argparse.ArgumentParser:
     checker.add_argument("--max-rate", type=_rate, default=None, metavar="N",
                          help="at most N API calls a second (default: as fast as AWS "
                          "accepts, backing off when it throttles)")
+    checker.add_argument("--member-role", metavar="NAME",
+                         help="a role check assumes in each member account of "
+                         "workerOrganization.memberAccounts to read its side (for example "
+                         "OrganizationAccountAccessRole); without it they cannot be verified")
     checker.add_argument("--format", choices=("text", "json"), default="text",
                          help="text: one line per finding (default); json: one object")
     checker.add_argument("--concurrency", type=_positive, default=16, metavar="N",

@@ -112,9 +112,9 @@ class EcrClusterAccessMemberStack(cdk.Stack):
     its own side. This stack, deployed to ``account`` (one per account, as a CDK app deploys
     to several environments), makes the managed policy ``<stackName>-<region>-ecr-nodes``
     (:func:`documents.member_identity_policy`: what ``workerAccess`` gives on the registry's
-    repositories, plus the token) and attaches it to ``role_names``, each of which must match
-    the organization's pattern; without them the policy is left for node groups to attach
-    (its ARN is the output ``NodePolicyArn``)."""
+    repositories, plus the token) and attaches it to ``role_names`` (each ``[path/]name``, as
+    in the role's ARN), each of which must match the organization's pattern; without them
+    the policy is left for node groups to attach (its ARN is the output ``NodePolicyArn``)."""
 
     def __init__(self, scope: Construct, id: str | None = None, *,  # noqa: A002
                  params: Parameters, account: str, role_names: Sequence[str] = (),
@@ -130,7 +130,7 @@ class EcrClusterAccessMemberStack(cdk.Stack):
                              f"member account other than the registry's {params.account}")
         for name in role_names:
             arn = naming.role_arn(account, params.region, name)
-            if rules.ROLE_NAME_RULE.reason(name) is not None or not rules.arn_like(
+            if rules.ROLE_PATH_AND_NAME_RULE.reason(name) is not None or not rules.arn_like(
                     organization.role_arn_pattern, arn):
                 raise ValueError(
                     f"role_names: {name!r} is not accepted: use the name of a role in {account} "
@@ -148,7 +148,7 @@ class EcrClusterAccessMemberStack(cdk.Stack):
             f"on the ecr-cluster-access repositories of "
             f"{params.account} in {params.region}, plus the ECR authorization token",
             policy_document=documents.member_identity_policy(params),
-            roles=sorted(set(role_names)) or None)
+            roles=sorted({name.rsplit("/", 1)[-1] for name in role_names}) or None)
         cdk.Validations.of(self.policy).acknowledge(cdk.Acknowledgment(
             id="AwsSolutions-IAM5[Resource::*]", reason=_TOKEN_REASON))
         registry = naming.repository_arn(params.account, params.region, "*")

@@ -108,6 +108,7 @@ def findings(params: Parameters, state: AccountState) -> list[Finding]:
     if params.create_on_push_prefix is not None:
         out += creation_template_findings(state.creation_template, params)
     out += _developer_findings(params, state.developer_policy)
+    out += member_findings(params, state)
     return sorted(set(out), key=lambda f: (f.subject, f.message, f.kind, f.role or "",
                                            f.actions, f.repositories))
 
@@ -217,11 +218,39 @@ def _developer_findings(params: Parameters, found: dict[str, Any] | None) -> lis
 
 
 def check(params: Parameters, *, session: Any = None, concurrency: int = DEFAULT_CONCURRENCY,
-          timeout: float = DEFAULT_TIMEOUT, max_rate: float | None = None) -> list[Finding]:
+          timeout: float = DEFAULT_TIMEOUT, max_rate: float | None = None,
+          member_role: str | None = None) -> list[Finding]:
     """Read the live account and return every finding, sorted; raise :class:`AccessError`
     when AWS cannot be reached or the credentials are for another account, and
     :class:`DeadlineExceeded` when the read takes more than ``timeout`` seconds. At most
-    ``max_rate`` HTTP attempts a second, when given."""
+    ``max_rate`` HTTP attempts a second, when given. With ``member_role``, also each member
+    account of ``workerOrganization``, through that role assumed there."""
     state = Reader(params, session=session, concurrency=concurrency, timeout=timeout,
-                   max_rate=max_rate).read()
+                   max_rate=max_rate, member_role=member_role).read()
     return findings(params, state)
+
+
+def member_findings(params: Parameters, state: AccountState) -> list[Finding]:
+    """Each member account's side of the organization grant: its node policy as the member
+    stack makes it, on the roles the parameters name; not read, it cannot be verified."""
+    organization = params.worker_organization
+    if organization is None:
+        return []
+    out: list[Finding] = []
+    name = documents.member_policy_name(params)
+    for member in organization.member_accounts:
+        subject = f"member account {member.account}"
+        read = state.members.get(member.account)
+        if read is None:
+            out.append(cannot_verify(subject, "not read: give --member-role NAME, a role check "
+                                              "may assume in each member account"))
+            continue
+        out += compare_documents(subject, f"the node policy {name}", read.policy,
+                                 documents.member_identity_policy(params))
+        if read.policy is None:
+            continue
+        for role in member.role_names:
+            if role.rsplit("/", 1)[-1] not in read.roles:
+                out.append(drift(subject, f"role {role} does not have the node policy {name}: "
+                                          "it cannot reach the registry"))
+    return out

@@ -154,6 +154,18 @@ class AccountState:
     pull_through_cache: list[dict[str, Any]] = field(default_factory=list)
     #: The creation template of each pull-through cache prefix, or ``None`` when missing.
     cache_templates: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    #: Each member account read (``--member-role``): its node policy and the roles it is on.
+    members: dict[str, MemberState] = field(default_factory=dict)
+
+
+@dataclass
+class MemberState:
+    """A member account's side of the organization grant, as read."""
+
+    #: The node roles' managed policy document, or ``None`` when it does not exist.
+    policy: Any = None
+    #: The roles it is attached to.
+    roles: tuple[str, ...] = ()
 
 
 def client_config(concurrency: int, timeout: float) -> Any:
@@ -181,13 +193,15 @@ class Reader:
 
     def __init__(self, params: Parameters, *, session: Any = None,
                  concurrency: int = DEFAULT_CONCURRENCY, timeout: float = DEFAULT_TIMEOUT,
-                 max_rate: float | None = None) -> None:
+                 max_rate: float | None = None, member_role: str | None = None) -> None:
         require("check")
         import threading
 
         import boto3
 
         self.params = params
+        #: The role ``check`` assumes in each member account (``--member-role``), or ``None``.
+        self.member_role = member_role
         self.concurrency = max(1, concurrency)
         self.timeout = timeout
         self.pace = Pace(max_rate)
@@ -197,7 +211,9 @@ class Reader:
         self.last_error: str | None = None
         try:  # a missing profile or bad config fails here, before any call
             session = session or boto3.session.Session()
+            self._session = session
             config = client_config(self.concurrency, timeout)
+            self._config = config
             self.ecr = session.client("ecr", region_name=params.region, config=config)
             self.iam = session.client("iam", region_name=params.region, config=config)
             self.sts = session.client("sts", region_name=params.region, config=config)
@@ -334,7 +350,40 @@ class Reader:
             state.registry_scanning = scanning.result()
             state.pull_through_cache = caches.result()
             state.cache_templates = {p: f.result() for p, f in cache_templates.items()}
+        organization = params.worker_organization
+        if organization is not None and self.member_role is not None:
+            for member in organization.member_accounts:
+                state.members[member.account] = self._member(member.account)
         return state
+
+    def _member(self, account: str) -> MemberState:
+        """One member account's node policy, read through ``--member-role`` there."""
+        params = self.params
+        role = naming.role_arn(account, params.region, str(self.member_role))
+        try:
+            credentials = self.sts.assume_role(
+                RoleArn=role, RoleSessionName="ecr-cluster-access-check")["Credentials"]
+        except Exception as error:  # botocore raises many unrelated types; name them once
+            raise AccessError(f"member account {account}: cannot assume {role} "
+                              f"(--member-role): {describe_error(error)}") from None
+        iam = self._session.client(
+            "iam", region_name=params.region, config=self._config,
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"])
+        iam.meta.events.register("before-send", self._before_send)
+        iam.meta.events.register("needs-retry", self._answered)
+        arn = (f"arn:{naming.partition_for_region(params.region)}:iam::{account}:policy/"
+               f"{documents.member_policy_name(params)}")
+        try:
+            version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+        except iam.exceptions.NoSuchEntityException:
+            return MemberState()
+        document = load_document(iam.get_policy_version(
+            PolicyArn=arn, VersionId=version)["PolicyVersion"].get("Document"))
+        roles = [r["RoleName"] for page in iam.get_paginator("list_entities_for_policy")
+                 .paginate(PolicyArn=arn, EntityFilter="Role") for r in page["PolicyRoles"]]
+        return MemberState(document, tuple(sorted(roles)))
 
     def _describe_repositories(self, ecr: Any = None) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}

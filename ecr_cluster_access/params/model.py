@@ -234,6 +234,19 @@ class RegistryPolicy:
 
 
 @dataclass(frozen=True)
+class MemberAccount:
+    """A member account of ``workerOrganization`` whose side ``app.py`` deploys and ``check``
+    reads: a stack with the node roles' managed policy (``<stackName>-member``)."""
+
+    account: str = field(metadata=declare(r.ACCOUNT_RULE, "The member account's ID."))
+    role_names: Sequence[str] = field(default=(), metadata=declare(
+        TextList(r.ROLE_PATH_AND_NAME_RULE, max_items=r.MAX_MEMBER_ROLES),
+        "Its node roles to attach the policy to, each [path/]name as in its ARN; each must "
+        "match roleArnPattern.",
+        default_doc="none: node groups attach the policy by the output NodePolicyArn"))
+
+
+@dataclass(frozen=True)
 class WorkerOrganization:
     """Worker roles of every account of an AWS Organization (or of some of its organizational
     units), by a role ARN pattern: the repository policy grants ``Principal: "*"`` only on
@@ -251,6 +264,11 @@ class WorkerOrganization:
         TextList(r.ORGANIZATIONAL_UNIT_PATH_RULE, max_items=r.MAX_ORGANIZATIONAL_UNITS),
         "Only accounts in these organizational units (aws:PrincipalOrgPaths, each with the "
         "units below it).", default_doc="none: every account of the organization"))
+    member_accounts: Sequence[MemberAccount] = field(default=(), metadata=declare(
+        NestedList(MemberAccount, r.MAX_MEMBER_ACCOUNTS),
+        "Member accounts whose side app.py deploys (a stack each, with the node roles' "
+        "policy) and check reads, with --member-role.",
+        default_doc="none: each member account grants its roles itself"))
 
 
 @dataclass(frozen=True)

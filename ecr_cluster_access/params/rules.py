@@ -222,6 +222,14 @@ ROLE_ARN_PATTERN_RULE = Text(
     "and ? as wildcards and at least one letter or digit>",
     pattern=ROLE_ARN_PATTERN, max_length=2048)
 MAX_ORGANIZATIONAL_UNITS = 10
+#: A role's name with its path, as in its ARN after ``role/`` (``nodes/eks-node-a``).
+ROLE_PATH_AND_NAME_RULE = Text("an IAM role name", "use [path/]name: 1-64 letters, digits and "
+                               "+ = , . @ _ -, after the role's path if it has one",
+                               pattern=IAM_PATH + ROLE_NAME, max_length=512)
+#: Member accounts app.py deploys a stack to, and the roles attached in each (IAM attaches a
+#: managed policy to any number of roles; 20 keeps the stack small).
+MAX_MEMBER_ACCOUNTS = 200
+MAX_MEMBER_ROLES = 20
 MAX_REGISTRY_POLICY_CHARS = 10_240
 
 _TAG_PUNCTUATION = set("_.:/=+-@ ")
@@ -326,6 +334,21 @@ def _worker_organization(values: Mapping[str, Any], problems: list[str]) -> None
                                  organization.role_arn_pattern, values["region"])
     if problem:
         problems.append(problem)
+    seen: set[str] = set()
+    for i, member in enumerate(organization.member_accounts):
+        where = f"workerOrganization.memberAccounts[{i}]"
+        if member.account == values.get("account") or member.account in seen:
+            problems.append(f"{where}.account: {member.account!r} is "
+                            + ("the registry's own account: its roles are workerRoleArns"
+                               if member.account == values.get("account")
+                               else "listed twice: give each account once"))
+        seen.add(member.account)
+        for j, name in enumerate(member.role_names):
+            arn = naming.role_arn(member.account, values["region"], name)
+            if not arn_like(organization.role_arn_pattern, arn):
+                problems.append(f"{where}.roleNames[{j}]: {arn} does not match roleArnPattern "
+                                f"{organization.role_arn_pattern!r}: the repository policy "
+                                "would not admit it")
     for i, path in enumerate(organization.organizational_unit_paths):
         if not path.startswith(organization.organization_id + "/"):
             problems.append(

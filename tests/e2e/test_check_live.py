@@ -674,7 +674,8 @@ def test_an_organization_grant_as_deployed_is_in_sync_and_its_loosening_is_drift
     account = fresh_account(server, tmp_path, ORGANIZATION)
     result = account.check()
     assert (result.returncode, result.stdout) == (
-        0, "in sync: 2 repositories and 1 worker role in 123456789012/us-east-1\n")
+        0, "in sync: 2 repositories and 1 worker role in 123456789012/us-east-1; organization "
+           "o-a1b2c3d4e5's grant, and 0 member accounts\n")
     # the organization condition dropped: a grant to every principal of every account
     document = documents.repository_policy(Parameters.from_mapping(ORGANIZATION))
     del document["Statement"][1]["Condition"]["StringEquals"]
@@ -687,3 +688,53 @@ def test_an_organization_grant_as_deployed_is_in_sync_and_its_loosening_is_drift
                                "organization grant ") for line in lines), lines
     assert any(line.startswith("drift: builds/web: the repository policy's ")
                and line.endswith(" is not a grant the parameters make") for line in lines), lines
+
+
+MEMBER = "444455556666"
+WITH_MEMBER = {**ORGANIZATION, "workerOrganization": {
+    **ORGANIZATION["workerOrganization"],
+    "memberAccounts": [{"account": MEMBER, "roleNames": ["eks-node-group-a"]}]}}
+
+
+def member_iam(account: Account) -> Any:
+    """IAM of the member account, through a role assumed there (moto gives an assumed role's
+    keys the account of its ARN)."""
+    credentials = account.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{MEMBER}:role/OrganizationAccountAccessRole",
+        RoleSessionName="test")["Credentials"]
+    return boto3.client("iam", endpoint_url=account.server.url, region_name="us-east-1",
+                        aws_access_key_id=credentials["AccessKeyId"],
+                        aws_secret_access_key=credentials["SecretAccessKey"],
+                        aws_session_token=credentials["SessionToken"])
+
+
+def test_a_member_account_s_side_is_read_through_member_role(server: MotoServer,
+                                                             tmp_path: Path) -> None:
+    account = fresh_account(server, tmp_path, WITH_MEMBER)
+    params = Parameters.from_mapping(WITH_MEMBER)
+    iam = member_iam(account)
+    # another account: the registry account's worker role is not there
+    assert "k8s-worker" not in [r["RoleName"] for r in iam.list_roles()["Roles"]]
+    iam.create_role(RoleName="eks-node-group-a", AssumeRolePolicyDocument="{}")
+    arn = iam.create_policy(PolicyName=documents.member_policy_name(params),
+                            PolicyDocument=json.dumps(documents.member_identity_policy(params))
+                            )["Policy"]["Arn"]
+    assert arn == f"arn:aws:iam::{MEMBER}:policy/EcrClusterAccess-us-east-1-ecr-nodes"
+    iam.attach_role_policy(RoleName="eks-node-group-a", PolicyArn=arn)
+
+    # not read without --member-role: it cannot be verified
+    unread = account.check()
+    assert unread.returncode != 0
+    assert (f"cannot verify: member account {MEMBER}: not read: give --member-role NAME, a "
+            "role check may assume in each member account") in unread.stdout.splitlines()
+    # read: in sync
+    result = account.check("--member-role", "OrganizationAccountAccessRole")
+    assert (result.returncode, result.stderr) == (0, ""), result.stdout
+    assert result.stdout.endswith("organization o-a1b2c3d4e5's grant, and 1 member account\n")
+    # the policy taken off the node role: drift, naming the account and the role
+    iam.detach_role_policy(RoleName="eks-node-group-a", PolicyArn=arn)
+    drift = account.check("--member-role", "OrganizationAccountAccessRole")
+    assert drift.returncode == 1
+    assert drift.stdout.splitlines() == [
+        f"drift: member account {MEMBER}: role eks-node-group-a does not have the node policy "
+        "EcrClusterAccess-us-east-1-ecr-nodes: it cannot reach the registry"]

@@ -138,3 +138,18 @@ def test_two_shards_and_the_registry_deploy_in_parallel_and_check_reads_them_all
         # destroying every stack keeps every repository
         cdk(server, config, outdir, "destroy", "--all", "--force")
         assert set(params.repositories) <= repository_names(server)
+
+
+def test_app_py_makes_the_member_accounts_stacks_through_the_cli(tmp_path: Path) -> None:
+    data = params_dict(workerOrganization={
+        "organizationId": "o-a1b2c3d4e5", "roleArnPattern": "arn:aws:iam::*:role/eks-node-*",
+        "memberAccounts": [{"account": "444455556666", "roleNames": ["eks-node-group-a"]},
+                           {"account": "777788889999"}]})
+    outdir = synth(tmp_path, data, "organization")
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    stacks = {name: artifact["environment"] for name, artifact in manifest["artifacts"].items()
+              if artifact["type"] == "aws:cloudformation:stack"}
+    assert stacks == {
+        "EcrClusterAccess": "aws://123456789012/us-east-1",
+        "EcrClusterAccess-member-444455556666": "aws://444455556666/us-east-1",
+        "EcrClusterAccess-member-777788889999": "aws://777788889999/us-east-1"}

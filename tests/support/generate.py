@@ -133,6 +133,11 @@ def parameter_set(rnd: random.Random) -> dict[str, Any]:
             "organizationId": organization,
             "roleArnPattern": rnd.choice([f"arn:{part}:iam::*:role/eks-node-*",
                                           f"arn:{part}:iam::{OTHER}:role/nodes/*-group-?"])}
+        if _maybe(rnd, 0.4):
+            out["workerOrganization"]["memberAccounts"] = [
+                {"account": "444455556666"},
+                {"account": OTHER, "roleNames": ["nodes/a-group-b"] if "nodes/" in
+                 out["workerOrganization"]["roleArnPattern"] else ["eks-node-pool"]}]
         if _maybe(rnd, 0.5):
             out["workerOrganization"]["organizationalUnitPaths"] = _some(rnd, [
                 f"{organization}/r-ab12/ou-ab12-11111111/",

@@ -102,6 +102,20 @@ _ECR_HOST = "210987654321.dkr.ecr.us-east-1.amazonaws.com"
 #: tests/support/message_mutants.py, could delete with every test still passing): parameters,
 #: and the line or its start.
 MESSAGE_CASES: list[tuple[dict[str, Any], str]] = [
+    # member accounts of an organization grant
+    *[(params_dict(workerOrganization={
+        "organizationId": "o-a1b2c3d4e5", "roleArnPattern": "arn:aws:iam::*:role/eks-node-*",
+        "memberAccounts": members}), line) for members, line in (
+        ([{"account": "123456789012"}],
+         "workerOrganization.memberAccounts[0].account: '123456789012' is the registry's own "
+         "account: its roles are workerRoleArns"),
+        ([{"account": "444455556666"}, {"account": "444455556666"}],
+         "workerOrganization.memberAccounts[1].account: '444455556666' is listed twice: give "
+         "each account once"),
+        ([{"account": "444455556666", "roleNames": ["ci-runner"]}],
+         "workerOrganization.memberAccounts[0].roleNames[0]: arn:aws:iam::444455556666:role/"
+         "ci-runner does not match roleArnPattern 'arn:aws:iam::*:role/eks-node-*': the "
+         "repository policy would not admit it"))],
     # an organization pattern that would let the pull-only refresher push
     (params_dict(workerOrganization={"organizationId": "o-a1b2c3d4e5",
                                      "roleArnPattern": "arn:aws:iam::*:role/*refresher*"},

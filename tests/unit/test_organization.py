@@ -201,3 +201,50 @@ def test_the_member_stack_refuses_what_the_grant_would_not_admit(
     with pytest.raises(ValueError) as caught:
         member(**overrides)
     assert str(caught.value) == line
+
+
+def test_a_member_stack_for_each_member_account(tmp_path: Any) -> None:
+    """The calls app.py makes, for a set with two member accounts: the registry's stack and
+    one member stack in each account, the roles attached where given (tests/e2e/test_shards.py
+    runs app.py itself through the CDK CLI)."""
+    import aws_cdk as cdk
+
+    from ecr_cluster_access.stack import make_member_stacks, make_stacks
+
+    given = params(workerOrganization={**GRANT, "memberAccounts": [
+        {"account": "444455556666", "roleNames": ["eks-node-group-a"]},
+        {"account": "777788889999"}]})
+    app = cdk.App()
+    stacks = [*make_stacks(app, given), *make_member_stacks(
+        app, given, {m.account: m.role_names
+                     for m in given.worker_organization.member_accounts})]  # type: ignore[union-attr]
+    assert [(s.stack_name, s.account) for s in stacks] == [
+        ("EcrClusterAccess", "123456789012"), ("EcrClusterAccess-member", "444455556666"),
+        ("EcrClusterAccess-member", "777788889999")]
+    assembly = app.synth()
+    roles = [next(iter(assembly.get_stack_artifact(s.artifact_id).template["Resources"]
+                       .values()))["Properties"].get("Roles") for s in stacks[1:]]
+    assert roles == [["eks-node-group-a"], None]
+
+
+def test_a_role_with_a_path_is_named_with_it_and_attached_by_name() -> None:
+    """``nodes/eks-node-a`` is the role eks-node-a at path /nodes/: the pattern sees its ARN,
+    CloudFormation attaches it by its name."""
+    import aws_cdk as cdk
+
+    from ecr_cluster_access.stack import EcrClusterAccessMemberStack
+
+    given = params(workerOrganization={**GRANT, "roleArnPattern": "arn:aws:iam::*:role/nodes/*",
+                                       "memberAccounts": [{"account": "444455556666",
+                                                           "roleNames": ["nodes/eks-node-a"]}]})
+    app = cdk.App()
+    stack = EcrClusterAccessMemberStack(app, params=given, account="444455556666",
+                                        role_names=["nodes/eks-node-a"])
+    (policy,) = app.synth().get_stack_artifact(stack.artifact_id).template["Resources"].values()
+    assert policy["Properties"]["Roles"] == ["eks-node-a"]
+    with pytest.raises(ValueError, match=r"memberAccounts\[0\]\.roleNames\[0\]: "
+                                         r"arn:aws:iam::444455556666:role/eks-node-a does not "
+                                         r"match roleArnPattern"):
+        params(workerOrganization={**GRANT, "roleArnPattern": "arn:aws:iam::*:role/nodes/*",
+                                   "memberAccounts": [{"account": "444455556666",
+                                                       "roleNames": ["eks-node-a"]}]})
