@@ -60,7 +60,10 @@ node_modules/.dev: package.json package-lock.json
 
 runtime: $(VENV)/.runtime node_modules/.runtime
 
+# mypy's cache warmed once here, so the unit subset's lint test does not build it (its result
+# is the test's to report, not setup's).
 setup: runtime $(VENV)/.dev node_modules/.dev
+	@$(VENV)/bin/mypy >/dev/null 2>&1 || true
 
 system-packages:
 	@if ! dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then \
@@ -88,10 +91,11 @@ bootstrap: runtime
 	$(VENV)/bin/ecr-cluster-access validate
 	cdk bootstrap $(ARGS)
 
-# `make deploy ARGS='--profile prod'`: the AWS half, with the CDK CLI's own options.
+# `make deploy ARGS='--profile prod'`: the AWS half, with the CDK CLI's own options; every
+# stack of the app (with shards, the registry stack first, then the shards).
 deploy: runtime
 	$(VENV)/bin/ecr-cluster-access validate
-	cdk deploy $(ARGS)
+	cdk deploy --all $(ARGS)
 
 # `make apply ARGS='--context prod'`: synthesize the cluster half and apply it.
 apply: runtime
@@ -101,7 +105,7 @@ apply: runtime
 	kubectl apply -f dist/ $(ARGS)
 
 test: setup system-packages $(CHECKOV_VENV)/.installed $(IMAGE_VENV)/.installed
-	$(VENV)/bin/python -m pytest -n 2
+	$(VENV)/bin/python -m pytest -n 2 --durations=10
 
 # Each refusal message of ecr_cluster_access/params removed in turn, against the unit tests that
 # reach it: every removal must make a test fail (about 5 minutes on 2 cores).
