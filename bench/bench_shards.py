@@ -56,6 +56,16 @@ PUSH_PULL = {push_pull!r}
 names = [f"team-{{i // 100:03d}}/service-{{i:05d}}" for i in range({n})]
 app = cdk.App(outdir=sys.argv[1], context={{"aws:cdk:enable-path-metadata": True}})
 env = cdk.Environment(account=ACCOUNT, region=REGION)
+
+
+# the baselines' layout: (stack, names) of each shard, by position, each stack depending on
+# the registry stack
+def shards(registry):
+    per = -(-len(names) // SHARDS)
+    for shard in range(SHARDS):
+        stack = cdk.Stack(app, f"Shard{{shard:03d}}", env=env)
+        stack.add_stack_dependency(registry)
+        yield stack, names[shard * per:(shard + 1) * per]
 """
 PROGRAMS = {
     "ours": """
@@ -72,11 +82,8 @@ iam.Policy(registry, "Token", roles=[iam.Role.from_role_arn(registry, "Worker", 
            statements=[iam.PolicyStatement(actions=["ecr:GetAuthorizationToken"],
                                            resources=["*"])])
 worker = iam.ArnPrincipal(ROLE)
-per = -(-len(names) // SHARDS)
-for shard in range(SHARDS):
-    stack = cdk.Stack(app, f"Shard{shard:03d}", env=env)
-    stack.add_dependency(registry)
-    for name in names[shard * per:(shard + 1) * per]:
+for stack, held in shards(registry):
+    for name in held:
         repository = ecr.Repository(stack, name.replace("/", "--"), repository_name=name,
                                     image_scan_on_push=True,
                                     removal_policy=cdk.RemovalPolicy.RETAIN)
@@ -93,11 +100,8 @@ policy = {"Version": "2012-10-17", "Statement": [{
     "Sid": "AllowPushPull", "Effect": "Allow", "Principal": {"AWS": [ROLE]},
     "Action": PUSH_PULL}]}
 scanning = ecr.CfnRepository.ImageScanningConfigurationProperty(scan_on_push=True)
-per = -(-len(names) // SHARDS)
-for shard in range(SHARDS):
-    stack = cdk.Stack(app, f"Shard{shard:03d}", env=env)
-    stack.add_dependency(registry)
-    for name in names[shard * per:(shard + 1) * per]:
+for stack, held in shards(registry):
+    for name in held:
         repository = ecr.CfnRepository(stack, name.replace("/", "--"), repository_name=name,
                                        repository_policy_text=policy,
                                        image_scanning_configuration=scanning)
