@@ -21,7 +21,7 @@ export POD_IMAGE_AWS := $(CURDIR)/$(IMAGE_VENV)/bin/aws
 SYSTEM_PACKAGES := amazon-ecr-credential-helper skopeo docker-registry awscli iproute2 \
   util-linux bubblewrap curl
 
-.PHONY: synth bootstrap deploy apply test mutation-messages runtime setup system-packages lint \
+.PHONY: synth bootstrap deploy apply test mutation mutation-messages runtime setup system-packages lint \
 	bench docs clean
 
 # Two layers in each tool directory: what synthesis needs (`make synth`: the package with all
@@ -112,6 +112,21 @@ test: setup system-packages $(CHECKOV_VENV)/.installed $(IMAGE_VENV)/.installed
 mutation-messages: setup $(CHECKOV_VENV)/.installed
 	$(VENV)/bin/python -m tests.support.message_mutants --jobs 2
 
+# Mutation testing (tests/support/mutation.py): mutmut over params/, documents.py, naming.py,
+# check/ and construct.py against the unit tests, then every item of their module-level tables
+# removed in turn (tests/support/table_mutants.py). A score per module; survivors, with their
+# diffs, in .pytest_cache/. Incremental: a second run re-runs only what changed and the last
+# survivors. `make mutation MODULE=documents` (or check/evaluate, params/rules, ...) runs one
+# module's mutants, all of them, and skips the tables.
+mutation: setup $(CHECKOV_VENV)/.installed
+	@if [ -n "$(MODULE)" ]; then \
+	  $(VENV)/bin/python -m tests.support.mutation --jobs 2 $(addprefix --module ,$(MODULE)); \
+	else \
+	  $(VENV)/bin/python -m tests.support.mutation --jobs 2; a=$$?; \
+	  $(VENV)/bin/python -m tests.support.table_mutants --jobs 2; b=$$?; \
+	  exit $$(( a > b ? a : b )); \
+	fi
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
@@ -137,4 +152,4 @@ docs: setup
 	  lambda m: m.group(1) + t() + m.group(2), p.read_text(), flags=re.S))'
 
 clean:
-	rm -rf cdk.out dist build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out dist build mutants *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -89,6 +89,20 @@ REACH_REPORT = Path(__file__).resolve().parent.parent / ".pytest_cache" / "param
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not hasattr(session.config, "workerinput"):  # the controller, once
         REACH_REPORT.unlink(missing_ok=True)
+    clear_package_caches()
+
+
+def clear_package_caches() -> None:
+    """Empty the package's ``lru_cache``s. mutmut runs each mutant in a process forked from
+    one that ran the unchanged code: answers cached there (the evaluator's pattern matches)
+    would hide the mutant."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("ecr_cluster_access") and module is not None:
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

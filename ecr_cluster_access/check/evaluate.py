@@ -83,8 +83,9 @@ def _resource_matches(patterns: Iterable[str], resource: str) -> bool:
     An ARN is matched segment by segment (a wildcard never crosses a ``:``). Undecidable: a
     policy variable (``${...}``, resolved per request), whitespace around a pattern, an ARN
     with fewer than six segments, a wildcard in the resource-type part
-    (``arn:aws:ecr:*:*:*/name``), and a pattern whose partition, service or region differs
-    from the resource's only in case.
+    (``arn:aws:ecr:*:*:*/name``), a pattern whose partition, service or region differs
+    from the resource's only in case, and ``ARN:`` in another case (an independent engine
+    reads it as an ARN).
     """
     for pattern in patterns:
         if "${" in pattern:
@@ -93,6 +94,8 @@ def _resource_matches(patterns: Iterable[str], resource: str) -> bool:
             raise _Undecidable("a Resource with surrounding whitespace")
         if pattern == "*":
             return True
+        if pattern[:4].lower() == "arn:" and not pattern.startswith("arn:"):
+            raise _Undecidable("an ARN prefix in another case")
         if not pattern.startswith("arn:") or resource == "*":
             if _pattern(_iam_glob(pattern), False).match(resource):
                 return True

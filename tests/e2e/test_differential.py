@@ -22,7 +22,7 @@ from ecr_cluster_access import ParameterError, Parameters
 from ecr_cluster_access.params.spec import Nested, NestedList, declared_fields
 from ecr_cluster_access.stack import EcrClusterAccessStack
 
-from ..support.generate import at_the_limit_sets, key_paths, parameter_sets
+from ..support.generate import at_the_limit_sets, declared_keys, key_paths, parameter_sets
 from ..support.parameters import params_dict
 from ..support.tools import VENV_BIN, require_tool, run
 
@@ -33,18 +33,6 @@ SEED, COUNT = 20261203, 300
 #: CloudFormation's template through S3 (their user guides), written here, not imported.
 TRUST_POLICY, ROLE_INLINE, USER_INLINE, MANAGED = 2_048, 10_240, 2_048, 6_144
 REPOSITORY_POLICY, TEMPLATE = 10_240, 1_000_000
-
-
-def declared_keys(cls: type = Parameters, prefix: str = "") -> set[str]:
-    out = set()
-    for info in declared_fields(cls):
-        path = f"{prefix}.{info.key}" if prefix else info.key
-        out.add(path)
-        if isinstance(info.rule, Nested):
-            out |= declared_keys(info.rule.cls, path)
-        elif isinstance(info.rule, NestedList):
-            out |= declared_keys(info.rule.cls, f"{path}[]")
-    return out
 
 
 def load_for_stack(data: Any) -> Parameters:

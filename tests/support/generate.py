@@ -214,6 +214,23 @@ def key_paths(value: Any, prefix: str = "") -> Iterator[str]:
             yield from key_paths(item, f"{prefix}[]")
 
 
+def declared_keys(cls: type | None = None, prefix: str = "") -> set[str]:
+    """Every key path the model declares, nested objects' keys included (``[]`` for a list
+    of objects): what the generated sets must reach."""
+    from ecr_cluster_access import Parameters
+    from ecr_cluster_access.params.spec import Nested, NestedList, declared_fields
+
+    out = set()
+    for info in declared_fields(cls or Parameters):
+        path = f"{prefix}.{info.key}" if prefix else info.key
+        out.add(path)
+        if isinstance(info.rule, Nested):
+            out |= declared_keys(info.rule.cls, path)
+        elif isinstance(info.rule, NestedList):
+            out |= declared_keys(info.rule.cls, f"{path}[]")
+    return out
+
+
 # --- values at the declared limits --------------------------------------------------------------
 
 #: What a value is padded with to reach a maximum length: letters, digits, then a character

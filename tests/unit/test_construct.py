@@ -9,10 +9,11 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from ecr_cluster_access import PUSH_PULL_ACTIONS, EcrClusterAccess, Parameters, documents
+from ecr_cluster_access import EcrClusterAccess, Parameters
 from ecr_cluster_access.params import template_bytes
 from ecr_cluster_access.stack import EcrClusterAccessStack
 
+from ..support.expected_access import PULL, SEVEN, TOKEN
 from ..support.parameters import OIDC, REGISTRY_FEATURES, params_dict
 
 ROLE = "arn:aws:iam::123456789012:role/k8s-worker"
@@ -50,7 +51,7 @@ def test_repository_policy_grants_each_worker_role_exactly_the_seven_actions() -
                 "Sid": "AllowPushPull",
                 "Effect": "Allow",
                 "Principal": {"AWS": [ROLE, OTHER_ACCOUNT_ROLE]},
-                "Action": list(PUSH_PULL_ACTIONS),
+                "Action": sorted(SEVEN),
             }],
         },
     })
@@ -123,7 +124,7 @@ def test_developer_policy_grants_push_pull_on_these_repositories_and_the_token()
         "arn:aws:iam::123456789012:user/alice"])
     template.has_resource_properties("AWS::IAM::ManagedPolicy", {
         "PolicyDocument": {"Statement": [
-            {"Sid": Match.any_value(), "Effect": "Allow", "Action": list(PUSH_PULL_ACTIONS),
+            {"Sid": Match.any_value(), "Effect": "Allow", "Action": sorted(SEVEN),
              "Resource": ["arn:aws:ecr:us-east-1:123456789012:repository/a1",
                           "arn:aws:ecr:us-east-1:123456789012:repository/b2"]},
             {"Sid": Match.any_value(), "Effect": "Allow", "Action": "ecr:GetAuthorizationToken",
@@ -325,7 +326,7 @@ def test_builder_role_has_the_seven_actions_on_these_repositories_and_the_token(
     template.has_resource_properties("AWS::IAM::Role", {"Policies": [{
         "PolicyName": "ecr-push-pull",
         "PolicyDocument": {"Version": "2012-10-17", "Statement": [
-            {"Sid": Match.any_value(), "Effect": "Allow", "Action": list(PUSH_PULL_ACTIONS),
+            {"Sid": Match.any_value(), "Effect": "Allow", "Action": sorted(SEVEN),
              "Resource": ["arn:aws:ecr:us-east-1:123456789012:repository/builds/a",
                           "arn:aws:ecr:us-east-1:123456789012:repository/builds/b"]},
             {"Sid": Match.any_value(), "Effect": "Allow", "Action": "ecr:GetAuthorizationToken",
@@ -383,15 +384,18 @@ def test_creation_template_carries_the_repositories_policy_and_settings() -> Non
     template = synth(createOnPushPrefix="builds", imageTagMutability="IMMUTABLE",
                      imageTagMutabilityExclusionFilters=["cache-*"],
                      lifecycle={"keepLastImages": 30}, encryption="KMS")
-    params = Parameters.from_mapping(params_dict(
-        lifecycle={"keepLastImages": 30}))
     (repo,) = repository_resources(template).values()
     template.has_resource_properties("AWS::ECR::RepositoryCreationTemplate", {
         "Prefix": "builds",
         "AppliedFor": ["CREATE_ON_PUSH"],
         "RepositoryPolicy": json.dumps(repo["Properties"]["RepositoryPolicyText"],
                                        separators=(",", ":")),
-        "LifecyclePolicy": json.dumps(documents.lifecycle_policy(params), separators=(",", ":")),
+        # ECR's lifecycle policy format (ECR user guide, "Lifecycle policy parameters")
+        "LifecyclePolicy": json.dumps({"rules": [{
+            "rulePriority": 1, "description": "Keep only the 30 most recent images",
+            "selection": {"tagStatus": "any", "countType": "imageCountMoreThan",
+                          "countNumber": 30},
+            "action": {"type": "expire"}}]}, separators=(",", ":")),
         "ImageTagMutability": "IMMUTABLE_WITH_EXCLUSION",
         "ImageTagMutabilityExclusionFilters": [{
             "ImageTagMutabilityExclusionFilterType": "WILDCARD",
@@ -475,12 +479,11 @@ def test_pull_only_workers_get_two_statements_and_no_create_on_push() -> None:
     statements = repository["Properties"]["RepositoryPolicyText"]["Statement"]
     assert [(s["Sid"], s["Principal"]["AWS"], s["Action"]) for s in statements] == [
         ("AllowPushPull", ["arn:aws:iam::123456789012:role/EcrClusterAccess-builder"],
-         list(documents.PUSH_PULL_ACTIONS)),
-        ("AllowPull", ["arn:aws:iam::123456789012:role/k8s-worker"],
-         list(documents.PULL_ACTIONS))]
+         sorted(SEVEN)),
+        ("AllowPull", ["arn:aws:iam::123456789012:role/k8s-worker"], sorted(PULL))]
     (token,) = template.find_resources("AWS::IAM::Policy").values()
     assert [s["Sid"] for s in token["Properties"]["PolicyDocument"]["Statement"]] == [
-        documents.AUTHORIZATION_TOKEN_SID]
+        "AllowEcrAuthorizationToken"]
 
 
 def test_the_refresher_user_has_its_pull_policy_and_no_password_or_keys() -> None:
@@ -491,7 +494,7 @@ def test_the_refresher_user_has_its_pull_policy_and_no_password_or_keys() -> Non
     (policy,) = user["Properties"]["Policies"]
     assert policy["PolicyName"] == "ecr-pull"
     assert [s["Action"] for s in policy["PolicyDocument"]["Statement"]] == [
-        list(documents.PULL_ACTIONS), documents.AUTHORIZATION_TOKEN_ACTION]
+        sorted(PULL), TOKEN]
     assert not template.find_resources("AWS::IAM::AccessKey")
     assert not template.find_resources("AWS::IAM::Role")
 

@@ -24,6 +24,7 @@ from ecr_cluster_access.check.read import Reader
 from ecr_cluster_access.stack import EcrClusterAccessStack
 
 from ..support.accounts import in_sync_state
+from ..support.expected_access import PULL
 from ..support.parameters import DOCKER_HUB_SECRET, REGISTRY_FEATURES, params_dict
 
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -209,8 +210,8 @@ def test_each_cache_rule_has_its_rule_and_a_template_with_the_repositories_polic
     # the extra actions only on the cache prefixes, and only the pull-through ones
     (token,) = properties(template, "AWS::IAM::Policy")
     (cache,) = [s for s in token["PolicyDocument"]["Statement"]
-                if s["Sid"] == documents.PULL_THROUGH_CACHE_SID]
-    assert cache["Action"] == [*documents.PULL_ACTIONS, "ecr:BatchImportUpstreamImage",
+                if s["Sid"] == "AllowPullThroughCache"]
+    assert cache["Action"] == [*sorted(PULL), "ecr:BatchImportUpstreamImage",
                                "ecr:CreateRepository"]
     assert cache["Resource"] == [f"arn:aws:ecr:us-east-1:123456789012:repository/{p}/*"
                                  for p in ("docker-hub", "k8s", "upstream-ecr")]
