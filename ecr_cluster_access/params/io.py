@@ -300,7 +300,8 @@ def _refuse_stray_context_keys(context: Mapping[str, Any] | None) -> None:
         key in names or key.startswith((f"{CONTEXT_KEY}.", f"{CONTEXT_KEY}:", f"{CONTEXT_KEY}/")))]
     if stray:
         key = stray[0]
-        field = key.split(".", 1)[-1] if key.startswith(CONTEXT_KEY) else key
+        # ecr-cluster-access.account, :account or /account: the field follows the separator
+        field = key[len(CONTEXT_KEY) + 1:] if key.startswith(CONTEXT_KEY) else key
         raise ParameterError([
             f"CDK context {show(key, 80)}: not read: the parameters are one block; pass "
             f"-c {CONTEXT_KEY}='{{\"{field}\": ...}}' with every field you set, or put them in "
