@@ -181,3 +181,82 @@ def test_the_pace_never_falls_below_its_floor() -> None:
     for _ in range(30):
         pace.answered("GetRole", "Throttling")
     assert pace.rate("GetRole") == 2.0
+
+
+class FakeClock:
+    """``time.monotonic`` and ``time.sleep`` for :class:`Pace`: sleeping moves the clock."""
+
+    def __init__(self) -> None:
+        self.now, self.slept = 100.0, []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 6))
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    import time
+
+    fake = FakeClock()
+    monkeypatch.setattr(time, "monotonic", fake.monotonic)
+    monkeypatch.setattr(time, "sleep", fake.sleep)
+    return fake
+
+
+def test_max_rate_spaces_every_call_of_every_operation(clock: FakeClock) -> None:
+    from ecr_cluster_access.check.read import Pace
+
+    pace = Pace(4.0)  # at most 4 attempts a second, all operations together
+    for operation in ["GetRole", "GetRepositoryPolicy", "GetRole", "ListTagsForResource"]:
+        pace.wait(operation)
+    assert clock.slept == [0.25, 0.25, 0.25]
+    clock.now += 10.0  # idle: the next call goes at once
+    pace.wait("GetRole")
+    assert clock.slept == [0.25, 0.25, 0.25]
+
+
+def test_a_throttled_operation_is_spaced_at_its_rate_and_others_are_not(clock: FakeClock) -> None:
+    from ecr_cluster_access.check.read import Pace
+
+    pace = Pace(None)
+    for _ in range(8):
+        pace.wait("GetRepositoryPolicy")  # 8 in the same instant, unlimited
+    pace.answered("GetRepositoryPolicy", "ThrottlingException")
+    assert pace.rate("GetRepositoryPolicy") == 6.0  # 8 in the last second, x 0.75
+    pace.wait("GetRepositoryPolicy")  # the first at its rate goes at once
+    pace.wait("GetRepositoryPolicy")
+    pace.wait("GetRepositoryPolicy")
+    pace.wait("GetLifecyclePolicy")  # another operation: no wait
+    assert clock.slept == [round(1 / 6, 6), round(1 / 6, 6)]
+
+
+def test_only_the_last_second_counts_towards_the_rate_after_a_throttle(
+        clock: FakeClock) -> None:
+    from ecr_cluster_access.check.read import Pace
+
+    pace = Pace(None)
+    for _ in range(12):
+        pace.wait("GetRole")
+    clock.now += 1.0  # those 12 are exactly one second old: still counted
+    for _ in range(4):
+        pace.wait("GetRole")
+    pace.answered("GetRole", "Throttling")
+    assert pace.rate("GetRole") == 12.0  # 16 x 0.75
+    clock.now += 1.5
+    pace.answered("GetRole", "Throttling")  # nothing sent in the last second: 1 x 0.75
+    assert pace.rate("GetRole") == 2.0  # the floor
+
+
+def test_the_record_of_sent_calls_stays_bounded(clock: FakeClock) -> None:
+    from ecr_cluster_access.check.read import Pace
+
+    pace = Pace(None)
+    for _ in range(4097):
+        pace.wait("GetRole")
+    assert len(pace._sent["GetRole"]) == 2049
+    pace.wait("GetRole")
+    assert len(pace._sent["GetRole"]) == 2050
