@@ -3,7 +3,7 @@ each item of each table of strings in the mutated modules removed in turn (an ac
 from ``PUSH_PULL_ACTIONS``, a throttling code from ``THROTTLE_CODES``, ...), in a copy of the
 project, against the same unit tests as mutmut (pyproject.toml's ``[tool.mutmut]``).
 
-    python -m tests.support.table_mutants [--jobs N] [--list]
+    python -m tests.support.table_mutants [--jobs N] [--table NAME] [--list]
 
 prints one line per item and the score per table, writes the survivors to
 ``.pytest_cache/table-survivors.txt`` and exits 1 when any survives. ``make mutation`` runs
@@ -111,8 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="table_mutants", description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--list", action="store_true", help="list the items and stop")
+    parser.add_argument("--table", action="append", default=[],
+                        help="only this table's items (PUSH_PULL_ACTIONS, ...)")
     args = parser.parse_args(argv)
-    chosen = items()
+    chosen = [i for i in items() if not args.table or i.table in args.table]
     if args.list:
         print("\n".join(map(str, chosen)))
         return 0
