@@ -118,3 +118,31 @@ def test_credentials_of_another_account_are_refused(account: Any) -> None:
     with pytest.raises(AccessError, match=r"^the credentials belong to account 123456789012, "
                        r"the parameters say 210987654321: use credentials for 210987654321$"):
         check(Parameters.from_mapping(other), session=account)
+
+
+def test_check_hands_every_option_to_the_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ecr_cluster_access.check as module
+    from ecr_cluster_access.check import AccountState
+
+    seen: dict[str, Any] = {}
+
+    class Reader:
+        def __init__(self, params: Parameters, **options: Any) -> None:
+            seen.update(params=params, **options)
+
+        def read(self) -> AccountState:
+            return AccountState()
+
+    monkeypatch.setattr(module, "Reader", Reader)
+    params = Parameters.from_mapping(params_dict())
+    session = object()
+    found = check(params, session=session, concurrency=3, timeout=7.5, max_rate=4.0,
+                  member_role="OrganizationReader")
+    assert seen == {"params": params, "session": session, "concurrency": 3, "timeout": 7.5,
+                    "max_rate": 4.0, "member_role": "OrganizationReader"}
+    # an empty state: the repository and the role are missing, the scanning was not read
+    assert [str(f) for f in found] == [
+        "builds/sample-app: repository does not exist",
+        "registry scanning: configuration is null, the parameters set no registryScanning, so "
+        'each repository\'s scanOnPush decides: {"rules":[],"scanType":"BASIC"}',
+        f"role {ROLE}: role does not exist"]
