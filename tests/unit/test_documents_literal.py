@@ -104,3 +104,13 @@ def test_the_member_accounts_node_policy_names_the_registry_not_each_repository(
             {"Sid": "AllowNodeRolesOnTheRegistry", "Effect": "Allow", "Action": actions,
              "Resource": f"{REPOSITORY}*"},
             TOKEN_STATEMENT]}
+
+
+def test_the_member_policy_name_fits_iam_s_128_characters() -> None:
+    def name(length: int) -> str:
+        return documents.member_policy_name(Parameters.from_mapping(params_dict(
+            stackName="S" + "s" * (length - 1), workerOrganization=ORG)))
+    # 108 + "-us-east-1-ecr-nodes" is 128: as it is; one more, and the region becomes a hash
+    assert name(108) == "S" + "s" * 107 + "-us-east-1-ecr-nodes"
+    assert name(109) == "S" + "s" * 108 + "-34902534-ecr-nodes"
+    assert len(name(109)) == 128
