@@ -179,7 +179,7 @@ def access_findings(params: Parameters, roles: Mapping[str, RoleState],
             if outcome:
                 groups[(outcome, decision.by)].append(request)
         for (outcome, by), grouped in sorted(groups.items()):
-            findings.append(_finding(arn, outcome, by, grouped, len(present)))
+            findings.append(_finding(arn, outcome, by, grouped, present))
     return findings
 
 
@@ -196,14 +196,16 @@ def _outcome(request: _Request, decision: Decision) -> str | None:
 
 
 def _finding(role: str, outcome: str, by: tuple[str, ...], requests: list[_Request],
-             repository_count: int) -> Finding:
+             present: Sequence[str]) -> Finding:
     actions = tuple(sorted({r.action for r in requests}))
     repositories = tuple(dict.fromkeys(r.repository for r in requests if r.repository))
     on_registry = any(r.repository is None and r.resource == "*" for r in requests)
     scope = []
     if repositories:
-        scope.append(f"all {repository_count} repositories" if len(repositories) ==
-                     repository_count and repository_count > 4 else some(repositories))
+        # "all" only when they are exactly the parameters' repositories (not four of them and
+        # a name outside, which a wildcard's witness is)
+        every = len(present) > 4 and set(repositories) == set(present)
+        scope.append(f"all {len(present)} repositories" if every else some(repositories))
     if on_registry:
         scope.append("'*'")
     where = " and ".join(scope)

@@ -99,3 +99,43 @@ def test_owned_identities_and_the_developer_policy_drift_with_their_principal() 
     state.developer_policy = None
     assert [(str(f), f.kind, f.role) for f in findings(params, state)][0] == (
         f"{developers}: does not exist", "drift", None)
+
+
+def test_access_beyond_the_grants_is_worded_with_its_scope() -> None:
+    params = Parameters.from_mapping(params_dict(
+        repositories=[f"builds/r{i}" for i in range(5)]))
+    repo = "arn:aws:ecr:us-east-1:123456789012:repository/builds/"
+    base = in_sync_state(params)
+
+    def said(**inline: object) -> list[tuple[str, str, tuple[str, ...]]]:
+        state = copy.deepcopy(base)
+        state.roles[ROLE].inline.update(inline)
+        return [(str(f), f.kind, f.repositories) for f in findings(params, state)]
+
+    def policy(**statement: object) -> dict[str, object]:
+        return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", **statement}]}
+
+    eight = ["ecr:DeleteRepository", "ecr:DeleteRepositoryPolicy", "ecr:SetRepositoryPolicy",
+             "ecr:BatchDeleteImage", "ecr:PutLifecyclePolicy", "ecr:TagResource",
+             "ecr:UntagResource", "ecr:PutImageTagMutability"]
+    five = tuple(f"builds/r{i}" for i in range(5))
+    assert said(wide=policy(Action=eight, Resource=f"{repo}*")) == [(
+        f"role {ROLE}: is also allowed ecr:BatchDeleteImage, ecr:DeleteRepository, "
+        "ecr:DeleteRepositoryPolicy, ecr:PutImageTagMutability, ecr:PutLifecyclePolicy, "
+        "ecr:SetRepositoryPolicy and 2 more on 6 repositories by inline policy wide, beyond "
+        "what the parameters grant (8 actions)", "drift", (*five, "builds/x"))]
+    assert said(exact=policy(Action="ecr:PutLifecyclePolicy",
+                             Resource=[f"{repo}r{i}" for i in range(5)])) == [(
+        f"role {ROLE}: is also allowed ecr:PutLifecyclePolicy on all 5 repositories by inline "
+        "policy exact, beyond what the parameters grant (1 action)", "drift", five)]
+    # four of the five and any other repository: not "all"
+    assert said(nr=policy(Action="ecr:BatchDeleteImage", NotResource=f"{repo}r1")) == [(
+        f"role {ROLE}: is also allowed ecr:BatchDeleteImage on 5 repositories by inline "
+        "policy nr, beyond what the parameters grant (1 action)", "drift",
+        ("builds/r0", "builds/r2", "builds/r3", "builds/r4",
+         "ecr-cluster-access-any-other-repository"))]
+    assert said(cond=policy(Action="ecr:DeleteRepository", Resource=f"{repo}r0", Condition={
+        "Bool": {"aws:SecureTransport": "true"}})) == [(
+        f"role {ROLE}: must not have ecr:DeleteRepository on builds/r0; whether it has them "
+        "depends on inline policy cond (a Condition), which check cannot decide",
+        "cannot-verify", ("builds/r0",))]
