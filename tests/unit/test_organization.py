@@ -102,6 +102,12 @@ def test_refused_organization_grants(grant: dict[str, Any], line: str) -> None:
     ("arn:aws:iam::*:role/eks-node-?", "arn:aws:iam::444455556666:role/eks-node-ab", False),
     ("arn:aws:iam::111122223333:role/eks-*", "arn:aws:iam::444455556666:role/eks-a", False),
     ("arn:aws:iam::*:role/EKS-*", "arn:aws:iam::444455556666:role/eks-a", False),
+    ("arn:aws:iam::*:role/eks-node-?", "arn:aws:iam::444455556666:role/eks-node-1", True),
+    ("arn:aws:iam::*:role/eks-node-?", "arn:aws:iam::444455556666:role/eks-node-", False),
+    ("arn:aws:iam::*:role/*", "arn:aws:iam::444455556666:role/a:b", True),
+    ("arn:aws:iam::*:role/a:*", "arn:aws:iam::444455556666:role/a:b", True),
+    ("arn:aws:iam::*:role/*", "arn:aws:iam::444455556666:role/a\nb", True),
+    ("arn:aws:iam::*:role/x.y", "arn:aws:iam::444455556666:role/xzy", False),
 ])
 def test_arn_like_as_iam_reads_it(pattern: str, arn: str, matches: bool) -> None:
     assert arn_like(pattern, arn) is matches

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from ecr_cluster_access import ParameterError, Parameters
-from ecr_cluster_access.params.rules import arn_like
 
 from ..support.parameters import params_dict
 
@@ -51,17 +50,3 @@ def test_the_builder_s_service_account(builder: dict[str, str], account: str) ->
     params = Parameters.from_mapping(params_dict(builderIdentity=builder))
     assert params.builder_service_account == account
 
-
-@pytest.mark.parametrize("pattern,arn,like", [
-    ("arn:aws:iam::*:role/eks-node-?", "arn:aws:iam::210987654321:role/eks-node-1", True),
-    ("arn:aws:iam::*:role/eks-node-?", "arn:aws:iam::210987654321:role/eks-node-12", False),
-    ("arn:aws:iam::*:role/eks-node-?", "arn:aws:iam::210987654321:role/eks-node-", False),
-    ("arn:aws:iam::*:role/*", "arn:aws:iam::123456789012:role/a:b", True),
-    ("arn:aws:iam::*:role/a:*", "arn:aws:iam::123456789012:role/a:b", True),
-    ("arn:aws:iam::*:role/*", "arn:aws:iam::123456789012:role/a\nb", True),
-    ("arn:aws:iam::*:role/x.y", "arn:aws:iam::123456789012:role/xzy", False),
-    ("arn:aws:iam::2109*:role/*", "arn:aws:iam::123456789012:role/nodes", False),
-])
-def test_arn_like_matches_segment_by_segment_as_iam_does(pattern: str, arn: str,
-                                                        like: bool) -> None:
-    assert arn_like(pattern, arn) is like
