@@ -3,11 +3,18 @@ over ``ecr_cluster_access/params/``, ``documents.py``, ``naming.py``, ``check/``
 ``construct.py`` (``[tool.mutmut]`` in pyproject.toml), against the fast unit tests.
 
     python -m tests.support.mutation [--jobs N] [--module documents] [--report]
+    python -m tests.support.mutation --try check/compare tests/unit/test_compare_literal.py
 
 runs mutmut (incrementally: only functions changed since the last run are mutated and run
 again; ``--module`` runs one module's mutants), then prints a score per module and writes
 every surviving mutant, with its diff, to ``.pytest_cache/mutation-survivors.txt``. It exits
 1 when a module scores under 90 %.
+
+``--try MODULE TEST...`` is for writing the test that kills a survivor: it runs the given
+test files (copied into ``mutants/tests/``) against each of the module's last survivors (and
+its mutants not run yet), one forked child each, without a mutmut run, and prints which of
+them the files kill. mutmut's
+own run is still what the score counts.
 
 A mutant is *killed* when a test fails, or the tests time out, on it; it *survives* when they
 pass, and counts as not killed when no unit test reaches it. Mutants listed in
@@ -150,14 +157,72 @@ def report(codes: dict[str, int | None], listed: dict[str, tuple[str, str]],
     return lines, section, ok and not stale
 
 
+def try_tests(module: str, tests: list[str], timeout: int = 120) -> int:
+    """Run ``tests`` against each of ``module``'s last survivors (see the module's doc)."""
+    import shutil
+    import signal
+
+    names = sorted(name for name, code in results().items()
+                   if module_of(name) == module and code in SURVIVED | NO_TESTS | {None})
+    listed = equivalents()
+    names = [name for name in names if name not in listed]
+    copies = []
+    for test in tests:
+        source = (ROOT / test).resolve()
+        target = MUTANTS / source.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        copies.append(str(target.relative_to(MUTANTS)))
+    os.chdir(MUTANTS)
+    sys.path.insert(0, str(MUTANTS))
+    for loaded in [m for m in sys.modules if m == "tests" or m.startswith("tests.")]:
+        del sys.modules[loaded]  # the checkout's, imported to run this: mutants/ has its own
+    import pytest
+
+    args = ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--rootdir=.",
+            *copies]
+    with open(os.devnull, "w") as null:
+        saved = os.dup(1), os.dup(2)
+        os.dup2(null.fileno(), 1), os.dup2(null.fileno(), 2)
+        try:  # imports the package and the tests once, so each child only runs them
+            os.environ["MUTANT_UNDER_TEST"] = ""
+            clean = pytest.main(args)
+        finally:
+            os.dup2(saved[0], 1), os.dup2(saved[1], 2)
+    if clean:
+        print(f"the tests fail without a mutant (pytest exit {clean})", file=sys.stderr)
+        return 2
+    killed, survived = [], []
+    for name in names:
+        pid = os.fork()
+        if not pid:
+            os.environ["MUTANT_UNDER_TEST"] = name
+            signal.alarm(timeout)
+            fd = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(fd, 1), os.dup2(fd, 2)
+            os._exit(int(pytest.main(args)))
+        _, status = os.waitpid(pid, 0)
+        (survived if os.waitstatus_to_exitcode(status) == 0 else killed).append(name)
+    print(f"{module}: {len(killed)} of {len(names)} survivors killed by {' '.join(tests)}")
+    for name in survived:
+        print(f"  survives: {name}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.support.mutation")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--module", action="append", default=[],
                         help="run only this module's mutants (documents, check/read, ...)")
     parser.add_argument("--report", action="store_true", help="report the last run only")
+    parser.add_argument("--try", dest="try_", nargs="+", metavar=("MODULE", "TEST"),
+                        help="run these test files against the module's last survivors")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
+    if args.try_:
+        if len(args.try_) < 2:
+            parser.error("--try takes a module and at least one test file")
+        return try_tests(args.try_[0], args.try_[1:])
     if not args.report:
         link_checkout()
         # mutmut runs new and changed mutants only, unless they are named: the survivors of
