@@ -13,6 +13,9 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 export POD_IMAGE_AWS := $(CURDIR)/$(IMAGE_VENV)/bin/aws
+# The installs (three venvs, npm, Debian's packages) wait mostly on the network: they run side
+# by side. Each target's own steps still run in order.
+MAKEFLAGS += --jobs=6 --output-sync=line
 
 # Debian packages the end-to-end tests run: the real ECR credential helper, skopeo, a local
 # registry, the AWS CLI (the pull-secret refresher), iproute2/util-linux for the loopback-only
@@ -49,7 +52,8 @@ $(IMAGE_VENV)/.installed: requirements-image.txt
 	$(IMAGE_VENV)/bin/python -m pip install --quiet -r requirements-image.txt
 	touch $@
 
-# `npm ci` replaces node_modules, so the full install also marks the runtime one as done.
+# `npm ci` replaces node_modules, so the full install also marks the runtime one as done; setup
+# asks for the full one only, so the two never run at once.
 node_modules/.runtime: package.json package-lock.json
 	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	touch $@
@@ -62,7 +66,7 @@ runtime: $(VENV)/.runtime node_modules/.runtime
 
 # mypy's cache warmed once here, so the unit subset's lint test does not build it (its result
 # is the test's to report, not setup's).
-setup: runtime $(VENV)/.dev node_modules/.dev
+setup: $(VENV)/.dev node_modules/.dev
 	@$(VENV)/bin/mypy >/dev/null 2>&1 || true
 
 system-packages:
@@ -105,7 +109,7 @@ apply: runtime
 	kubectl apply -f dist/ $(ARGS)
 
 test: setup system-packages $(CHECKOV_VENV)/.installed $(IMAGE_VENV)/.installed
-	$(VENV)/bin/python -m pytest -n 2 --durations=10
+	$(VENV)/bin/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=10
 
 # Each refusal message of ecr_cluster_access/params removed in turn, against the unit tests that
 # reach it: every removal must make a test fail (about 5 minutes on 2 cores).

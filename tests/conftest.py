@@ -16,11 +16,28 @@ E2E = Path(__file__).resolve().parent / "e2e"
 _CACHES = {"XDG_CACHE_HOME": ".cache", "npm_config_cache": ".npm"}
 
 
+#: The files that take longest (``make test``'s ``--durations``), in that order. ``make test``
+#: gives each xdist worker whole files (``--dist loadfile``: a module's fixtures are built once,
+#: not once per worker) in collection order, so these go first and the two workers finish
+#: together. Only the order changes, never what runs.
+SLOWEST_FIRST = ("test_shards.py", "test_differential.py", "test_check_oracle.py",
+                 "test_packaging.py", "test_commands.py", "test_deploy.py")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test under ``tests/e2e`` is marked ``e2e``; no other test is."""
+    """Every test under ``tests/e2e`` is marked ``e2e``; no other test is. The slowest files
+    go first (:data:`SLOWEST_FIRST`), then the other end-to-end files, then the unit tests."""
     for item in items:
         if E2E in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        name = Path(str(item.fspath)).name
+        if name in SLOWEST_FIRST:
+            return 0, SLOWEST_FIRST.index(name)
+        return (1 if item.get_closest_marker("e2e") else 2), 0
+
+    items.sort(key=rank)  # stable: each file's tests keep their order
 
 
 def isolated_environment(environ: dict[str, str], home: Path) -> dict[str, str]:
@@ -28,11 +45,13 @@ def isolated_environment(environ: dict[str, str], home: Path) -> dict[str, str]:
     CDK CLI caches which account each access key belongs to in ``$CDK_HOME/cache``, so a
     machine whose cache maps the tests' key ``testing`` to another account changed deploy
     results), no AWS variable of the machine's (profiles, keys, endpoints, regions), AWS's
-    shared files empty and the instance metadata service off. Download caches stay where they
-    were (they change no result, only speed)."""
+    shared files empty and the instance metadata service off, and no ``make`` variable of a
+    calling ``make test`` (its jobserver), so a test's ``make synth`` runs as a user's does.
+    Download caches stay where they were (they change no result, only speed)."""
     original_home = Path(environ.get("HOME") or Path.home())
     isolated = {key: value for key, value in environ.items()
-                if not key.startswith(("AWS_", "CDK_")) and key != "ECR_CLUSTER_ACCESS_CONFIG"}
+                if not key.startswith(("AWS_", "CDK_", "MAKE", "MFLAGS"))
+                and key != "ECR_CLUSTER_ACCESS_CONFIG"}
     for key, default in _CACHES.items():
         isolated[key] = environ.get(key) or str(original_home / default)
     isolated.update(HOME=str(home), CDK_HOME=str(home / ".cdk"),

@@ -16,7 +16,8 @@ def test_a_machines_home_cdk_cache_and_aws_settings_are_replaced() -> None:
                "CDK_DEFAULT_ACCOUNT": "999999999999", "AWS_PROFILE": "production",
                "AWS_ACCESS_KEY_ID": "AKIAMACHINE000000000", "AWS_REGION": "eu-west-1",
                "AWS_ENDPOINT_URL": "https://example.com", "ECR_CLUSTER_ACCESS_CONFIG": "/p.json",
-               "LANG": "C.UTF-8"}
+               "LANG": "C.UTF-8", "MAKEFLAGS": " -j6 --jobserver-auth=fifo:/tmp/x",
+               "MAKELEVEL": "1", "MFLAGS": "-j6"}
     assert isolated_environment(machine, Path("/tmp/suite-home")) == {
         "HOME": "/tmp/suite-home", "CDK_HOME": "/tmp/suite-home/.cdk", "PATH": "/usr/bin",
         "LANG": "C.UTF-8", "AWS_CONFIG_FILE": os.devnull,
