@@ -13,9 +13,10 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CKV_SKIP_PACKAGE_UPDATE_CHECK := true
 export CHECKOV := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 export POD_IMAGE_AWS := $(CURDIR)/$(IMAGE_VENV)/bin/aws
-# The installs (three venvs, npm, Debian's packages) wait mostly on the network: they run side
-# by side. Each target's own steps still run in order.
-MAKEFLAGS += --jobs=6 --output-sync=line
+# The installs (three venvs, npm, Debian's packages) wait mostly on the network: a sub-make runs
+# them side by side, each target's own steps still in order. Only there: with --output-sync a
+# recipe's output is a file, not the terminal, and `cdk deploy` refuses to ask for approval.
+INSTALL := $(MAKE) --no-print-directory --jobs=6 --output-sync=line
 
 # Debian packages the end-to-end tests run: the real ECR credential helper, skopeo, a local
 # registry, the AWS CLI (the pull-secret refresher), iproute2/util-linux for the loopback-only
@@ -66,7 +67,8 @@ runtime: $(VENV)/.runtime node_modules/.runtime
 
 # mypy's cache warmed once here, so the unit subset's lint test does not build it (its result
 # is the test's to report, not setup's).
-setup: $(VENV)/.dev node_modules/.dev
+setup:
+	@$(INSTALL) $(VENV)/.dev node_modules/.dev
 	@$(VENV)/bin/mypy >/dev/null 2>&1 || true
 
 system-packages:
@@ -108,7 +110,8 @@ apply: runtime
 	cdk8s synth --check-upgrade=false
 	kubectl apply -f dist/ $(ARGS)
 
-test: setup system-packages $(CHECKOV_VENV)/.installed $(IMAGE_VENV)/.installed
+test:
+	@$(INSTALL) setup system-packages $(CHECKOV_VENV)/.installed $(IMAGE_VENV)/.installed
 	$(VENV)/bin/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=10
 
 # Each refusal message of ecr_cluster_access/params removed in turn, against the unit tests that
