@@ -15,6 +15,7 @@ from ecr_cluster_access import Parameters, documents
 from ecr_cluster_access.check import CANNOT_VERIFY, findings
 from ecr_cluster_access.check.read import Reader
 
+from ..support.clock import FakeClock, install
 from ..support.parameters import params_dict
 
 ROLE = "arn:aws:iam::123456789012:role/k8s-worker"
@@ -183,28 +184,9 @@ def test_the_pace_never_falls_below_its_floor() -> None:
     assert pace.rate("GetRole") == 2.0
 
 
-class FakeClock:
-    """``time.monotonic`` and ``time.sleep`` for :class:`Pace`: sleeping moves the clock."""
-
-    def __init__(self) -> None:
-        self.now, self.slept = 100.0, []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 6))
-        self.now += seconds
-
-
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    import time
-
-    fake = FakeClock()
-    monkeypatch.setattr(time, "monotonic", fake.monotonic)
-    monkeypatch.setattr(time, "sleep", fake.sleep)
-    return fake
+    return install(monkeypatch, start=100.0)
 
 
 def test_max_rate_spaces_every_call_of_every_operation(clock: FakeClock) -> None:
