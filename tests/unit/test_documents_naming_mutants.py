@@ -5,6 +5,7 @@ statement's default, the kind of a principal ARN, and the Rule of an env-agnosti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import aws_cdk as cdk
@@ -56,20 +57,17 @@ TEMPLATE_ROLE_NAMES: list[tuple[str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("stack_name", "expected"), DEVELOPER_POLICY_NAMES)
-def test_the_developer_policy_name_fits_iams_128_characters(stack_name: str,
-                                                            expected: str) -> None:
-    params = Parameters.from_mapping(params_dict(stackName=stack_name))
-    name = documents.developer_policy_name(params)
-    assert (name, len(name)) == (expected, 128)
-
-
-@pytest.mark.parametrize(("stack_name", "expected"), TEMPLATE_ROLE_NAMES)
-def test_the_creation_template_role_name_fits_iams_64_characters(stack_name: str,
-                                                                 expected: str) -> None:
-    params = Parameters.from_mapping(params_dict(stackName=stack_name))
-    name = documents.creation_template_role_name(params)
-    assert (name, len(name)) == (expected, 64)
+@pytest.mark.parametrize(("name_of", "stack_name", "expected", "limit"), [
+    *[(documents.developer_policy_name, stack, name, 128)
+      for stack, name in DEVELOPER_POLICY_NAMES],
+    *[(documents.creation_template_role_name, stack, name, 64)
+      for stack, name in TEMPLATE_ROLE_NAMES],
+])
+def test_names_fit_iams_limits(name_of: Callable[[Parameters], str], stack_name: str,
+                               expected: str, limit: int) -> None:
+    """The developer policy's name at IAM's 128 characters, the creation template role's at 64."""
+    name = name_of(Parameters.from_mapping(params_dict(stackName=stack_name)))
+    assert (name, len(name)) == (expected, limit)
 
 
 # --- naming -----------------------------------------------------------------------------------
