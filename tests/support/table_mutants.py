@@ -82,29 +82,46 @@ def items() -> list[Item]:
     return found
 
 
+def options() -> list[str]:
+    """mutmut's options for the unit tests (markers, ignores, deselections), from
+    pyproject.toml's ``[tool.mutmut]``, without its test selection."""
+    from mutmut.configuration import config
+
+    os.chdir(ROOT)
+    return list(config().pytest_add_cli_args)
+
+
 def corpus() -> list[str]:
     """mutmut's unit tests and exclusions, as mutmut reads them from pyproject.toml."""
     from mutmut.configuration import config
 
     os.chdir(ROOT)
-    return [*config().pytest_add_cli_args, *config().pytest_add_cli_args_test_selection]
+    return [*options(), *config().pytest_add_cli_args_test_selection]
 
 
 def first(item: Item) -> list[str]:
-    """The unit test files that name the table, to run first (the kill usually comes there)."""
-    return sorted(str(path.relative_to(ROOT)) for path in (ROOT / "tests" / "unit").glob("*.py")
-                  if item.table in path.read_text())
+    """The unit test files that name the table (the kill usually comes there), those the
+    corpus ignores aside."""
+    ignored = {arg.removeprefix("--ignore=") for arg in options() if arg.startswith("--ignore=")}
+    return sorted(name for path in (ROOT / "tests" / "unit").glob("*.py")
+                  if (name := str(path.relative_to(ROOT))) not in ignored
+                  and item.table in path.read_text())
 
 
 def killed(item: Item | None) -> bool:
-    """Whether the tests fail with ``item`` removed (``None``: the project as it is)."""
+    """Whether the tests fail with ``item`` removed (``None``: the project as it is, the
+    whole corpus). Two passes, both with ``-x``: the files that name the table alone, then,
+    if they pass, the whole corpus; the first pass collects a few files instead of all, so
+    a kill there costs seconds instead of a whole run's collection."""
     with tempfile.TemporaryDirectory(prefix="table-mutant-") as directory:
         copy = Path(directory)
         _copy(copy)
         if item is not None:
             (copy / item.path.relative_to(ROOT)).write_text(item.mutated())
-        tests = ([] if item is None else first(item)) + corpus()
-        return _pytest(copy, ["-p", "no:xdist", *tests]).returncode != 0
+            named = first(item)
+            if named and _pytest(copy, ["-p", "no:xdist", *options(), *named]).returncode == 1:
+                return True  # a test failed (not 5, none collected, nor 4, a usage error)
+        return _pytest(copy, ["-p", "no:xdist", *corpus()]).returncode != 0
 
 
 def main(argv: list[str] | None = None) -> int:

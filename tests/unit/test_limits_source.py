@@ -39,6 +39,24 @@ def test_the_limits_read_from_the_schemas_are_aws_s_numbers() -> None:
     assert quotas.partition_of("xx-foo-9") is None
 
 
+#: Every resource that carries the user's tags (the module's doc): a tag must fit each of them.
+TAGGED = ("AWS::ECR::Repository.Tags", "AWS::ECR::RepositoryCreationTemplate.ResourceTags",
+          "AWS::IAM::Role.Tags", "AWS::IAM::User.Tags", "AWS::EKS::PodIdentityAssociation.Tags")
+
+
+@pytest.mark.parametrize("tags", TAGGED)
+def test_a_stricter_tag_schema_on_any_tagged_resource_would_lower_the_tag_limits(
+        tags: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Today ECR's repository is the strictest; were another resource's schema stricter (a new
+    # cfn-lint), the limit must follow it: 100-character keys and 200-character values there.
+    schemas = {name: dict(limits) for name, limits in quotas.PROPERTIES.items()}
+    schemas[f"{tags}.Key"]["maxLength"] = 100
+    schemas[f"{tags}.Value"]["maxLength"] = 200
+    monkeypatch.setattr(quotas, "PROPERTIES", schemas)
+    assert quotas._limit("maxLength", min, *quotas._TAG_KEYS) == 100
+    assert quotas._limit("maxLength", min, *quotas._TAG_VALUES) == 200
+
+
 def problems(**overrides: Any) -> list[str]:
     with pytest.raises(ParameterError) as caught:
         Parameters.from_mapping(params_dict(**overrides))
