@@ -104,9 +104,10 @@ def fresh_venv(tmp_path: Path, wheel: Path, extra: str) -> Path:
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     requirement = f"{wheel}[{extra}]" if extra else str(wheel)
-    # this venv's pip installs into the new one: no pip bootstrap per environment
+    # this venv's pip installs into the new one: no pip bootstrap per environment; and no
+    # bytecode compiled ahead (aws-cdk-lib's: 17 of its 20 s): Python compiles what it imports
     run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install",
-         "--quiet", requirement], timeout=900, check=True)
+         "--quiet", "--no-compile", requirement], timeout=900, check=True)
     return venv / "bin"
 
 

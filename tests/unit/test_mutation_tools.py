@@ -5,6 +5,8 @@ themselves are `make mutation`."""
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
+from pathlib import Path
 
 from ..support import mutation, table_mutants
 
@@ -13,6 +15,8 @@ DIFF = """--- ecr_cluster_access/naming.py
 @@ -8,4 +8,4 @@
 -    return int.from_bytes(digest[:8], "big") % shards
 +    return int.from_bytes(digest[:8], ) % shards"""
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_module_names_come_from_mutant_names() -> None:
@@ -63,3 +67,16 @@ def test_a_table_mutant_removes_one_item_and_stays_valid_python() -> None:
     assert "ecr:UploadLayerPart" not in scope["PUSH_PULL_ACTIONS"]  # type: ignore[operator]
     assert len(scope["PUSH_PULL_ACTIONS"]) == 6  # type: ignore[arg-type]
     assert all(i.table != "__all__" for i in table_mutants.items())
+
+
+def test_a_table_mutant_first_runs_the_unit_files_that_name_its_table_the_ignored_aside() -> None:
+    (upload,) = [i for i in table_mutants.items() if i.text == "'ecr:UploadLayerPart'"
+                 and i.table == "PUSH_PULL_ACTIONS"]
+    named = table_mutants.first(upload)
+    assert "tests/unit/test_tables.py" in named
+    assert all("PUSH_PULL_ACTIONS" in (ROOT / name).read_text() for name in named)
+    # test_lint.py names ruff, and the corpus ignores it (pyproject.toml's [tool.mutmut])
+    ruff = replace(upload, table="ruff")
+    assert "ruff" in (ROOT / "tests/unit/test_lint.py").read_text()
+    assert "--ignore=tests/unit/test_lint.py" in table_mutants.options()
+    assert "tests/unit/test_lint.py" not in table_mutants.first(ruff)
