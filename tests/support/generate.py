@@ -10,7 +10,7 @@ declared limits, read from the field declarations (not from these pools).
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 ACCOUNT, OTHER = "123456789012", "210987654321"
@@ -302,12 +302,15 @@ def at_the_limit(rule: Any, value: Any) -> list[Any]:
     return [v for v in found if v is not None and v != value]
 
 
-def at_the_limit_sets(accepted: list[dict[str, Any]]
+def at_the_limit_sets(accepted: list[dict[str, Any]],
+                      given_up: Callable[[str], bool] = lambda path: False,
                       ) -> Iterator[tuple[str, int, dict[str, Any]]]:
     """For every declared key (and a nested object's keys) and every accepted set that has
     it: ``(key, n, set)`` with the key's value replaced by its ``n``-th value at its declared
     limits (a value can conflict with the set's other fields: the caller takes the first set
-    the loader accepts for each key and ``n``)."""
+    the loader accepts for each key and ``n``). A key for which ``given_up(key)`` is true gets
+    no more sets (a value the loader refuses with every set costs a list of 49,000 items made
+    and refused each time)."""
     import json
 
     from ecr_cluster_access import Parameters
@@ -321,6 +324,8 @@ def at_the_limit_sets(accepted: list[dict[str, Any]]
                 paths[f"{info.key}.{inner.key}"] = ([info.key, inner.key], inner.rule)
     for path, (steps, rule) in paths.items():
         for data in accepted:
+            if given_up(path):
+                break
             target: Any = data
             for step in steps[:-1]:
                 target = target.get(step) if isinstance(target, dict) else None
