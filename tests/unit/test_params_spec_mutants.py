@@ -8,6 +8,7 @@ called here at test time. Every value is built inside its test.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -135,6 +136,31 @@ def test_show_renders_as_files_spell_values(make: Any, shown: str) -> None:
 ])
 def test_show_cuts_strings_at_the_limit(value: str, limit: int, shown: str) -> None:
     assert show(value, limit) == shown
+
+
+#: Strings with a quote just inside or just past what a 20-character show has left for them
+#: after ``['x', `` or ``{'k': ``: whether the quote is in the part shown decides the quotes.
+QUOTE_AT_17 = "a" * 17 + "'" + "a" * 10
+QUOTE_AT_19 = "a" * 19 + "'" + "a" * 10
+
+
+@pytest.mark.parametrize(("make", "limit", "shown"), [
+    # 256 bits are written out, 257 are not (the digits of 2**256 are 78)
+    (lambda: 2 ** 255, 400, "5789604461865809771178549250434395392663499233282028201972879200395"
+                            "6564819968"),
+    (lambda: 2 ** 256, 400, "<a number of about 77 digits>"),
+    (lambda: MappingProxyType({"a": 1}), 80, "{'a': 1}"),  # a Mapping that is not a dict
+    (lambda: {(1, 2): 3}, 80, "{(1, 2): 3}"),  # a key that is a container
+    (lambda: {(((1,),),): 0}, 80, "{(((1))): 0}"),  # keys nest as deep as values
+    (lambda: {((((1,),),),): 0}, 80, "{(((...))): 0}"),
+    # each separator and piece takes its length from the budget: the quote at 17 is inside
+    (lambda: ["x", QUOTE_AT_17], 20, "['x', \"aaaaaaaaaa..."),
+    (lambda: {"k": QUOTE_AT_17}, 20, "{'k': \"aaaaaaaaaa..."),
+    (lambda: ["x", QUOTE_AT_19], 20, "['x', 'aaaaaaaaaa..."),  # and the one at 19 past it
+    (lambda: {"k": QUOTE_AT_19}, 20, "{'k': 'aaaaaaaaaa..."),
+])
+def test_show_spends_its_budget_exactly(make: Any, limit: int, shown: str) -> None:
+    assert show(make(), limit) == shown
 
 
 # --- camel ------------------------------------------------------------------------------------
