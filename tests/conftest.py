@@ -9,6 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+#: The fuzzers' examples per test (``tests/unit/test_params_fuzz.py``): ``quick`` for the unit
+#: tests run by hand, ``thorough`` for ``make test`` and so CI (``--hypothesis-profile``).
+settings.register_profile("quick", max_examples=100)
+settings.register_profile("thorough", max_examples=400)
+settings.load_profile("quick")
 
 E2E = Path(__file__).resolve().parent / "e2e"
 

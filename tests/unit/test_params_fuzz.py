@@ -40,6 +40,8 @@ from ..support.tools import ROOT, VENV_BIN, run
 HUGE = "__HUGE_NUMBER__"
 BAD_SUFFIXES = ["\n", " ", "\t", "\r\n", "\x00", "\x1b[31m", "\u0660", "\u2028", "\ud800",
                 "\u202e", "\x85"]
+#: Examples per fuzzer: the loaded profile's (tests/conftest.py: 100, or 400 under ``make test``).
+EXAMPLES = settings().max_examples
 LOOKALIKE_DIGITS = {str(d): c for d, c in zip(range(10), "٠١٢٣٤٥٦٧٨٩", strict=False)}
 
 
@@ -168,7 +170,7 @@ def load(directory: Path, name: str, text: str) -> Parameters:
     return load_parameters(ROOT, environ={}, config=str(path))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.data_too_large])
 @given(mutated_documents())
 def test_the_loader_gives_valid_parameters_or_one_escaped_line_per_problem(
@@ -185,7 +187,7 @@ def test_the_loader_gives_valid_parameters_or_one_escaped_line_per_problem(
             assert_values_pass_the_documented_patterns(params)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=EXAMPLES // 2, deadline=None)
 @given(st.sampled_from(FUZZ_BASES), st.data())
 def test_python_callers_get_the_same_checks(base: dict[str, Any], data: st.DataObject) -> None:
     """The dataclass constructor, not only the file loader, refuses every hostile value."""
