@@ -1,6 +1,7 @@
 """The suite's layout: ``tests/unit`` (fast, no root, no Debian packages) and ``tests/e2e``
 (the real CLIs, servers and network namespaces), marked ``e2e`` by directory here, so
-``pytest -m "not e2e"`` runs the unit tests alone. Helpers live in ``tests/support``."""
+``pytest -m "not e2e"`` runs the unit tests alone (``pytest tests/unit`` too, without importing
+the end-to-end files). Helpers live in ``tests/support``."""
 
 from __future__ import annotations
 
